@@ -1,0 +1,261 @@
+"""The Telegram channel: python-telegram-bot's Application turned into Inbound and Reply."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable
+from typing import Any
+
+from telegram import (
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
+from telegram.constants import ChatType
+from telegram.error import TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    BaseUpdateProcessor,
+    ContextTypes,
+    TypeHandler,
+)
+
+from bot.settings import Settings
+from handlers.core import Document, Inbound, Outbound, Photo, Reply
+from handlers.router import Router
+from handlers.turn import Services
+
+logger = logging.getLogger(__name__)
+
+MAX_TEXT = 4096
+COMMANDS = (
+    ("start", "Mulai dan menu utama"),
+    ("daftar", "Daftar bimtek"),
+    ("jadwal", "Jadwal bimtek saya"),
+    ("profil", "Lihat atau ubah data saya"),
+    ("hapus", "Hapus data saya"),
+    ("bahasa", "Ganti bahasa / change language"),
+    ("batal", "Batalkan langkah yang berjalan"),
+    ("bantuan", "Bantuan"),
+)
+
+
+class PerChatUpdateProcessor(BaseUpdateProcessor):
+    """Handle different chats concurrently and each chat's updates one at a time, in order.
+
+    PTB starts one task per update in arrival order; asyncio locks wake waiters first come,
+    first served, so a per-chat lock keeps each person's updates in the order they were sent.
+    """
+
+    def __init__(self, max_concurrent_updates: int) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._holders: dict[int, int] = {}
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        """Run the update's handlers under its chat's lock."""
+        key = _chat_key(update)
+        if key is None:
+            await coroutine
+            return
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        self._holders[key] = self._holders.get(key, 0) + 1
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            self._holders[key] -= 1
+            if self._holders[key] == 0:
+                del self._holders[key]
+                del self._locks[key]
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to tear down."""
+
+
+def _chat_key(update: object) -> int | None:
+    if not isinstance(update, Update):
+        return None
+    if update.effective_chat is not None:
+        return update.effective_chat.id
+    return update.effective_user.id if update.effective_user is not None else None
+
+
+def to_inbound(update: Update) -> Inbound | None:
+    """Turn a Telegram update into an Inbound, or None for updates nobody answers."""
+    chat = update.effective_chat
+    user = update.effective_user
+    if chat is None or user is None or user.is_bot:
+        return None
+    base: dict[str, Any] = {
+        "channel": "telegram",
+        "address": str(chat.id),
+        "sender_id": str(user.id),
+        "private": chat.type == ChatType.PRIVATE,
+    }
+    if update.callback_query is not None:
+        return Inbound(kind="button", payload=update.callback_query.data or "", **base)
+    if update.edited_message is not None:
+        return Inbound(kind="edited", **base)
+    message = update.message
+    if message is None:
+        return None
+    if message.text is not None:
+        return Inbound(kind="text", text=message.text, **base)
+    if message.contact is not None:
+        contact = message.contact
+        owner = None if contact.user_id is None else str(contact.user_id)
+        return Inbound(
+            kind="contact",
+            contact_phone=contact.phone_number,
+            contact_user_id=owner,
+            **base,
+        )
+    if message.photo:
+        return Inbound(
+            kind="photo", photo_id=message.photo[-1].file_id, text=message.caption or "", **base
+        )
+    if message.location is not None:
+        return Inbound(kind="location", **base)
+    return Inbound(kind="unsupported", **base)
+
+
+def reply_markup(reply: Reply) -> Any:
+    """Return the Telegram keyboard for a reply: inline choices, contact, menu, or removal."""
+    if reply.buttons:
+        return InlineKeyboardMarkup(
+            [
+                [InlineKeyboardButton(b.label[:64], callback_data=b.payload) for b in row]
+                for row in reply.buttons
+            ]
+        )
+    if reply.request_contact:
+        return ReplyKeyboardMarkup(
+            [[KeyboardButton(reply.request_contact, request_contact=True)]],
+            resize_keyboard=True,
+            one_time_keyboard=True,
+        )
+    if reply.menu:
+        return ReplyKeyboardMarkup(
+            [list(row) for row in reply.menu], resize_keyboard=True, is_persistent=True
+        )
+    if reply.remove_menu:
+        return ReplyKeyboardRemove()
+    return None
+
+
+class TelegramChannel:
+    """Run the router behind python-telegram-bot's Application (long polling)."""
+
+    def __init__(self, settings: Settings, router: Router, services: Services) -> None:
+        self._settings = settings
+        self._router = router
+        self._services = services
+        self.application = self._build(settings)
+
+    def _build(self, settings: Settings) -> Application[Any, Any, Any, Any, Any, Any]:
+        root = settings.telegram_api_base_url
+        application = (
+            Application.builder()
+            .token(settings.require_telegram_token())
+            .base_url(f"{root}/bot")
+            .base_file_url(f"{root}/file/bot")
+            .rate_limiter(AIORateLimiter(max_retries=3))
+            .concurrent_updates(PerChatUpdateProcessor(256))
+            .connection_pool_size(64)
+            .build()
+        )
+        application.add_handler(TypeHandler(Update, self._on_update))
+        application.add_error_handler(self._on_error)
+        return application
+
+    async def start(self) -> None:
+        """Connect (getMe), record the bot's username and start long polling."""
+        application = self.application
+        await application.initialize()
+        username = self._settings.telegram_bot_username or application.bot.username
+        async with self._services.storage.db.transaction():
+            await self._services.storage.bot_settings.put("telegram_username", username)
+        await self._set_commands()
+        await application.start()
+        assert application.updater is not None  # noqa: S101 - built with an updater
+        await application.updater.start_polling(
+            poll_interval=0, timeout=10, allowed_updates=Update.ALL_TYPES
+        )
+        logger.info("telegram: polling as @%s", username)
+
+    async def _set_commands(self) -> None:
+        try:
+            await self.application.bot.set_my_commands(
+                [BotCommand(name, description) for name, description in COMMANDS]
+            )
+        except TelegramError as error:
+            logger.warning("telegram: could not set the command list (%s)", type(error).__name__)
+
+    async def stop(self) -> None:
+        """Stop polling and close the connection."""
+        application = self.application
+        if application.updater is not None and application.updater.running:
+            await application.updater.stop()
+        if application.running:
+            await application.stop()
+        await application.shutdown()
+
+    async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        inbound = to_inbound(update)
+        if inbound is None:
+            return
+        if update.callback_query is not None:
+            await _answer_quietly(update)
+        replies = await self._router.handle(inbound, self._services)
+        for outbound in replies:
+            await self.send(int(inbound.address), outbound)
+
+    async def send(self, chat_id: int, outbound: Outbound) -> None:
+        """Send one reply the way Telegram shows it best."""
+        bot = self.application.bot
+        if isinstance(outbound, Reply):
+            await bot.send_message(
+                chat_id, outbound.text[:MAX_TEXT], reply_markup=reply_markup(outbound)
+            )
+        elif isinstance(outbound, Document):
+            await bot.send_document(
+                chat_id,
+                InputFile(outbound.content, filename=outbound.filename),
+                caption=outbound.caption[:1024] or None,
+            )
+        elif isinstance(outbound, Photo):
+            await bot.send_photo(
+                chat_id,
+                InputFile(outbound.content, filename=outbound.filename),
+                caption=outbound.caption[:1024] or None,
+            )
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        # Only the error's type and message: never the update, which carries personal data.
+        error = context.error
+        logger.error(
+            "telegram: %s while handling an update: %s",
+            type(error).__name__,
+            error,
+            exc_info=not isinstance(error, TelegramError),
+        )
+
+
+async def _answer_quietly(update: Update) -> None:
+    assert update.callback_query is not None  # noqa: S101 - checked by the caller
+    try:
+        await update.callback_query.answer()
+    except TelegramError:
+        # An old query can no longer be answered; the reply below still goes out.
+        logger.debug("telegram: callback query could not be answered")

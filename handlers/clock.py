@@ -1,0 +1,37 @@
+"""The clock: only the composition root reads real time; everything else is given one."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+
+class Clock(Protocol):
+    """Something that tells the current moment."""
+
+    def now(self) -> datetime:
+        """Return the current moment, timezone-aware."""
+        ...
+
+
+class SystemClock:
+    """The real clock."""
+
+    def now(self) -> datetime:
+        """Return the current moment in UTC."""
+        return datetime.now(UTC)
+
+
+class FrozenClock:
+    """A clock tests set and move by hand."""
+
+    def __init__(self, moment: datetime) -> None:
+        self.moment = moment
+
+    def now(self) -> datetime:
+        """Return the set moment."""
+        return self.moment
+
+    def advance(self, delta: timedelta) -> None:
+        """Move the clock forward."""
+        self.moment += delta

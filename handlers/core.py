@@ -1,0 +1,91 @@
+"""What flows between channels and handlers: one inbound event in, replies out."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+ChannelName = Literal["telegram", "whatsapp", "console"]
+InboundKind = Literal["text", "button", "contact", "photo", "location", "edited", "unsupported"]
+
+_COMMAND = re.compile(r"^/([A-Za-z_]{1,32})(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """One thing a person did: typed text, pressed a button, shared a contact, sent a photo."""
+
+    channel: ChannelName
+    address: str
+    kind: InboundKind
+    text: str = ""
+    payload: str = ""
+    sender_id: str | None = None
+    contact_phone: str | None = None
+    contact_user_id: str | None = None
+    photo_id: str | None = None
+    private: bool = True
+    # The phone number the platform vouches for (WhatsApp's sender), offered at the phone step.
+    verified_phone: str | None = None
+
+
+@dataclass(frozen=True)
+class Command:
+    """A slash command and its argument."""
+
+    name: str
+    arg: str
+
+
+def parse_command(text: str) -> Command | None:
+    """Return the command in a text such as `/start hadir_X` or `/daftar@bot`, if any."""
+    match = _COMMAND.match(text.strip())
+    if match is None:
+        return None
+    return Command(match.group(1).lower(), (match.group(2) or "").strip())
+
+
+@dataclass(frozen=True)
+class Button:
+    """A choice the person can tap; the payload comes back in an Inbound of kind button."""
+
+    label: str
+    payload: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A text message, with inline choices, a menu keyboard or a contact-share request."""
+
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    menu: tuple[tuple[str, ...], ...] = ()
+    request_contact: str | None = None
+    remove_menu: bool = False
+
+
+@dataclass(frozen=True)
+class Document:
+    """A file to send, such as an .ics calendar or a spreadsheet."""
+
+    filename: str
+    content: bytes
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class Photo:
+    """An image to send, such as a check-in QR code or a chart."""
+
+    content: bytes
+    caption: str = ""
+    filename: str = "image.png"
+
+
+Outbound = Reply | Document | Photo
+
+
+def rows(buttons: list[Button], per_row: int) -> tuple[tuple[Button, ...], ...]:
+    """Lay buttons out in rows of at most per_row."""
+    return tuple(tuple(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row))

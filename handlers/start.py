@@ -1,0 +1,69 @@
+"""Welcome, help, cancel and language: the commands every person meets first."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from handlers.core import Button, Reply
+from handlers.router import Feature
+from handlers.turn import Turn, main_menu
+
+LANGUAGES: Final = (("id", "Bahasa Indonesia"), ("en", "English"))
+
+
+async def start(turn: Turn, _arg: str) -> None:
+    """Greet the person and show the main menu."""
+    participant = await turn.participant()
+    if participant is not None:
+        turn.say_with_menu("welcome.registered", name=participant.full_name)
+    else:
+        turn.say_with_menu("welcome")
+
+
+async def show_help(turn: Turn, _arg: str) -> None:
+    """List the commands."""
+    turn.replies.append(Reply(turn.t("help"), menu=main_menu(turn.language)))
+
+
+async def cancel(turn: Turn, _arg: str) -> None:
+    """Leave the current flow without storing what it collected."""
+    if turn.conversation is None:
+        turn.say_with_menu("nothing_to_cancel")
+        return
+    await turn.end_flow()
+    turn.say_with_menu("cancelled")
+
+
+async def ask_language(turn: Turn, _arg: str) -> None:
+    """Offer the languages."""
+    buttons = tuple((Button(label, f"lang:{code}"),) for code, label in LANGUAGES)
+    turn.say("language.ask", buttons=buttons)
+
+
+async def choose_language(turn: Turn, payload: str) -> None:
+    """Switch the person's language (works in the middle of any flow)."""
+    code = payload.removeprefix("lang:")
+    if code not in dict(LANGUAGES):
+        turn.say("stale_button")
+        return
+    contact = turn.contact
+    await turn.storage.contacts.set_language(contact.channel, contact.address, code)
+    if contact.participant_id is not None:
+        await turn.storage.participants.set_language(contact.participant_id, code, turn.now)
+    turn.contact = contact.model_copy(update={"language": code})
+    turn.say_with_menu("language.set")
+
+
+FEATURE = Feature(
+    commands={
+        "start": start,
+        "bantuan": show_help,
+        "help": show_help,
+        "batal": cancel,
+        "cancel": cancel,
+        "bahasa": ask_language,
+        "language": ask_language,
+    },
+    buttons={"lang": choose_language},
+    menu={"menu.help": "bantuan", "menu.language": "bahasa"},
+)

@@ -1,0 +1,61 @@
+"""Contacts: the chat addresses through which people reach the bot."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from storage.db import Database, db_time
+from storage.models import Contact
+
+
+class ContactRepository:
+    """Read and write contacts."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def get(self, channel: str, address: str) -> Contact | None:
+        """Return the contact for this channel address."""
+        row = await self._db.fetch_one(
+            "SELECT * FROM contact WHERE channel = ? AND address = ?", (channel, address)
+        )
+        return None if row is None else Contact.model_validate(dict(row))
+
+    async def touch(self, channel: str, address: str, now: datetime) -> Contact:
+        """Create the contact if new and record that it just wrote to us."""
+        stamp = db_time(now)
+        await self._db.execute(
+            "INSERT INTO contact (channel, address, last_inbound_at, created_at)"
+            " VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (channel, address)"
+            " DO UPDATE SET last_inbound_at = excluded.last_inbound_at",
+            (channel, address, stamp, stamp),
+        )
+        contact = await self.get(channel, address)
+        assert contact is not None  # noqa: S101 - upserted just above
+        return contact
+
+    async def link(self, channel: str, address: str, participant_id: int) -> None:
+        """Attach the contact to a participant."""
+        await self._db.execute(
+            "UPDATE contact SET participant_id = ? WHERE channel = ? AND address = ?",
+            (participant_id, channel, address),
+        )
+
+    async def set_language(self, channel: str, address: str, language: str) -> None:
+        """Record the language this contact reads."""
+        await self._db.execute(
+            "UPDATE contact SET language = ? WHERE channel = ? AND address = ?",
+            (language, channel, address),
+        )
+
+    async def for_participant(self, participant_id: int) -> list[Contact]:
+        """Return every contact of a participant."""
+        rows = await self._db.fetch_all(
+            "SELECT * FROM contact WHERE participant_id = ? ORDER BY id", (participant_id,)
+        )
+        return [Contact.model_validate(dict(row)) for row in rows]
+
+    async def delete_for_participant(self, participant_id: int) -> None:
+        """Forget every chat address of a participant."""
+        await self._db.execute("DELETE FROM contact WHERE participant_id = ?", (participant_id,))

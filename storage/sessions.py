@@ -1,0 +1,108 @@
+"""Bimtek sessions and their free places."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from storage.db import Database, db_time
+from storage.models import BimtekSession, SessionAvailability
+
+_AVAILABILITY = (
+    "SELECT s.*,"
+    " (SELECT COUNT(*) FROM enrollment e WHERE e.session_id = s.id AND e.status = 'enrolled')"
+    " AS enrolled_count,"
+    " (SELECT COUNT(*) FROM enrollment e WHERE e.session_id = s.id AND e.status = 'waitlisted')"
+    " AS waitlisted_count"
+    " FROM bimtek_session s"
+)
+
+
+class SessionCodeTaken(Exception):
+    """Another session already uses this code."""
+
+
+def new_checkin_code() -> str:
+    """Return a random, unguessable check-in code, safe inside a deep link."""
+    return secrets.token_urlsafe(9).replace("-", "x").replace("_", "y")
+
+
+class SessionRepository:
+    """Read and write bimtek sessions."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def add(
+        self,
+        *,
+        code: str,
+        title: str,
+        venue: str,
+        starts_at: datetime,
+        ends_at: datetime,
+        capacity: int,
+        now: datetime,
+        maps_url: str | None = None,
+    ) -> BimtekSession:
+        """Create a session with a fresh check-in code."""
+        if await self.get_by_code(code) is not None:
+            raise SessionCodeTaken(code)
+        stamp = db_time(now)
+        session_id = await self._db.insert(
+            "INSERT INTO bimtek_session (code, title, venue, maps_url, starts_at, ends_at,"
+            " capacity, checkin_code, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                code,
+                title,
+                venue,
+                maps_url,
+                db_time(starts_at),
+                db_time(ends_at),
+                capacity,
+                new_checkin_code(),
+                stamp,
+                stamp,
+            ),
+        )
+        created = await self.get(session_id)
+        assert created is not None  # noqa: S101 - just inserted
+        return created
+
+    async def get(self, session_id: int) -> BimtekSession | None:
+        """Return the session with this id."""
+        row = await self._db.fetch_one("SELECT * FROM bimtek_session WHERE id = ?", (session_id,))
+        return None if row is None else BimtekSession.model_validate(dict(row))
+
+    async def get_by_code(self, code: str) -> BimtekSession | None:
+        """Return the session with this code."""
+        row = await self._db.fetch_one("SELECT * FROM bimtek_session WHERE code = ?", (code,))
+        return None if row is None else BimtekSession.model_validate(dict(row))
+
+    async def list_availability(self) -> list[SessionAvailability]:
+        """Return every session with its counts, soonest first."""
+        rows = await self._db.fetch_all(_AVAILABILITY + " ORDER BY s.starts_at, s.code")
+        return [_availability(dict(row)) for row in rows]
+
+    async def open_for_registration(self, now: datetime) -> list[SessionAvailability]:
+        """Return sessions that accept registrations: open, not cancelled, not started."""
+        rows = await self._db.fetch_all(
+            _AVAILABILITY + " WHERE s.registration_open = 1 AND s.cancelled_at IS NULL"
+            " AND s.starts_at > ? ORDER BY s.starts_at, s.code",
+            (db_time(now),),
+        )
+        return [_availability(dict(row)) for row in rows]
+
+    async def availability(self, session_id: int) -> SessionAvailability | None:
+        """Return one session with its counts."""
+        row = await self._db.fetch_one(_AVAILABILITY + " WHERE s.id = ?", (session_id,))
+        return None if row is None else _availability(dict(row))
+
+
+def _availability(row: dict[str, object]) -> SessionAvailability:
+    enrolled = row.pop("enrolled_count")
+    waitlisted = row.pop("waitlisted_count")
+    return SessionAvailability(
+        session=BimtekSession.model_validate(row), enrolled=enrolled, waitlisted=waitlisted
+    )
