@@ -6,7 +6,7 @@ import asyncio
 import logging
 import signal
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 from typing import TextIO
 
@@ -14,7 +14,7 @@ from bot.settings import Settings
 from handlers.clock import Clock, SystemClock
 from handlers.features import build_router
 from handlers.regions import load_region, load_sectors
-from handlers.turn import Services
+from handlers.turn import Policy, Services
 from storage import Storage
 
 logger = logging.getLogger(__name__)
@@ -34,6 +34,14 @@ async def open_services(
             zone=settings.zone,
             region=load_region(),
             sectors=load_sectors(),
+            policy=Policy(
+                reminder_offsets=settings.reminder_offsets,
+                waitlist_hold=settings.waitlist_hold,
+                checkin_opens_before=settings.checkin_opens_before,
+                equipment_nudge_after=settings.equipment_nudge_after,
+                equipment_nudge_max=settings.equipment_nudge_max,
+                bot_username=settings.telegram_bot_username,
+            ),
         )
     finally:
         await storage.close()
@@ -48,20 +56,66 @@ async def bootstrap_admins(settings: Settings, services: Services) -> None:
 
 
 async def run_bot(settings: Settings) -> None:
-    """Run the Telegram bot until SIGINT or SIGTERM."""
-    from bot.channels.telegram import TelegramChannel
+    """Run the configured channels, the scheduler and the outbox dispatcher until a signal."""
+    from bot.channels.running import build_telegram, build_whatsapp, webhook_app
+    from bot.channels.senders import ChannelRouter
+    from bot.channels.telegram_board import TelegramBoard
+    from bot.dispatcher import Dispatcher, Sender
+    from bot.officer_jobs import OfficerJobs
+    from bot.scheduler import ReminderScheduler
+    from bot.webhook import serve
 
-    settings.require_telegram_token()
-    async with open_services(settings) as services:
+    settings.check_channels()
+    async with open_services(settings) as services, AsyncExitStack() as stack:
         await bootstrap_admins(settings, services)
-        channel = TelegramChannel(settings, build_router(), services)
+        router = build_router()
+        telegram = (
+            build_telegram(settings, router, services) if settings.telegram_enabled else None
+        )
+        whatsapp = (
+            build_whatsapp(settings, router, services) if settings.whatsapp_enabled else None
+        )
+        senders: dict[str, Sender] = {}
+        if telegram is not None:
+            senders["telegram"] = telegram.sender
+        if whatsapp is not None:
+            senders["whatsapp"] = whatsapp.sender
+            stack.push_async_callback(whatsapp.client.close)
+        dispatcher = Dispatcher(
+            services.storage,
+            ChannelRouter(senders),
+            services.clock,
+            settings.broadcast_rate_per_second,
+            channel_rates={"whatsapp": settings.whatsapp_rate_per_second},
+        )
+        scheduler = ReminderScheduler(services)
         stop = _stop_on_signals()
-        await channel.start()
+        if whatsapp is not None:
+            await whatsapp.channel.start()
+            stack.push_async_callback(whatsapp.channel.stop)
+        board = None
+        if telegram is not None:
+            await telegram.channel.start()
+            stack.push_async_callback(telegram.channel.stop)
+            await telegram.sender.initialize()
+            stack.push_async_callback(telegram.sender.shutdown)
+            board = TelegramBoard(telegram.channel.application.bot)
+        if whatsapp is not None or settings.telegram_webhook:
+            # Entered last, so it stops first: no update arrives while channels wind down.
+            app = webhook_app(settings, services, telegram, whatsapp)
+            await stack.enter_async_context(
+                serve(app, settings.webhook_host, settings.webhook_port)
+            )
+        await scheduler.start()
+        OfficerJobs(services, board, settings.retention_days).add_to(scheduler.scheduler)
+        dispatching = asyncio.create_task(dispatcher.run(), name="dispatcher")
         try:
             await stop.wait()
         finally:
             logger.info("shutting down")
-            await channel.stop()
+            scheduler.shutdown()
+            dispatcher.stop()
+            await dispatching
 
 
 def _stop_on_signals() -> asyncio.Event:

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from bot import officer_cli
+from bot import admin_cli, broadcast_cli, equipment_cli, officer_cli
 from bot.app import run_bot, run_demo
 from bot.logs import configure_logging
 from bot.settings import MissingSetting, Settings
@@ -28,11 +28,23 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     demo = commands.add_parser("demo", help="console chat on a fresh demo database, no token")
     demo.add_argument("--database", type=Path, help="keep the demo database in this file")
-    commands.add_parser("run", help="run the bot (Telegram long polling)")
+    commands.add_parser("run", help="run the bot: Telegram and/or WhatsApp, as configured")
     commands.add_parser("migrate", help="create or upgrade the database")
     _add_sessions(commands)
+    _add_attendance(commands)
     _add_officers(commands)
+    equipment_cli.add_parsers(commands)
+    _add_export(commands)
+    broadcast_cli.add_parsers(commands)
+    admin_cli.add_parsers(commands)
     return parser
+
+
+def _add_export(commands: Any) -> None:
+    exports = commands.add_parser("export", help="export spreadsheets (CSV or XLSX)")
+    kinds = exports.add_subparsers(dest="action", required=True)
+    equipment_cli.add_export_parser(kinds)
+    admin_cli.add_export_parsers(kinds)
 
 
 def _add_sessions(commands: Any) -> None:
@@ -48,6 +60,28 @@ def _add_sessions(commands: Any) -> None:
     add.add_argument("--capacity", required=True, type=int)
     add.add_argument("--maps-url")
     sessions.add_parser("list", help="list sessions with places and check-in codes")
+    for action, purpose in (
+        ("cancel", "cancel a session and tell everyone enrolled or waiting"),
+        ("open", "open a session for registration"),
+        ("close", "close a session for registration"),
+    ):
+        sessions.add_parser(action, help=purpose).add_argument("--code", required=True)
+    move = sessions.add_parser("move", help="give a session new times and tell everyone enrolled")
+    move.add_argument("--code", required=True)
+    move.add_argument("--starts-at", required=True, help='e.g. "2026-12-01 09:00"')
+    move.add_argument("--ends-at", required=True, help='e.g. "2026-12-01 16:00"')
+    qr = sessions.add_parser("qr", help="write the QR code of a session's check-in link")
+    qr.add_argument("--code", required=True)
+    qr.add_argument("--out", required=True, type=Path, help="PNG file to write")
+
+
+def _add_attendance(commands: Any) -> None:
+    attendance = commands.add_parser("attendance", help="attendance at sessions").add_subparsers(
+        dest="action", required=True
+    )
+    mark = attendance.add_parser("mark", help="record by hand that a participant came")
+    mark.add_argument("--code", required=True, help="session code")
+    mark.add_argument("--nik", required=True)
 
 
 def _add_officers(commands: Any) -> None:
@@ -58,6 +92,7 @@ def _add_officers(commands: Any) -> None:
     add.add_argument("--telegram-id", required=True, type=int)
     add.add_argument("--role", required=True, choices=("admin", "officer"))
     officers.add_parser("list", help="list officers")
+    admin_cli.add_officer_parsers(officers)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -82,8 +117,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "run":
-        settings.require_telegram_token()
-        asyncio.run(run_bot(settings))
+        from bot.webhook import ListenError
+
+        settings.check_channels()
+        try:
+            asyncio.run(run_bot(settings))
+        except ListenError as error:
+            raise CliError(str(error)) from error
         return 0
     if args.command == "demo":
         return _demo(args, settings)
@@ -91,8 +131,17 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         ("migrate", None): officer_cli.migrate_database,
         ("sessions", "add"): officer_cli.add_session,
         ("sessions", "list"): officer_cli.list_sessions,
+        ("sessions", "cancel"): officer_cli.cancel_session,
+        ("sessions", "move"): officer_cli.move_session,
+        ("sessions", "open"): officer_cli.open_session,
+        ("sessions", "close"): officer_cli.close_session,
+        ("sessions", "qr"): officer_cli.session_qr,
+        ("attendance", "mark"): officer_cli.mark_attendance,
         ("officers", "add"): officer_cli.add_officer,
         ("officers", "list"): officer_cli.list_officers,
+        **equipment_cli.HANDLERS,
+        **broadcast_cli.HANDLERS,
+        **admin_cli.HANDLERS,
     }
     handler = handlers[(args.command, getattr(args, "action", None))]
     try:

@@ -7,7 +7,8 @@ import re
 import sys
 
 _NIK = re.compile(r"(?<!\d)\d{16}(?!\d)")
-_PHONE = re.compile(r"(?<![\d])(?:\+?62|0)8\d[\d\s.-]{6,14}\d(?!\d)")
+# "+62 812-..." puts a separator after the country code; "0812 ..." never does.
+_PHONE = re.compile(r"(?<!\d)(?:\+?62[\s.-]?|0)8\d[\d\s.-]{6,14}\d(?!\d)")
 _TOKEN = re.compile(r"\d{5,}:[A-Za-z0-9_-]{5,}")
 
 
@@ -28,11 +29,18 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+class RedactingFormatter(logging.Formatter):
+    """Mask personal data in the whole formatted line, tracebacks included."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """Format the record, then mask it."""
+        return redact(super().format(record))
+
+
 def configure_logging(level: str) -> None:
     """Send logs to stderr, redacted; quiet the HTTP client, whose lines carry the token."""
     handler = logging.StreamHandler(sys.stderr)
-    handler.addFilter(RedactingFilter())
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 from datetime import datetime
 from typing import Self
 
@@ -10,9 +11,13 @@ from pydantic import BaseModel, Field, HttpUrl, model_validator
 
 from bot.app import open_services
 from bot.settings import Settings
+from handlers import qr, session_admin
 from handlers.clock import SystemClock
-from handlers.timefmt import format_datetime, parse_local_datetime
+from handlers.timefmt import format_datetime, format_time, parse_local_datetime
+from handlers.validation import InvalidNik, mask_nik, normalize_nik
+from storage import Storage
 from storage.migrate import migrate
+from storage.models import BimtekSession
 from storage.sessions import SessionCodeTaken
 
 
@@ -107,6 +112,118 @@ async def list_sessions(settings: Settings, _args: argparse.Namespace) -> int:
             f"{item.enrolled}/{session.capacity}\t{item.waitlisted}\t{state}\t"
             f"{session.checkin_code}\t{session.title}"
         )
+    return 0
+
+
+async def _session_by_code(storage: Storage, code: str) -> BimtekSession:
+    session = await storage.sessions.get_by_code(code)
+    if session is None:
+        raise CommandError(f"no session with code {code!r}")
+    return session
+
+
+async def cancel_session(settings: Settings, args: argparse.Namespace) -> int:
+    """Cancel a session and queue a notice to everyone enrolled or waiting."""
+    async with open_services(settings) as services:
+        storage, now = services.storage, services.clock.now()
+        session = await _session_by_code(storage, args.code)
+        try:
+            told = await session_admin.cancel_session(
+                storage, session.id, actor="cli", now=now, zone=settings.zone
+            )
+        except session_admin.SessionChangeRefused as error:
+            raise CommandError(f"{session.code}: {error}") from error
+    print(f"session {session.code} cancelled; notice queued for {told} participant(s)")
+    return 0
+
+
+async def move_session(settings: Settings, args: argparse.Namespace) -> int:
+    """Give a session new times and queue a notice to everyone enrolled."""
+    starts_at = _local_time(args.starts_at, settings, "--starts-at")
+    ends_at = _local_time(args.ends_at, settings, "--ends-at")
+    async with open_services(settings) as services:
+        storage, now = services.storage, services.clock.now()
+        session = await _session_by_code(storage, args.code)
+        try:
+            told = await session_admin.move_session(
+                storage, session.id, starts_at, ends_at, actor="cli", now=now, zone=settings.zone
+            )
+        except session_admin.SessionChangeRefused as error:
+            raise CommandError(f"{session.code}: {error}") from error
+    when = format_datetime(starts_at, settings.zone)
+    until = format_time(ends_at, settings.zone)
+    print(f"session {session.code} moved to {when} – {until}")
+    print(f"notice queued for {told} participant(s)")
+    return 0
+
+
+async def open_session(settings: Settings, args: argparse.Namespace) -> int:
+    """Open a session for registration."""
+    return await _set_registration(settings, args.code, True)
+
+
+async def close_session(settings: Settings, args: argparse.Namespace) -> int:
+    """Close a session for registration."""
+    return await _set_registration(settings, args.code, False)
+
+
+async def _set_registration(settings: Settings, code: str, is_open: bool) -> int:
+    async with open_services(settings) as services:
+        storage, now = services.storage, services.clock.now()
+        session = await _session_by_code(storage, code)
+        try:
+            await session_admin.set_registration(
+                storage, session.id, is_open, actor="cli", now=now
+            )
+        except session_admin.SessionChangeRefused as error:
+            raise CommandError(f"{session.code}: {error}") from error
+    print(f"session {session.code}: registration {'open' if is_open else 'closed'}")
+    return 0
+
+
+async def session_qr(settings: Settings, args: argparse.Namespace) -> int:
+    """Write the QR code of a session's check-in deep link to a PNG file."""
+    async with open_services(settings) as services:
+        storage = services.storage
+        session = await _session_by_code(storage, args.code)
+        try:
+            username = await qr.bot_username(storage, services.policy)
+        except qr.BotUsernameUnknown as error:
+            raise CommandError(str(error)) from error
+        link = qr.checkin_link(username, session.checkin_code)
+        image = qr.checkin_qr_png(link)
+        try:
+            await asyncio.to_thread(args.out.write_bytes, image)
+        except OSError as error:
+            raise CommandError(f"--out: cannot write {args.out}: {error.strerror}") from error
+        await storage.audit.record("cli", "session.qr", session.code, services.clock.now())
+    print(f"wrote {args.out} ({len(image)} bytes), QR of {link}")
+    return 0
+
+
+async def mark_attendance(settings: Settings, args: argparse.Namespace) -> int:
+    """Record by hand that a participant came to a session."""
+    try:
+        nik = normalize_nik(args.nik)
+    except InvalidNik as error:
+        raise CommandError(f"--nik: not a valid NIK ({error})") from error
+    async with open_services(settings) as services:
+        storage, now = services.storage, services.clock.now()
+        session = await _session_by_code(storage, args.code)
+        participant = await storage.participants.get_by_nik(nik)
+        if participant is None:
+            raise CommandError(f"no participant with NIK {mask_nik(nik)}")
+        enrollment = await storage.enrollments.get_for(participant.id, session.id)
+        try:
+            if enrollment is None:
+                raise session_admin.SessionChangeRefused("not_enrolled")
+            _, marked = await session_admin.mark_attended_by_officer(
+                storage, session.id, enrollment.id, actor="cli", now=now
+            )
+        except session_admin.SessionChangeRefused as error:
+            raise CommandError(f"{session.code}: {error}") from error
+    state = "recorded" if marked else "was already recorded"
+    print(f"attendance of {mask_nik(nik)} at {session.code} {state}")
     return 0
 
 

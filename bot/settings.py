@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
@@ -10,15 +12,38 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from handlers.timefmt import parse_durations
+from handlers.timefmt import parse_duration, parse_durations
 
 
 class MissingSetting(Exception):
     """A setting the requested mode needs is not set."""
 
-    def __init__(self, name: str) -> None:
-        super().__init__(f"{name} is not set (put it in the environment or in .env)")
+    def __init__(self, name: str, reason: str = "") -> None:
+        why = f"{reason}; " if reason else ""
+        super().__init__(f"{name} is not set ({why}put it in the environment or in .env)")
         self.name = name
+
+
+WHATSAPP_REQUIRED = (
+    "whatsapp_token",
+    "whatsapp_phone_number_id",
+    "whatsapp_app_secret",
+    "whatsapp_verify_token",
+)
+TELEGRAM_WEBHOOK_REQUIRED = ("telegram_webhook_url", "telegram_webhook_secret")
+# Telegram allows 1-256 characters A-Z, a-z, 0-9, _ and - in a webhook secret token.
+_TELEGRAM_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+
+
+@dataclass(frozen=True)
+class WhatsAppTemplates:
+    """Approved template names per kind of message sent outside the 24-hour window."""
+
+    reminder: str | None = None
+    offer: str | None = None
+    equipment: str | None = None
+    broadcast: str | None = None
+    notice: str | None = None
 
 
 class Settings(BaseSettings):
@@ -36,13 +61,54 @@ class Settings(BaseSettings):
         timedelta(days=1),
         timedelta(hours=2),
     )
+    waitlist_hold: Annotated[timedelta, NoDecode] = timedelta(hours=24)
+    checkin_opens_before: Annotated[timedelta, NoDecode] = timedelta(hours=2)
+    equipment_nudge_after: Annotated[timedelta, NoDecode] = timedelta(days=2)
+    equipment_nudge_max: int = Field(default=3, ge=0, le=20)
     broadcast_rate_per_second: float = Field(default=25.0, gt=0, le=30)
+    # Officer tools: erase participants whose every session ended this many days ago (0: never).
+    retention_days: int = Field(default=365, ge=0, le=36500)
+    # Replies to what people type are not capped by default (0): a 429 is waited out.
+    telegram_reply_rate_per_second: float = Field(default=0.0, ge=0)
     log_level: str = "INFO"
+    # Telegram webhook mode (long polling when unset).
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: str | None = None
+    # WhatsApp Cloud API (the channel is on when the four credentials are set).
+    whatsapp_token: str | None = None
+    whatsapp_phone_number_id: str | None = None
+    whatsapp_app_secret: str | None = None
+    whatsapp_verify_token: str | None = None
+    whatsapp_api_base_url: str = "https://graph.facebook.com/v21.0"
+    whatsapp_rate_per_second: float = Field(default=20.0, gt=0, le=1000)
+    whatsapp_template_reminder: str | None = None
+    whatsapp_template_offer: str | None = None
+    whatsapp_template_equipment: str | None = None
+    whatsapp_template_broadcast: str | None = None
+    whatsapp_template_notice: str | None = None
+    media_dir: Path = Path("media")
+    # The webhook server (WhatsApp, Telegram webhook mode, /healthz).
+    webhook_host: str = "127.0.0.1"
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
 
-    @field_validator("telegram_api_base_url")
+    @field_validator("telegram_api_base_url", "whatsapp_api_base_url")
     @classmethod
     def _strip_slash(cls, value: str) -> str:
         return value.rstrip("/")
+
+    @field_validator("telegram_webhook_secret")
+    @classmethod
+    def _telegram_secret(cls, value: str | None) -> str | None:
+        if value and not _TELEGRAM_SECRET.match(value):
+            raise ValueError("use 1 to 256 characters: letters, digits, _ and -")
+        return value or None
+
+    @field_validator("telegram_webhook_url")
+    @classmethod
+    def _https_url(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("https://", "http://")):
+            raise ValueError("must be an https:// URL")
+        return value or None
 
     @field_validator("timezone")
     @classmethod
@@ -65,6 +131,13 @@ class Settings(BaseSettings):
     def _parse_offsets(cls, value: object) -> object:
         return parse_durations(value) if isinstance(value, str) else value
 
+    @field_validator(
+        "waitlist_hold", "checkin_opens_before", "equipment_nudge_after", mode="before"
+    )
+    @classmethod
+    def _parse_duration(cls, value: object) -> object:
+        return parse_duration(value) if isinstance(value, str) else value
+
     @property
     def zone(self) -> ZoneInfo:
         """Return the configured time zone."""
@@ -75,3 +148,50 @@ class Settings(BaseSettings):
         if not self.telegram_bot_token:
             raise MissingSetting("TELEGRAM_BOT_TOKEN")
         return self.telegram_bot_token
+
+    @property
+    def telegram_enabled(self) -> bool:
+        """Tell whether `run` serves Telegram."""
+        return bool(self.telegram_bot_token)
+
+    @property
+    def telegram_webhook(self) -> bool:
+        """Tell whether Telegram updates come by webhook rather than long polling."""
+        return bool(self.telegram_webhook_url)
+
+    @property
+    def whatsapp_enabled(self) -> bool:
+        """Tell whether `run` serves WhatsApp."""
+        return all(getattr(self, name) for name in WHATSAPP_REQUIRED)
+
+    @property
+    def whatsapp_templates(self) -> WhatsAppTemplates:
+        """Return the configured template names."""
+        return WhatsAppTemplates(
+            reminder=self.whatsapp_template_reminder or None,
+            offer=self.whatsapp_template_offer or None,
+            equipment=self.whatsapp_template_equipment or None,
+            broadcast=self.whatsapp_template_broadcast or None,
+            notice=self.whatsapp_template_notice or None,
+        )
+
+    def check_channels(self) -> None:
+        """Raise MissingSetting unless at least one channel is fully configured.
+
+        A channel whose settings are only partly set is an error too, naming the first
+        missing one, so a typo never silently turns a channel off.
+        """
+        _require_all_or_none(self, WHATSAPP_REQUIRED)
+        _require_all_or_none(self, TELEGRAM_WEBHOOK_REQUIRED)
+        if self.telegram_webhook and not self.telegram_enabled:
+            raise MissingSetting("TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_URL is set")
+        if not self.telegram_enabled and not self.whatsapp_enabled:
+            # Telegram is the default channel; WhatsApp-only deployments set WHATSAPP_*.
+            raise MissingSetting("TELEGRAM_BOT_TOKEN")
+
+
+def _require_all_or_none(settings: Settings, names: tuple[str, ...]) -> None:
+    present = [name for name in names if getattr(settings, name)]
+    if present and len(present) < len(names):
+        missing = next(name for name in names if not getattr(settings, name))
+        raise MissingSetting(missing.upper(), f"{present[0].upper()} is set")

@@ -63,6 +63,8 @@ class Reply:
     menu: tuple[tuple[str, ...], ...] = ()
     request_contact: str | None = None
     remove_menu: bool = False
+    # A photo the platform already holds (e.g. a participant's proof), shown with the text.
+    photo_file_id: str | None = None
 
 
 @dataclass(frozen=True)

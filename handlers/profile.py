@@ -162,6 +162,6 @@ async def _erase(turn: Turn, participant: Participant) -> None:
 FEATURE = Feature(
     commands={"profil": show, "hapus": ask_erase},
     flows={PROFILE: ProfileEditFlow(), ERASE: EraseFlow()},
-    buttons={"profile": on_profile_button},
+    idle_buttons={"profile": on_profile_button},
     menu={"menu.profile": "profil"},
 )

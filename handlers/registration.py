@@ -6,6 +6,7 @@ from typing import Any, Final
 
 from handlers import fields
 from handlers.core import Button, rows
+from handlers.preregistered import claim, claimable
 from handlers.router import Feature
 from handlers.sessions_view import session_details, session_label
 from handlers.turn import Turn
@@ -70,6 +71,8 @@ class RegistrationFlow:
             await _on_summary(turn, data)
         elif step == PICK:
             await _on_pick(turn, data)
+        else:
+            await _ask_step(turn, step, data)
 
 
 async def _ask_step(turn: Turn, step: str, data: dict[str, Any]) -> None:
@@ -85,6 +88,9 @@ async def _ask_step(turn: Turn, step: str, data: dict[str, Any]) -> None:
         await _show_summary(turn, data)
     elif step == PICK:
         _ask_pick(turn)
+    else:
+        # A step this version no longer has (stored before an upgrade): start afresh.
+        await _go(turn, "consent", {})
 
 
 def _progress(turn: Turn, step: str, data: dict[str, Any]) -> str:
@@ -173,10 +179,11 @@ async def _on_session(turn: Turn, data: dict[str, Any]) -> None:
 
 
 async def _chosen_session(turn: Turn, chosen: str | None) -> SessionAvailability | None:
-    if chosen is None or not chosen.isdigit():
+    session_id = fields.choice_number(chosen)
+    if session_id is None:
         return None
     for option in await _open_sessions(turn):
-        if option.session.id == int(chosen):
+        if option.session.id == session_id:
             return option
     return None
 
@@ -269,7 +276,8 @@ async def _store(turn: Turn, data: dict[str, Any]) -> None:
         await turn.end_flow()
         turn.say_with_menu("reg.already", name=registered.full_name)
         return
-    if await storage.participants.get_by_nik(data["nik"]) is not None:
+    preregistered = await claimable(storage, data["nik"], data["phone"])
+    if preregistered is None and await storage.participants.get_by_nik(data["nik"]) is not None:
         turn.say("reg.nik_taken")
         data["editing"] = True
         await _go(turn, "nik", data)
@@ -290,11 +298,13 @@ async def _store(turn: Turn, data: dict[str, Any]) -> None:
         kecamatan=data["kecamatan"],
         language=turn.language if turn.language in ("id", "en") else "id",
     )
-    participant = await storage.participants.create(new, turn.now)
+    if preregistered is None:
+        participant = await storage.participants.create(new, turn.now)
+    else:
+        participant = await claim(storage, preregistered, new, turn.now)
     await storage.contacts.link(turn.contact.channel, turn.contact.address, participant.id)
-    await storage.audit.record(
-        f"participant:{participant.id}", "participant.register", None, turn.now
-    )
+    action = "participant.register" if preregistered is None else "participant.claim"
+    await storage.audit.record(f"participant:{participant.id}", action, None, turn.now)
     await turn.end_flow()
     turn.say_with_menu("reg.done", name=participant.full_name)
     if option is not None:

@@ -16,7 +16,7 @@ CommandHandler = Callable[[Turn, str], Awaitable[None]]
 ButtonHandler = Callable[[Turn, str], Awaitable[None]]
 
 # Commands that work in the middle of a flow; every other one is answered with "finish first".
-FREE_DURING_FLOW = frozenset({"batal", "bantuan"})
+FREE_DURING_FLOW = frozenset({"batal", "cancel", "bantuan", "help"})
 
 
 @dataclass(frozen=True)
@@ -25,12 +25,21 @@ class Feature:
 
     commands: Mapping[str, CommandHandler] = field(default_factory=dict)
     flows: Mapping[str, Flow] = field(default_factory=dict)
-    # Buttons keyed by payload prefix (before the first ':') that work whatever the flow.
+    # Buttons keyed by payload prefix (before the first ':') that work whatever the flow;
+    # the flow's question is asked again after them, so the conversation goes on.
     buttons: Mapping[str, ButtonHandler] = field(default_factory=dict)
+    # Buttons that start something new, so they wait until the current flow is over.
+    idle_buttons: Mapping[str, ButtonHandler] = field(default_factory=dict)
     # Main-menu label keys mapped to the command they stand for.
     menu: Mapping[str, str] = field(default_factory=dict)
     # Commands allowed to interrupt a flow for a given argument (e.g. a check-in deep link).
     interrupting: Callable[[Command], bool] | None = None
+    # Whole messages typed without a slash (any case) that run a command even inside a flow,
+    # e.g. BERHENTI / STOP; keys are lower case, values command names.
+    keywords: Mapping[str, str] = field(default_factory=dict)
+    # Takes a photo sent outside any flow (e.g. proof for an open equipment case); returns
+    # False when it has no use for it.
+    photos: Callable[[Turn], Awaitable[bool]] | None = None
 
 
 class Router:
@@ -40,17 +49,24 @@ class Router:
         self.commands: dict[str, CommandHandler] = {}
         self.flows: dict[str, Flow] = {}
         self.buttons: dict[str, ButtonHandler] = {}
+        self.idle_buttons: dict[str, ButtonHandler] = {}
         self.menu: dict[str, str] = {}
         self.interrupting: list[Callable[[Command], bool]] = []
+        self.keywords: dict[str, str] = {}
+        self.photos: list[Callable[[Turn], Awaitable[bool]]] = []
         for feature in features:
             self.commands.update(feature.commands)
             self.flows.update(feature.flows)
             self.buttons.update(feature.buttons)
+            self.idle_buttons.update(feature.idle_buttons)
             for key, command in feature.menu.items():
                 for label in texts.labels(key):
                     self.menu[label] = command
+            self.keywords.update(feature.keywords)
             if feature.interrupting is not None:
                 self.interrupting.append(feature.interrupting)
+            if feature.photos is not None:
+                self.photos.append(feature.photos)
 
     async def handle(self, inbound: Inbound, services: Services) -> list[Outbound]:
         """Answer one event; on an unexpected error, roll back and apologise."""
@@ -80,6 +96,13 @@ class Router:
             await self._button(turn)
             return
         command = self._command(inbound)
+        keyword = self._keyword(inbound) if command is None else None
+        if keyword is not None:
+            # Honoured anywhere (opt-out words must be); the flow's question comes again.
+            await self.commands[keyword.name](turn, keyword.arg)
+            if turn.conversation is not None:
+                await self._flow(turn).prompt(turn)
+            return
         if command is not None:
             await self._run_command(turn, command)
         elif inbound.kind in ("unsupported", "edited"):
@@ -87,6 +110,8 @@ class Router:
             await self._reprompt_or_menu(turn)
         elif turn.conversation is not None:
             await self._flow(turn).resume(turn)
+        elif inbound.kind == "photo" and await self._photo(turn):
+            return
         else:
             turn.say_with_menu("not_understood")
 
@@ -97,6 +122,12 @@ class Router:
         if menu_command is not None:
             return Command(menu_command, "")
         return parse_command(inbound.text)
+
+    def _keyword(self, inbound: Inbound) -> Command | None:
+        if inbound.kind != "text" or len(inbound.text) > 32:
+            return None
+        name = self.keywords.get(inbound.text.strip().lower())
+        return None if name is None else Command(name, "")
 
     async def _run_command(self, turn: Turn, command: Command) -> None:
         handler = self.commands.get(command.name)
@@ -111,6 +142,12 @@ class Router:
             return
         await handler(turn, command.arg)
 
+    async def _photo(self, turn: Turn) -> bool:
+        for takes in self.photos:
+            if await takes(turn):
+                return True
+        return False
+
     def _may_interrupt(self, command: Command) -> bool:
         if command.name in FREE_DURING_FLOW:
             return True
@@ -118,10 +155,24 @@ class Router:
 
     async def _button(self, turn: Turn) -> None:
         prefix = turn.inbound.payload.split(":", 1)[0]
-        handler = self.buttons.get(prefix)
-        if handler is not None:
-            await handler(turn, turn.inbound.payload)
-        elif turn.conversation is not None:
+        anytime = self.buttons.get(prefix)
+        idle = self.idle_buttons.get(prefix)
+        in_flow = turn.conversation is not None
+        if turn.conversation is not None and prefix == turn.conversation.flow:
+            # The flow's own buttons first: a profile edit's sector choices ("profile:sector:3")
+            # share their prefix with the profile message's buttons.
+            await self._flow(turn).resume(turn)
+        elif anytime is not None:
+            await anytime(turn, turn.inbound.payload)
+            if in_flow and turn.conversation is not None:
+                await self._flow(turn).prompt(turn)
+        elif idle is not None and not in_flow:
+            await idle(turn, turn.inbound.payload)
+        elif idle is not None:
+            flow = self._flow(turn)
+            turn.say("busy", flow=turn.t(f"flow.{flow.name}"))
+            await flow.prompt(turn)
+        elif in_flow:
             await self._flow(turn).resume(turn)
         else:
             turn.say_with_menu("stale_button")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from handlers.calendar import calendar_button, in_calendar
 from handlers.core import Reply
 from handlers.router import Feature
 from handlers.sessions_view import session_when
 from handlers.turn import Turn, main_menu
+from storage.models import EnrolledSession
 
 
 async def show(turn: Turn, _arg: str) -> None:
@@ -32,10 +34,22 @@ async def show(turn: Turn, _arg: str) -> None:
                 when=session_when(turn, session),
                 venue=session.venue,
                 maps=maps,
-                status=turn.t(f"status.{status}"),
+                status=_status_text(turn, item, status),
             )
         )
-    turn.replies.append(Reply("\n\n".join(lines), menu=main_menu(turn.language)))
+    # The calendar button rides on the list itself, so it is plain which sessions it saves.
+    buttons = ((calendar_button(turn.language),),) if any(map(in_calendar, enrolled)) else ()
+    turn.replies.append(Reply("\n\n".join(lines), buttons=buttons, menu=main_menu(turn.language)))
+
+
+def _status_text(turn: Turn, item: EnrolledSession, status: str) -> str:
+    """Return the status with the person's RSVP answer and check-in, when there are any."""
+    parts = [turn.t(f"status.{status}")]
+    if item.enrollment.attended_at is not None:
+        parts.append(turn.t("schedule.attended"))
+    elif item.enrollment.rsvp is not None and status != "session_cancelled":
+        parts.append(turn.t(f"schedule.rsvp.{item.enrollment.rsvp}"))
+    return " · ".join(parts)
 
 
 FEATURE = Feature(commands={"jadwal": show}, menu={"menu.schedule": "jadwal"})

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from typing import Final
 
-from handlers.core import Button, Reply
+from handlers import checkin
+from handlers.core import Button, Command, Reply
 from handlers.router import Feature
 from handlers.turn import Turn, main_menu
 
 LANGUAGES: Final = (("id", "Bahasa Indonesia"), ("en", "English"))
 
 
-async def start(turn: Turn, _arg: str) -> None:
-    """Greet the person and show the main menu."""
+async def start(turn: Turn, arg: str) -> None:
+    """Greet the person and show the main menu; `hadir_<code>` (the QR deep link) checks in."""
+    code = checkin.checkin_code_of(arg)
+    if code is not None:
+        await checkin.check_in(turn, code)
+        return
     participant = await turn.participant()
     if participant is not None:
         turn.say_with_menu("welcome.registered", name=participant.full_name)
@@ -54,6 +59,11 @@ async def choose_language(turn: Turn, payload: str) -> None:
     turn.say_with_menu("language.set")
 
 
+def is_checkin_link(command: Command) -> bool:
+    """Tell whether a command is the check-in deep link, which may interrupt any flow."""
+    return command.name == "start" and checkin.checkin_code_of(command.arg) is not None
+
+
 FEATURE = Feature(
     commands={
         "start": start,
@@ -66,4 +76,5 @@ FEATURE = Feature(
     },
     buttons={"lang": choose_language},
     menu={"menu.help": "bantuan", "menu.language": "bahasa"},
+    interrupting=is_checkin_link,
 )

@@ -26,6 +26,7 @@ ID: Final[dict[str, str]] = {
         "Perintah yang bisa Anda gunakan:\n"
         "/daftar — daftar bimtek\n"
         "/jadwal — jadwal bimtek saya\n"
+        "/alat — bantuan alat saya: konfirmasi penerimaan, BAST\n"
         "/profil — lihat atau ubah data saya\n"
         "/hapus — hapus data saya\n"
         "/bahasa — ganti bahasa\n"
@@ -205,6 +206,510 @@ ID: Final[dict[str, str]] = {
     "status.waitlisted": "daftar tunggu",
     "status.cancelled": "dibatalkan",
     "status.session_cancelled": "sesi dibatalkan",
+    # Reminders, RSVP and the waiting list
+    "reminder.body": (
+        "⏰ Pengingat bimtek\n\n{title}\n🗓 {when}\n📍 {venue}{maps}\n\nApakah Anda akan hadir?"
+    ),
+    "rsvp.yes": "✅ Saya hadir",
+    "rsvp.no": "❌ Tidak bisa hadir",
+    "rsvp.thanks_yes": "Terima kasih! Kehadiran Anda di «{title}» sudah kami catat. Sampai jumpa di lokasi.",
+    "rsvp.thanks_no": (
+        "Baik, terima kasih sudah mengabari. Tempat Anda di «{title}» kami berikan kepada "
+        "peserta lain. Anda bisa mendaftar sesi lain kapan saja."
+    ),
+    "rsvp.too_late": "Sesi «{title}» sudah dimulai atau dibatalkan, jadi jawaban tidak bisa diubah lagi.",
+    "rsvp.released": "Tempat Anda di «{title}» sudah dilepas sebelumnya, jadi jawaban ini tidak dicatat.",
+    "waitlist.offer": (
+        "🎉 Ada tempat kosong di «{title}» ({when}, {venue}).\n\n"
+        "Tempat ini kami simpan untuk Anda sampai {until}. Mau ambil?"
+    ),
+    "waitlist.take": "Ambil tempat",
+    "waitlist.skip": "Lewati",
+    "waitlist.taken": (
+        "Selamat! Anda sekarang terdaftar di:\n{title}\n🗓 {when}\n📍 {venue}{maps}\n\n"
+        "Kami akan mengirim pengingat sebelum sesi dimulai."
+    ),
+    "waitlist.skipped": "Baik, tempat di «{title}» kami tawarkan ke peserta berikutnya.",
+    "waitlist.expired": (
+        "Maaf, waktu penawaran tempat di «{title}» sudah habis dan tempatnya sudah "
+        "ditawarkan ke peserta lain."
+    ),
+    # Equipment (keys go below this line)
+    "menu.equipment": "🧰 Alat saya",
+    "flow.alat": "konfirmasi alat",
+    "flow.alatp_alloc": "pencatatan alokasi alat",
+    "flow.alatp_handover": "serah terima alat",
+    "flow.alatp_resolve": "penyelesaian kasus alat",
+    "flow.alatp_bast": "pembuatan BAST",
+    "alat.item": "{name} — {qty} {unit}",
+    "alat.state.allocated": "📦 akan diserahkan petugas",
+    "alat.state.awaiting": "⏳ menunggu konfirmasi Anda",
+    "alat.state.received": "✅ sudah diterima",
+    "alat.state.not_received": "❌ belum diterima",
+    "alat.state.damaged": "⚠️ rusak / tidak sesuai",
+    "alat.answer.received": "Sudah diterima",
+    "alat.answer.not_received": "Belum diterima",
+    "alat.answer.damaged": "Rusak / tidak sesuai",
+    "alat.question": "{item}\nApakah alat ini sudah Anda terima dalam keadaan baik?",
+    "alat.question.current": "Jawaban Anda sekarang: {state}",
+    "alat.handover": (
+        "📦 Serah terima bantuan alat\n\nPetugas mencatat bahwa alat berikut sudah "
+        "diserahkan kepada Anda:\n{items}\n\nMohon konfirmasi setiap alat dengan tombol di bawah."
+    ),
+    "alat.nudge": (
+        "🔔 Pengingat: Anda belum mengonfirmasi penerimaan alat berikut:\n{items}\n\n"
+        "Mohon konfirmasi dengan tombol di bawah."
+    ),
+    "alat.list": "Bantuan alat Anda:\n\n{lines}\n\nTekan tombol di bawah untuk mengonfirmasi atau mengubah jawaban.",
+    "alat.none": "Belum ada bantuan alat yang tercatat untuk Anda.",
+    "alat.case.open": "\n   Laporan Anda sedang ditangani petugas (kasus #{case}).",
+    "alat.case.resolved": "\n   Ditangani petugas (kasus #{case}): {resolution}",
+    "alat.extra.photo": "📷 foto terkirim",
+    "alat.extra.note": "📝 catatan: {note}",
+    "alat.btn.confirm": "Konfirmasi: {item}",
+    "alat.btn.change": "Ubah jawaban: {item}",
+    "alat.btn.bast": "📄 Unduh BAST",
+    "alat.not_handed_over": "{item} belum diserahkan petugas, jadi belum bisa dikonfirmasi.",
+    "alat.recorded": "Tercatat: {item} — {answer}.",
+    "alat.recorded.case": (
+        "Tercatat: {item} — {answer}.\nLaporan Anda sudah diteruskan ke petugas (kasus #{case})."
+    ),
+    "alat.proof.button": "📷 Tambah foto / catatan",
+    "alat.proof.ask": (
+        "Kirim foto {item} sebagai bukti dan/atau tulis catatan singkat (opsional). "
+        "Tekan «Lanjut» bila sudah selesai atau tidak ada."
+    ),
+    "alat.proof.next": "Lanjut ›",
+    "alat.proof.later": "Anda bisa menambahkan foto atau catatan nanti lewat /alat.",
+    "alat.proof.expected": "Di langkah ini kirim foto atau tulis catatan, atau tekan «Lanjut».",
+    "alat.proof.photo.saved": "📷 Foto {item} sudah disimpan. Tulis catatan bila perlu, atau tekan «Lanjut».",
+    "alat.proof.photo.forwarded": (
+        "📷 Foto {item} sudah disimpan dan diteruskan ke petugas (kasus #{case}). "
+        "Tulis catatan bila perlu, atau tekan «Lanjut»."
+    ),
+    "alat.proof.note.saved": "📝 Catatan untuk {item} sudah disimpan. Kirim foto bila perlu, atau tekan «Lanjut».",
+    "alat.proof.note.forwarded": (
+        "📝 Catatan untuk {item} sudah disimpan dan diteruskan ke petugas (kasus #{case}). "
+        "Kirim foto bila perlu, atau tekan «Lanjut»."
+    ),
+    "alat.note.invalid": "Catatan harus 1 sampai 500 huruf.",
+    "alat.photo.where": (
+        "Terima kasih atas fotonya. Supaya foto masuk ke alat yang tepat, buka /alat, pilih "
+        "alatnya, tekan «Tambah foto / catatan», lalu kirim fotonya lagi."
+    ),
+    "alat.thanks": (
+        "Terima kasih! Yang kami catat:\n{lines}\n\n"
+        "Anda bisa melihat atau mengubah jawaban kapan saja lewat /alat."
+    ),
+    "alat.thanks.line": "• {item}: {answer}",
+    "alat.bast.none": "BAST belum tersedia karena belum ada alat yang diserahkan kepada Anda.",
+    "alat.bast.caption": "Berita Acara Serah Terima (BAST) bantuan alat Anda.",
+    "alat.case_resolved": (
+        "✅ Laporan Anda tentang {item} (kasus #{case}) sudah ditangani petugas.\n"
+        "Catatan petugas: {resolution}\n\nJika alat sekarang sudah Anda terima dalam keadaan "
+        "baik, ubah jawaban Anda dengan tombol di bawah atau lewat /alat."
+    ),
+    "alatp.menu": "Bantuan alat — pilih yang ingin dikerjakan:",
+    "alatp.btn.allocate": "➕ Catat alokasi",
+    "alatp.btn.handover": "🤝 Serah terima",
+    "alatp.btn.cases": "⚠️ Kasus terbuka ({count})",
+    "alatp.btn.bast": "📄 BAST peserta",
+    "alatp.btn.more": "➕ Alat lain",
+    "alatp.btn.hand_now": "🤝 Tandai sudah diserahkan",
+    "alatp.btn.done": "Selesai",
+    "alatp.btn.resolve": "✅ Selesaikan kasus #{case}",
+    "alatp.btn.cases_back": "« Kasus terbuka",
+    "alatp.ask_nik": "Tulis NIK peserta (16 angka).",
+    "alatp.nik_invalid": "NIK itu tidak valid: NIK berisi 16 angka.",
+    "alatp.nik_unknown": "Tidak ada peserta terdaftar dengan NIK itu.",
+    "alatp.text_expected": "Di langkah ini saya menunggu jawaban berupa teks (atau /batal untuk berhenti).",
+    "alatp.participant": "Peserta: {name} (NIK {nik}), {business}",
+    "alatp.ask_item": "{who}\n\nPilih alat yang dialokasikan:",
+    "alatp.ask_qty": "Berapa jumlah {item} ({unit}) untuk {name}? Tulis angka 1 sampai 1000.",
+    "alatp.refused.quantity": "Jumlah harus angka 1 sampai 1000.",
+    "alatp.refused.handed_over": (
+        "Alat itu sudah diserahkan dengan jumlah lain, jadi jumlahnya tidak bisa diubah lagi."
+    ),
+    "alatp.allocated": "✅ Alokasi tercatat: {item}, {qty} {unit}.",
+    "alatp.allocations": "{who}\nAlokasi:\n{lines}",
+    "alatp.state.allocated": "belum diserahkan",
+    "alatp.state.awaiting": "diserahkan, menunggu konfirmasi",
+    "alatp.state.received": "diterima",
+    "alatp.state.not_received": "belum diterima (kasus)",
+    "alatp.state.damaged": "rusak / tidak sesuai (kasus)",
+    "alatp.done": "Baik, selesai.",
+    "alatp.handover.confirm": "Serah terima kepada:\n{who}\n\n{lines}\n\nSemua alat ini sudah diserahkan sekarang?",
+    "alatp.handover.yes": "Ya, sudah diserahkan",
+    "alatp.handover.no": "Tidak jadi",
+    "alatp.handover.nothing": "Tidak ada alat {name} yang menunggu serah terima. Catat alokasinya dulu.",
+    "alatp.handover.aborted": "Baik, serah terima tidak dicatat.",
+    "alatp.handover.done": "✅ Serah terima {count} jenis alat kepada {name} tercatat. Peserta diminta mengonfirmasi lewat chat.",
+    "alatp.handover.no_contact": (
+        "✅ Serah terima {count} jenis alat kepada {name} tercatat, tetapi peserta belum bisa "
+        "dihubungi lewat chat: mintalah konfirmasinya langsung."
+    ),
+    "alatp.officer_label": "Petugas #{id}",
+    "alatp.cases": "Kasus terbuka: {count} (ditampilkan {shown} yang paling lama). Pilih untuk melihat rinciannya:",
+    "alatp.cases.empty": "Tidak ada kasus alat yang terbuka. 👍",
+    "alatp.case.label": "#{case} {item} — {name}: {kind}",
+    "alatp.case_gone": "Kasus itu tidak ditemukan.",
+    "alatp.case.header.open": "⚠️ Masalah bantuan alat — kasus #{case}",
+    "alatp.case.header.change": "⚠️ Kasus #{case} diperbarui: jawaban peserta berubah",
+    "alatp.case.header.photo": "📷 Foto baru untuk kasus #{case}",
+    "alatp.case.header.note": "📝 Catatan baru untuk kasus #{case}",
+    "alatp.case.header.detail": "Kasus #{case}",
+    "alatp.case.body": (
+        "Peserta: {name} (NIK {nik}), {business}\nAlat: {item}\nJawaban peserta: {kind}\n"
+        "Diserahkan: {handed} oleh {by}\nDilaporkan: {opened}"
+    ),
+    "alatp.case.note": "\nCatatan peserta: {note}",
+    "alatp.case.resolved": "\nSelesai {when}: {resolution}",
+    "alatp.case.by_participant": "peserta menyatakan alat sudah diterima",
+    "alatp.case.closed_by_participant": (
+        "✅ Kasus #{case} ({item}, {name}) ditutup: peserta sekarang menyatakan alat sudah diterima."
+    ),
+    "alatp.resolve.ask": (
+        "Tulis catatan penyelesaian kasus #{case} (misalnya: alat pengganti sudah diantar). "
+        "Catatan ini dikirim ke peserta."
+    ),
+    "alatp.note_invalid": "Catatan harus 1 sampai 500 huruf.",
+    "alatp.resolve.done": "✅ Kasus #{case} selesai. Peserta sudah diberi tahu.",
+    "alatp.resolve.already": "Kasus #{case} sudah diselesaikan sebelumnya.",
+    "alatp.bast.none": "Belum ada alat yang diserahkan kepada {name}, jadi BAST belum bisa dibuat.",
+    "alatp.bast.caption": "BAST bantuan alat — {name}",
+    "bast.issuer": "KEMENTERIAN PERINDUSTRIAN REPUBLIK INDONESIA",
+    "bast.title": "BERITA ACARA SERAH TERIMA (BAST) BANTUAN PERALATAN",
+    "bast.programme": "Program Wirausaha Baru Industri Kecil Menengah (WUB IKM)",
+    "bast.number": "Nomor: {number}",
+    "bast.intro": (
+        "Pihak Pertama (petugas) telah menyerahkan bantuan peralatan di bawah ini kepada Pihak "
+        "Kedua (peserta), dan Pihak Kedua menyatakan penerimaannya sebagaimana tercantum."
+    ),
+    "bast.handover_dates": "Tanggal serah terima",
+    "bast.officers": "Petugas",
+    "bast.confirmed_at": "Konfirmasi peserta",
+    "bast.confirmation_pending": "belum semua alat dikonfirmasi",
+    "bast.name": "Nama",
+    "bast.nik": "NIK",
+    "bast.business": "Nama usaha",
+    "bast.kecamatan": "Kecamatan",
+    "bast.sessions": "Bimtek",
+    "bast.col.no": "No",
+    "bast.col.item": "Alat",
+    "bast.col.qty": "Jumlah",
+    "bast.col.handed_over": "Diserahkan (tanggal, petugas)",
+    "bast.col.confirmation": "Konfirmasi peserta",
+    "bast.handed_over": "{when}, {officer}",
+    "bast.unconfirmed": "Belum dikonfirmasi",
+    "bast.confirmed": "{answer}, {when}",
+    "bast.sign.officer": "Pihak Pertama (yang menyerahkan)",
+    "bast.sign.participant": "Pihak Kedua (yang menerima)",
+    "bast.generated": "Dokumen ini dibuat oleh WUB IKM Bot pada {when}.",
+    # Officer tools (keys go below this line)
+    "flow.siaran": "penyusunan siaran",
+    "flow.petugas_add": "penambahan petugas",
+    "broadcast.footer": "— Ketik BERHENTI untuk berhenti menerima pengumuman.",
+    "broadcast.reason.chat_not_found": "chat tidak ditemukan",
+    "broadcast.reason.outside_window": "di luar jendela 24 jam WhatsApp",
+    "broadcast.reason.rate_limited": "dibatasi laju lalu menyerah",
+    "broadcast.reason.invalid": "pesan ditolak",
+    "broadcast.reason.other": "gangguan lain",
+    "broadcast.progress": (
+        "📣 Siaran #{id} sedang dikirim: {done}/{total}\n"
+        "✅ terkirim {sent} · ❌ gagal {failed}{reasons} · 🚫 memblokir bot {blocked}"
+    ),
+    "broadcast.progress.done": (
+        "📣 Siaran #{id} selesai: {done}/{total}\n"
+        "✅ terkirim {sent} · ❌ gagal {failed}{reasons} · 🚫 memblokir bot {blocked}"
+    ),
+    "broadcast.report": (
+        "📊 Laporan siaran #{id}\n"
+        "Penerima: {total}\n"
+        "✅ Terkirim: {sent}\n"
+        "❌ Gagal: {failed}{reasons}\n"
+        "🚫 Memblokir bot: {blocked}\n"
+        "Tidak dikirim: {skipped_blocked} sudah memblokir bot sebelumnya, "
+        "{opted_out} berhenti berlangganan"
+    ),
+    "siaran.ask.text": (
+        "📣 Siaran baru. Tulis isi pengumuman (teks), atau kirim foto dengan keterangannya.\n"
+        "Ketik /batal untuk berhenti."
+    ),
+    "siaran.ask.text_after_photo": "Foto diterima. Sekarang tulis teks pengumumannya.",
+    "siaran.ask.photo": "Tambahkan foto? Kirim fotonya sekarang, atau tekan «Tanpa foto».",
+    "siaran.no_photo": "Tanpa foto",
+    "siaran.ask.audience": "Kirim ke siapa?",
+    "siaran.kind.all": "👥 Semua peserta",
+    "siaran.kind.session": "📅 Peserta satu sesi",
+    "siaran.kind.waitlist": "⏳ Daftar tunggu satu sesi",
+    "siaran.kind.kecamatan": "📍 Satu kecamatan",
+    "siaran.kind.sector": "🏭 Satu sektor",
+    "siaran.kind.unconfirmed": "📦 Alat belum dikonfirmasi",
+    "siaran.kind.noshow": "🚷 Tidak hadir di satu sesi",
+    "siaran.ask.pick_session": "Pilih sesinya:",
+    "siaran.ask.pick_kecamatan": "Pilih kecamatannya:",
+    "siaran.ask.pick_sector": "Pilih sektornya:",
+    "siaran.back": "⬅️ Kembali",
+    "siaran.no_sessions": "Tidak ada sesi yang cocok untuk pilihan ini.",
+    "siaran.ask.time": "Kapan siaran dikirim? Tulis tanggal dan jam ({zone}), mis. 2026-12-01 08:00",
+    "siaran.invalid.text_expected": "Kirim isi pengumuman sebagai teks, atau foto dengan keterangan.",
+    "siaran.invalid.photo_expected": "Kirim fotonya, atau tekan «Tanpa foto».",
+    "siaran.invalid.time": "Waktu itu tidak bisa dibaca. Tulis seperti 2026-12-01 08:00.",
+    "siaran.refused.text_empty": "Isi pengumuman tidak boleh kosong.",
+    "siaran.refused.text_too_long": "Isi pengumuman terlalu panjang (paling banyak 3500 karakter).",
+    "siaran.refused.past": "Waktu itu sudah lewat. Tulis waktu yang akan datang.",
+    "siaran.audience.all": "Semua peserta",
+    "siaran.audience.session": "Peserta sesi {value}",
+    "siaran.audience.waitlist": "Daftar tunggu sesi {value}",
+    "siaran.audience.kecamatan": "Kecamatan {value}",
+    "siaran.audience.sector": "Sektor {value}",
+    "siaran.audience.unconfirmed": "Peserta yang belum mengonfirmasi alat",
+    "siaran.audience.noshow": "Peserta yang tidak hadir di sesi {value}",
+    "siaran.audience_invalid.malformed": "Audiens tidak dikenal.",
+    "siaran.audience_invalid.unknown_kind": "Audiens «{value}» tidak dikenal.",
+    "siaran.audience_invalid.no_value_expected": "Audiens «{value}» tidak memerlukan nilai.",
+    "siaran.audience_invalid.value_missing": "Audiens «{value}» memerlukan nilai.",
+    "siaran.audience_invalid.unknown_kecamatan": "Kecamatan «{value}» tidak dikenal.",
+    "siaran.audience_invalid.unknown_sector": "Sektor «{value}» tidak dikenal.",
+    "siaran.audience_invalid.unknown_session": "Sesi «{value}» tidak ditemukan.",
+    "siaran.audience_invalid.not_started": "Sesi {value} belum dimulai, jadi belum ada yang tidak hadir.",
+    "siaran.preview.empty": "Tidak ada penerima untuk «{audience}». Pilih audiens lain.",
+    "siaran.preview.header": "👀 Pratinjau — begini pesan akan diterima:",
+    "siaran.preview": (
+        "Audiens: {audience}\n"
+        "Akan dikirim ke {count} penerima.\n"
+        "Dilewati: {skipped_blocked} memblokir bot, {opted_out} berhenti berlangganan."
+    ),
+    "siaran.send_now": "✅ Kirim sekarang",
+    "siaran.schedule": "🕒 Jadwalkan",
+    "siaran.cancel": "❌ Batal",
+    "siaran.cancelled": "Siaran dibatalkan; tidak ada yang dikirim.",
+    "siaran.started": (
+        "📣 Siaran #{id} sedang dikirim ke {count} penerima. Kemajuannya akan tampil di pesan "
+        "berikut, dan laporannya dikirim setelah selesai."
+    ),
+    "siaran.scheduled": (
+        "🕒 Siaran #{id} dijadwalkan {when}. Saat ini audiensnya {count} penerima; daftar "
+        "penerima dihitung ulang saat dikirim."
+    ),
+    "optout.done": (
+        "🔕 Baik, Anda tidak akan menerima pengumuman (siaran) lagi dari kami. Pengingat untuk "
+        "sesi bimtek yang Anda ikuti tetap dikirim.\nKetik MULAI kapan saja untuk menerima "
+        "pengumuman lagi."
+    ),
+    "optout.already": (
+        "Anda sudah berhenti menerima pengumuman. Ketik MULAI untuk menerimanya lagi."
+    ),
+    "optout.resumed": "🔔 Baik, Anda akan menerima pengumuman lagi. Ketik BERHENTI untuk berhenti.",
+    "optout.not_out": "Anda sudah menerima pengumuman. Ketik BERHENTI untuk berhenti.",
+    "rekap.text": (
+        "📊 Rekap per {when}\n\n"
+        "👥 Pendaftar: {registered}\n\n"
+        "Menurut sektor:\n{by_sector}\n\n"
+        "Menurut kecamatan:\n{by_kecamatan}\n\n"
+        "📅 Sesi (terdaftar/kapasitas · tunggu · hadir RSVP ya/tidak · hadir):\n{sessions}\n\n"
+        "📦 Alat: {allocations} alokasi\n"
+        "• belum diserahkan: {not_handed_over}\n"
+        "• belum dikonfirmasi: {unconfirmed}\n"
+        "• diterima: {received}\n"
+        "• belum diterima: {not_received}\n"
+        "• rusak / tidak sesuai: {damaged}\n"
+        "• kasus terbuka: {open_cases}"
+    ),
+    "rekap.session": (
+        "• {code} ({date}): {enrolled}/{capacity} · tunggu {waitlisted} · "
+        "RSVP {rsvp_yes}/{rsvp_no} · hadir {attended}"
+    ),
+    "rekap.none": "• belum ada",
+    "rekap.others": "• lainnya: {count}",
+    "rekap.caption": "Grafik rekap WUB IKM, {when}",
+    "rekap.chart.title": "Rekap WUB IKM",
+    "rekap.chart.by_sector": "Pendaftar per sektor",
+    "rekap.chart.by_kecamatan": "Pendaftar per kecamatan",
+    "rekap.chart.sessions": "Sesi bimtek",
+    "rekap.chart.equipment": "Konfirmasi alat",
+    "rekap.chart.enrolled": "Terdaftar",
+    "rekap.chart.waitlisted": "Daftar tunggu",
+    "rekap.chart.rsvp_yes": "Akan hadir",
+    "rekap.chart.attended": "Hadir",
+    "rekap.chart.received": "Diterima",
+    "rekap.chart.unconfirmed": "Belum konfirmasi",
+    "rekap.chart.not_received": "Belum diterima",
+    "rekap.chart.damaged": "Rusak",
+    "rekap.chart.not_handed_over": "Belum diserahkan",
+    "rekap.chart.nothing": "Belum ada data",
+    "ekspor.ask": "📥 Pilih data yang akan diekspor:",
+    "ekspor.kind.participants": "Peserta ({format})",
+    "ekspor.kind.enrollments": "Daftar hadir ({format})",
+    "ekspor.kind.allocations": "Penerima bantuan ({format})",
+    "ekspor.caption.participants": "Data peserta: {rows} baris. Berisi data pribadi — simpan dengan aman.",
+    "ekspor.caption.enrollments": "Daftar hadir: {rows} baris. Berisi data pribadi — simpan dengan aman.",
+    "ekspor.caption.allocations": "Rekap penerima bantuan: {rows} baris. Berisi data pribadi — simpan dengan aman.",
+    "petugas.list": "👮 Petugas terdaftar:\n{lines}",
+    "petugas.line": "• {address} — {role}",
+    "petugas.role.officer": "petugas",
+    "petugas.role.admin": "admin",
+    "petugas.btn.toggle": "🔁 Ubah peran {address}",
+    "petugas.btn.remove": "🗑 Hapus {address}",
+    "petugas.btn.add": "➕ Tambah petugas",
+    "petugas.not_self": "Anda tidak bisa menghapus atau mengubah peran Anda sendiri.",
+    "petugas.remove.confirm": "Hapus {address} dari daftar petugas?",
+    "petugas.remove.yes": "Ya, hapus",
+    "petugas.remove.no": "Tidak",
+    "petugas.removed": "{address} bukan petugas lagi.",
+    "petugas.role_set": "Peran {address} sekarang: {role}.",
+    "petugas.add.ask_id": (
+        "Kirim ID Telegram (angka) petugas baru, atau bagikan kontak Telegram-nya. "
+        "Ketik /batal untuk berhenti."
+    ),
+    "petugas.add.invalid_id": (
+        "Itu bukan ID Telegram. Kirim angkanya saja (mis. 123456789), atau bagikan kontaknya."
+    ),
+    "petugas.add.ask_role": "Peran untuk {address}?",
+    "petugas.added": "✅ {address} sekarang {role}.",
+    # WhatsApp (keys go below this line)
+    "wa.choose": "Pilih",
+    "wa.choices": "Pilihan",
+    "wa.choose_prompt": "Silakan pilih:",
+    "wa.menu": "Menu",
+    "wa.menu_prompt": "Menu utama:",
+    "wa.more": "Berikutnya ▶",
+    "wa.more.description": "Pilihan lainnya",
+    "wa.restart": "⏮ Dari awal",
+    "wa.page": "Pilihan lainnya (halaman {page} dari {pages}):",
+    "wa.page_expired": "Daftar pilihan itu sudah tidak berlaku. Ketik jawaban Anda, atau /batal untuk berhenti.",
+    # Sessions, check-in and calendar
+    "flow.sesi_new": "pembuatan sesi baru",
+    "flow.sesi_move": "pemindahan jadwal sesi",
+    "officer.denied": "Maaf, perintah ini hanya untuk petugas.",
+    "checkin.ok": (
+        "✅ Kehadiran Anda tercatat. Selamat mengikuti bimtek!\n\n{title}\n🗓 {when}\n📍 {venue}"
+    ),
+    "checkin.already": "Kehadiran Anda di «{title}» sudah tercatat sejak {at}. Tidak perlu check-in lagi. 👍",
+    "checkin.too_early": (
+        "Check-in untuk «{title}» belum dibuka. Check-in dibuka {opens}; silakan pindai "
+        "QR code lagi saat itu."
+    ),
+    "checkin.over": (
+        "Sesi «{title}» sudah selesai ({ended}), jadi check-in sudah ditutup. Jika Anda tadi "
+        "hadir, silakan hubungi petugas Dinas."
+    ),
+    "checkin.unknown": (
+        "Kode check-in itu tidak dikenal. Pindai QR code yang dipasang petugas di lokasi "
+        "bimtek, atau tanyakan kepada petugas."
+    ),
+    "checkin.not_registered": (
+        "Anda belum terdaftar, jadi kehadiran belum bisa dicatat. Ketik /daftar untuk "
+        "mendaftar, atau hubungi petugas di lokasi."
+    ),
+    "checkin.not_enrolled": (
+        "Anda tidak terdaftar di sesi «{title}», jadi kehadiran tidak bisa dicatat. "
+        "Lihat sesi Anda dengan /jadwal, atau hubungi petugas di lokasi."
+    ),
+    "checkin.waitlisted": (
+        "Anda masih di daftar tunggu sesi «{title}», jadi kehadiran belum bisa dicatat. "
+        "Silakan hubungi petugas di lokasi."
+    ),
+    "checkin.cancelled": "Sesi «{title}» dibatalkan, jadi tidak ada check-in. Mohon maaf.",
+    "calendar.button": "📅 Simpan ke kalender",
+    "calendar.caption": "Buka berkas ini untuk menambahkan jadwal bimtek ke kalender HP Anda.",
+    "calendar.none": "Tidak ada sesi aktif yang bisa disimpan ke kalender.",
+    "calendar.description": "Bimtek WUB IKM Kementerian Perindustrian\nStatus: {status}\nTempat: {venue}{maps}",
+    "calendar.maps": "\nPeta: {url}",
+    "schedule.rsvp.yes": "Anda menyatakan akan hadir",
+    "schedule.rsvp.no": "Anda menyatakan tidak bisa hadir",
+    "schedule.attended": "sudah check-in ✅",
+    "notice.session_cancelled": (
+        "⚠️ Pemberitahuan: sesi bimtek «{title}» pada {when} DIBATALKAN. Mohon maaf atas "
+        "ketidaknyamanannya; kami akan mengabari Anda bila ada jadwal pengganti."
+    ),
+    "notice.session_moved": (
+        "📅 Perubahan jadwal: sesi bimtek «{title}» dipindah.\n\n"
+        "Jadwal baru: {when} sampai {ends}\n📍 {venue}\n\nJadwal lama: {old}"
+    ),
+    "sesi.list": "Sesi bimtek (pilih untuk melihat rinciannya):",
+    "sesi.list.empty": "Belum ada sesi bimtek yang akan datang.",
+    "sesi.list.label": "{code} — {title} — {date} ({enrolled}/{capacity})",
+    "sesi.list.label_cancelled": "{code} — {title} — {date} (batal)",
+    "sesi.new": "➕ Sesi baru",
+    "sesi.detail": (
+        "{code} — {title}\n🗓 {when} sampai {ends}\n📍 {venue}{maps}\n"
+        "👥 Terdaftar: {enrolled}/{capacity} · daftar tunggu: {waitlisted} · hadir: {attended}\n"
+        "🔑 Kode check-in: {checkin_code}\nPendaftaran: {state}"
+    ),
+    "sesi.state.open": "dibuka",
+    "sesi.state.closed": "ditutup",
+    "sesi.state.cancelled": "❌ sesi dibatalkan",
+    "sesi.btn.qr": "QR check-in",
+    "sesi.btn.attendance": "Daftar hadir",
+    "sesi.btn.move": "Pindah jadwal",
+    "sesi.btn.cancel": "Batalkan sesi",
+    "sesi.btn.open": "Buka pendaftaran",
+    "sesi.btn.close": "Tutup pendaftaran",
+    "sesi.btn.list": "« Daftar sesi",
+    "sesi.btn.detail": "« Rincian sesi",
+    "sesi.btn.prev": "‹ Sebelumnya",
+    "sesi.btn.next": "Berikutnya ›",
+    "sesi.gone": "Sesi itu tidak ditemukan atau sudah berubah. Ketik /sesi untuk daftar terbaru.",
+    "sesi.is_cancelled": "Sesi {code} sudah dibatalkan.",
+    "sesi.qr.caption": "QR check-in {code} — {title}\n{link}",
+    "sesi.qr.no_username": (
+        "Tautan check-in belum bisa dibuat karena nama bot belum diketahui: jalankan bot "
+        "sekali atau isi TELEGRAM_BOT_USERNAME."
+    ),
+    "sesi.attendance": "Daftar hadir {code} — {title}\nHadir {attended} dari {enrolled} peserta.\n\n{lines}",
+    "sesi.attendance.empty": "Belum ada peserta terdaftar di sesi {code}.",
+    "sesi.attendance.page": "\n\nHalaman {page} dari {pages}",
+    "sesi.mark.button": "Tandai hadir: {name}",
+    "sesi.mark.done": "✅ {name} ditandai hadir.",
+    "sesi.mark.already": "{name} sudah tercatat hadir.",
+    "sesi.cancel.confirm": (
+        "Yakin membatalkan sesi {code} — {title} ({when})?\n{enrolled} peserta terdaftar dan "
+        "{waitlisted} di daftar tunggu akan diberi tahu."
+    ),
+    "sesi.cancel.yes": "Ya, batalkan sesi",
+    "sesi.cancel.no": "Tidak",
+    "sesi.cancel.done": "Sesi {code} dibatalkan. Pemberitahuan dikirim ke {notified} peserta.",
+    "sesi.registration.opened": "Pendaftaran sesi {code} dibuka.",
+    "sesi.registration.closed": "Pendaftaran sesi {code} ditutup.",
+    "sesi.move.ask_start": (
+        "Pindah jadwal {code} — {title}\nSekarang: {when}\n\n"
+        "Tulis waktu MULAI yang baru, contoh: 2026-12-01 09:00 ({zone})."
+    ),
+    "sesi.move.ask_end": "Tulis waktu SELESAI yang baru, contoh: 2026-12-01 16:00 ({zone}).",
+    "sesi.move.confirm": (
+        "Pindahkan sesi {code} — {title}\ndari {old}\nke {when} sampai {ends}?\n\n"
+        "{enrolled} peserta terdaftar akan diberi tahu."
+    ),
+    "sesi.move.yes": "Ya, pindahkan",
+    "sesi.move.no": "Tidak jadi",
+    "sesi.move.done": "Jadwal sesi {code} dipindah ke {when}. Pemberitahuan dikirim ke {notified} peserta.",
+    "sesi.move.aborted": "Baik, jadwal tidak diubah.",
+    "sesi.new.ask.code": "Sesi baru. Tulis KODE sesi (huruf, angka, - atau _; maksimal 32), contoh: BTK-05.",
+    "sesi.new.ask.title": "Tulis JUDUL sesi, contoh: Bimtek Batik Tulis.",
+    "sesi.new.ask.venue": "Tulis TEMPAT sesi, contoh: Aula Disperindag, Cikarang Pusat.",
+    "sesi.new.ask.starts_at": "Tulis waktu MULAI, contoh: 2026-12-01 09:00 ({zone}).",
+    "sesi.new.ask.ends_at": "Tulis waktu SELESAI, contoh: 2026-12-01 16:00 ({zone}).",
+    "sesi.new.ask.capacity": "Berapa KAPASITAS peserta? Tulis angka 1 sampai 10000.",
+    "sesi.new.ask.maps_url": "Tempel tautan peta lokasi (misalnya Google Maps), atau tulis - jika tidak ada.",
+    "sesi.new.summary": (
+        "Periksa sesi baru:\n\nKode: {code}\nJudul: {title}\nTempat: {venue}\nMulai: {when}\n"
+        "Selesai: {ends}\nKapasitas: {capacity}\nPeta: {maps}\n\nSimpan?"
+    ),
+    "sesi.new.yes": "Simpan",
+    "sesi.new.no": "Tidak jadi",
+    "sesi.new.done": "Sesi {code} dibuat. Kode check-in: {checkin_code}",
+    "sesi.new.aborted": "Baik, sesi baru tidak disimpan.",
+    "sesi.invalid.code": "Kode hanya boleh berisi huruf, angka, - dan _, diawali huruf atau angka, maksimal 32.",
+    "sesi.invalid.code_taken": "Kode {code} sudah dipakai sesi lain. Tulis kode lain.",
+    "sesi.invalid.text": "Isian ini harus 1 sampai 200 huruf.",
+    "sesi.invalid.time": "Format waktu tidak dikenali. Tulis seperti 2026-12-01 09:00.",
+    "sesi.invalid.past": "Waktu itu sudah lewat. Tulis waktu yang akan datang.",
+    "sesi.invalid.end_before_start": "Waktu selesai harus sesudah waktu mulai ({when}).",
+    "sesi.invalid.capacity": "Kapasitas harus angka 1 sampai 10000.",
+    "sesi.invalid.maps_url": "Tautan itu tidak valid. Tempel tautan yang diawali https://, atau tulis -.",
+    "sesi.invalid.text_expected": "Di langkah ini saya menunggu jawaban berupa teks (atau /batal untuk berhenti).",
+    "sesi.invalid.not_enrolled": "Peserta itu tidak memegang tempat di sesi ini.",
 }
 
 EN: Final[dict[str, str]] = {
@@ -224,6 +729,7 @@ EN: Final[dict[str, str]] = {
         "Commands you can use:\n"
         "/daftar — register for a bimtek\n"
         "/jadwal — my bimtek schedule\n"
+        "/alat — my equipment: confirm receipt, BAST\n"
         "/profil — view or change my data\n"
         "/hapus — delete my data\n"
         "/bahasa — change language\n"
@@ -388,6 +894,507 @@ EN: Final[dict[str, str]] = {
     "status.waitlisted": "waiting list",
     "status.cancelled": "cancelled",
     "status.session_cancelled": "session cancelled",
+    # Reminders, RSVP and the waiting list
+    "reminder.body": (
+        "⏰ Bimtek reminder\n\n{title}\n🗓 {when}\n📍 {venue}{maps}\n\nWill you attend?"
+    ),
+    "rsvp.yes": "✅ I will attend",
+    "rsvp.no": "❌ I cannot attend",
+    "rsvp.thanks_yes": "Thank you! Your attendance at «{title}» is noted. See you there.",
+    "rsvp.thanks_no": (
+        "OK, thank you for letting us know. Your place at «{title}» goes to another "
+        "participant. You can register for another session at any time."
+    ),
+    "rsvp.too_late": "Session «{title}» has started or was cancelled, so the answer can no longer change.",
+    "rsvp.released": "Your place at «{title}» was already given up, so this answer is not recorded.",
+    "waitlist.offer": (
+        "🎉 A place is free at «{title}» ({when}, {venue}).\n\n"
+        "We hold it for you until {until}. Do you want it?"
+    ),
+    "waitlist.take": "Take the place",
+    "waitlist.skip": "Skip",
+    "waitlist.taken": (
+        "Congratulations! You are now enrolled in:\n{title}\n🗓 {when}\n📍 {venue}{maps}\n\n"
+        "We will send you a reminder before the session starts."
+    ),
+    "waitlist.skipped": "OK, the place at «{title}» goes to the next person in line.",
+    "waitlist.expired": (
+        "Sorry, the offer of a place at «{title}» has expired and the place went to someone else."
+    ),
+    # Equipment (keys go below this line)
+    "menu.equipment": "🧰 My equipment",
+    "flow.alat": "the equipment confirmation",
+    "flow.alatp_alloc": "recording an allocation",
+    "flow.alatp_handover": "an equipment handover",
+    "flow.alatp_resolve": "resolving a case",
+    "flow.alatp_bast": "a BAST request",
+    "alat.item": "{name} — {qty} {unit}",
+    "alat.state.allocated": "📦 to be handed over by an officer",
+    "alat.state.awaiting": "⏳ waiting for your confirmation",
+    "alat.state.received": "✅ received",
+    "alat.state.not_received": "❌ not received",
+    "alat.state.damaged": "⚠️ damaged / not as described",
+    "alat.answer.received": "Received",
+    "alat.answer.not_received": "Not received",
+    "alat.answer.damaged": "Damaged / not as described",
+    "alat.question": "{item}\nHave you received this in good condition?",
+    "alat.question.current": "Your answer now: {state}",
+    "alat.handover": (
+        "📦 Equipment handover\n\nAn officer recorded that the following was handed over "
+        "to you:\n{items}\n\nPlease confirm each item with the buttons below."
+    ),
+    "alat.nudge": (
+        "🔔 Reminder: you have not yet confirmed receiving:\n{items}\n\n"
+        "Please confirm with the buttons below."
+    ),
+    "alat.list": "Your equipment:\n\n{lines}\n\nPress a button below to confirm or change an answer.",
+    "alat.none": "No equipment has been recorded for you yet.",
+    "alat.case.open": "\n   An officer is looking into your report (case #{case}).",
+    "alat.case.resolved": "\n   Handled by an officer (case #{case}): {resolution}",
+    "alat.extra.photo": "📷 photo sent",
+    "alat.extra.note": "📝 note: {note}",
+    "alat.btn.confirm": "Confirm: {item}",
+    "alat.btn.change": "Change answer: {item}",
+    "alat.btn.bast": "📄 Download BAST",
+    "alat.not_handed_over": "{item} has not been handed over yet, so it cannot be confirmed.",
+    "alat.recorded": "Recorded: {item} — {answer}.",
+    "alat.recorded.case": (
+        "Recorded: {item} — {answer}.\nYour report has been passed to the officers (case #{case})."
+    ),
+    "alat.proof.button": "📷 Add photo / note",
+    "alat.proof.ask": (
+        "Send a photo of {item} as proof and/or write a short note (optional). "
+        "Press «Continue» when done or if there is nothing to add."
+    ),
+    "alat.proof.next": "Continue ›",
+    "alat.proof.later": "You can add a photo or a note later through /alat.",
+    "alat.proof.expected": "At this step send a photo or write a note, or press «Continue».",
+    "alat.proof.photo.saved": "📷 Photo of {item} saved. Write a note if you like, or press «Continue».",
+    "alat.proof.photo.forwarded": (
+        "📷 Photo of {item} saved and passed to the officers (case #{case}). "
+        "Write a note if you like, or press «Continue»."
+    ),
+    "alat.proof.note.saved": "📝 Note about {item} saved. Send a photo if you like, or press «Continue».",
+    "alat.proof.note.forwarded": (
+        "📝 Note about {item} saved and passed to the officers (case #{case}). "
+        "Send a photo if you like, or press «Continue»."
+    ),
+    "alat.note.invalid": "A note must be 1 to 500 characters.",
+    "alat.photo.where": (
+        "Thank you for the photo. So that it goes with the right item, open /alat, choose the "
+        "item, press «Add photo / note» and send the photo again."
+    ),
+    "alat.thanks": (
+        "Thank you! This is what we recorded:\n{lines}\n\n"
+        "You can see or change your answers at any time with /alat."
+    ),
+    "alat.thanks.line": "• {item}: {answer}",
+    "alat.bast.none": "The BAST is not available yet because nothing has been handed over to you.",
+    "alat.bast.caption": "The handover record (BAST) of your equipment.",
+    "alat.case_resolved": (
+        "✅ Your report about {item} (case #{case}) has been handled by an officer.\n"
+        "Officer's note: {resolution}\n\nIf you now have the item in good condition, change "
+        "your answer with the button below or through /alat."
+    ),
+    "alatp.menu": "Equipment — choose what to do:",
+    "alatp.btn.allocate": "➕ Record allocation",
+    "alatp.btn.handover": "🤝 Handover",
+    "alatp.btn.cases": "⚠️ Open cases ({count})",
+    "alatp.btn.bast": "📄 Participant's BAST",
+    "alatp.btn.more": "➕ Another item",
+    "alatp.btn.hand_now": "🤝 Mark as handed over",
+    "alatp.btn.done": "Done",
+    "alatp.btn.resolve": "✅ Resolve case #{case}",
+    "alatp.btn.cases_back": "« Open cases",
+    "alatp.ask_nik": "Type the participant's NIK (16 digits).",
+    "alatp.nik_invalid": "That NIK is not valid: a NIK has 16 digits.",
+    "alatp.nik_unknown": "No participant is registered with that NIK.",
+    "alatp.text_expected": "At this step I am waiting for a text answer (or /batal to stop).",
+    "alatp.participant": "Participant: {name} (NIK {nik}), {business}",
+    "alatp.ask_item": "{who}\n\nChoose the item allocated:",
+    "alatp.ask_qty": "How many {item} ({unit}) for {name}? Type a number from 1 to 1000.",
+    "alatp.refused.quantity": "The quantity must be a number from 1 to 1000.",
+    "alatp.refused.handed_over": (
+        "That item was already handed over with another quantity, so it cannot change now."
+    ),
+    "alatp.allocated": "✅ Allocation recorded: {item}, {qty} {unit}.",
+    "alatp.allocations": "{who}\nAllocations:\n{lines}",
+    "alatp.state.allocated": "not handed over yet",
+    "alatp.state.awaiting": "handed over, awaiting confirmation",
+    "alatp.state.received": "received",
+    "alatp.state.not_received": "not received (case)",
+    "alatp.state.damaged": "damaged / not as described (case)",
+    "alatp.done": "OK, done.",
+    "alatp.handover.confirm": "Handover to:\n{who}\n\n{lines}\n\nHave all these items been handed over now?",
+    "alatp.handover.yes": "Yes, handed over",
+    "alatp.handover.no": "No",
+    "alatp.handover.nothing": "Nothing allocated to {name} is waiting for handover. Record the allocation first.",
+    "alatp.handover.aborted": "OK, no handover recorded.",
+    "alatp.handover.done": "✅ Handover of {count} item(s) to {name} recorded. The participant is asked to confirm in chat.",
+    "alatp.handover.no_contact": (
+        "✅ Handover of {count} item(s) to {name} recorded, but the participant cannot be "
+        "reached in chat: ask them to confirm in person."
+    ),
+    "alatp.officer_label": "Petugas #{id}",
+    "alatp.cases": "Open cases: {count} (showing the {shown} oldest). Choose one for details:",
+    "alatp.cases.empty": "There are no open equipment cases. 👍",
+    "alatp.case.label": "#{case} {item} — {name}: {kind}",
+    "alatp.case_gone": "That case was not found.",
+    "alatp.case.header.open": "⚠️ Equipment problem — case #{case}",
+    "alatp.case.header.change": "⚠️ Case #{case} updated: the participant changed the answer",
+    "alatp.case.header.photo": "📷 New photo for case #{case}",
+    "alatp.case.header.note": "📝 New note for case #{case}",
+    "alatp.case.header.detail": "Case #{case}",
+    "alatp.case.body": (
+        "Participant: {name} (NIK {nik}), {business}\nItem: {item}\nParticipant's answer: {kind}\n"
+        "Handed over: {handed} by {by}\nReported: {opened}"
+    ),
+    "alatp.case.note": "\nParticipant's note: {note}",
+    "alatp.case.resolved": "\nResolved {when}: {resolution}",
+    "alatp.case.by_participant": "the participant now says the item was received",
+    "alatp.case.closed_by_participant": (
+        "✅ Case #{case} ({item}, {name}) closed: the participant now says the item was received."
+    ),
+    "alatp.resolve.ask": (
+        "Type the resolution note for case #{case} (e.g. a replacement was delivered). "
+        "The participant gets this note."
+    ),
+    "alatp.note_invalid": "A note must be 1 to 500 characters.",
+    "alatp.resolve.done": "✅ Case #{case} resolved. The participant has been told.",
+    "alatp.resolve.already": "Case #{case} was already resolved.",
+    "alatp.bast.none": "Nothing has been handed over to {name} yet, so there is no BAST.",
+    "alatp.bast.caption": "Equipment BAST — {name}",
+    "bast.issuer": "MINISTRY OF INDUSTRY OF THE REPUBLIC OF INDONESIA",
+    "bast.title": "EQUIPMENT HANDOVER RECORD (BAST)",
+    "bast.programme": "New Small and Medium Industry Entrepreneurs Programme (WUB IKM)",
+    "bast.number": "Number: {number}",
+    "bast.intro": (
+        "The First Party (officer) has handed over the equipment below to the Second Party "
+        "(participant), who confirms its receipt as stated."
+    ),
+    "bast.handover_dates": "Handover date",
+    "bast.officers": "Officer",
+    "bast.confirmed_at": "Participant's confirmation",
+    "bast.confirmation_pending": "not every item is confirmed yet",
+    "bast.name": "Name",
+    "bast.nik": "NIK",
+    "bast.business": "Business",
+    "bast.kecamatan": "Kecamatan",
+    "bast.sessions": "Bimtek",
+    "bast.col.no": "No",
+    "bast.col.item": "Item",
+    "bast.col.qty": "Quantity",
+    "bast.col.handed_over": "Handed over (date, officer)",
+    "bast.col.confirmation": "Participant's confirmation",
+    "bast.handed_over": "{when}, {officer}",
+    "bast.unconfirmed": "Not confirmed yet",
+    "bast.confirmed": "{answer}, {when}",
+    "bast.sign.officer": "First Party (handing over)",
+    "bast.sign.participant": "Second Party (receiving)",
+    "bast.generated": "This document was made by WUB IKM Bot on {when}.",
+    # Officer tools (keys go below this line)
+    "flow.siaran": "composing a broadcast",
+    "flow.petugas_add": "adding an officer",
+    "broadcast.footer": "— Reply STOP to stop receiving announcements.",
+    "broadcast.reason.chat_not_found": "chat not found",
+    "broadcast.reason.outside_window": "outside WhatsApp's 24-hour window",
+    "broadcast.reason.rate_limited": "rate limited, given up",
+    "broadcast.reason.invalid": "message refused",
+    "broadcast.reason.other": "other error",
+    "broadcast.progress": (
+        "📣 Broadcast #{id} is being sent: {done}/{total}\n"
+        "✅ sent {sent} · ❌ failed {failed}{reasons} · 🚫 blocked the bot {blocked}"
+    ),
+    "broadcast.progress.done": (
+        "📣 Broadcast #{id} finished: {done}/{total}\n"
+        "✅ sent {sent} · ❌ failed {failed}{reasons} · 🚫 blocked the bot {blocked}"
+    ),
+    "broadcast.report": (
+        "📊 Report of broadcast #{id}\n"
+        "Recipients: {total}\n"
+        "✅ Sent: {sent}\n"
+        "❌ Failed: {failed}{reasons}\n"
+        "🚫 Blocked the bot: {blocked}\n"
+        "Not sent: {skipped_blocked} had blocked the bot before, {opted_out} opted out"
+    ),
+    "siaran.ask.text": (
+        "📣 New broadcast. Write the announcement (text), or send a photo with its caption.\n"
+        "Type /cancel to stop."
+    ),
+    "siaran.ask.text_after_photo": "Photo received. Now write the announcement's text.",
+    "siaran.ask.photo": "Add a photo? Send it now, or tap «No photo».",
+    "siaran.no_photo": "No photo",
+    "siaran.ask.audience": "Send to whom?",
+    "siaran.kind.all": "👥 All participants",
+    "siaran.kind.session": "📅 Participants of a session",
+    "siaran.kind.waitlist": "⏳ Waiting list of a session",
+    "siaran.kind.kecamatan": "📍 One kecamatan",
+    "siaran.kind.sector": "🏭 One sector",
+    "siaran.kind.unconfirmed": "📦 Equipment not confirmed",
+    "siaran.kind.noshow": "🚷 No-shows of a session",
+    "siaran.ask.pick_session": "Choose the session:",
+    "siaran.ask.pick_kecamatan": "Choose the kecamatan:",
+    "siaran.ask.pick_sector": "Choose the sector:",
+    "siaran.back": "⬅️ Back",
+    "siaran.no_sessions": "No session fits this choice.",
+    "siaran.ask.time": "When should it go out? Write the date and time ({zone}), e.g. 2026-12-01 08:00",
+    "siaran.invalid.text_expected": "Send the announcement as text, or a photo with a caption.",
+    "siaran.invalid.photo_expected": "Send the photo, or tap «No photo».",
+    "siaran.invalid.time": "That time cannot be read. Write it like 2026-12-01 08:00.",
+    "siaran.refused.text_empty": "The announcement cannot be empty.",
+    "siaran.refused.text_too_long": "The announcement is too long (at most 3500 characters).",
+    "siaran.refused.past": "That time has passed. Write a time in the future.",
+    "siaran.audience.all": "All participants",
+    "siaran.audience.session": "Participants of session {value}",
+    "siaran.audience.waitlist": "Waiting list of session {value}",
+    "siaran.audience.kecamatan": "Kecamatan {value}",
+    "siaran.audience.sector": "Sector {value}",
+    "siaran.audience.unconfirmed": "Participants who have not confirmed their equipment",
+    "siaran.audience.noshow": "Participants who did not attend session {value}",
+    "siaran.audience_invalid.malformed": "Unknown audience.",
+    "siaran.audience_invalid.unknown_kind": "Unknown audience «{value}».",
+    "siaran.audience_invalid.no_value_expected": "Audience «{value}» takes no value.",
+    "siaran.audience_invalid.value_missing": "Audience «{value}» needs a value.",
+    "siaran.audience_invalid.unknown_kecamatan": "Unknown kecamatan «{value}».",
+    "siaran.audience_invalid.unknown_sector": "Unknown sector «{value}».",
+    "siaran.audience_invalid.unknown_session": "Session «{value}» not found.",
+    "siaran.audience_invalid.not_started": "Session {value} has not started, so there are no no-shows yet.",
+    "siaran.preview.empty": "Nobody to send to in «{audience}». Choose another audience.",
+    "siaran.preview.header": "👀 Preview — this is how recipients will see it:",
+    "siaran.preview": (
+        "Audience: {audience}\n"
+        "It will go to {count} recipient(s).\n"
+        "Skipped: {skipped_blocked} blocked the bot, {opted_out} opted out."
+    ),
+    "siaran.send_now": "✅ Send now",
+    "siaran.schedule": "🕒 Schedule",
+    "siaran.cancel": "❌ Cancel",
+    "siaran.cancelled": "Broadcast cancelled; nothing was sent.",
+    "siaran.started": (
+        "📣 Broadcast #{id} is being sent to {count} recipient(s). Its progress shows in the next "
+        "message, and the report comes when it is done."
+    ),
+    "siaran.scheduled": (
+        "🕒 Broadcast #{id} is scheduled for {when}. Its audience is {count} recipient(s) today; "
+        "the recipients are counted again when it goes out."
+    ),
+    "optout.done": (
+        "🔕 OK, you will get no more announcements (broadcasts) from us. Reminders for the "
+        "bimtek sessions you are enrolled in still come.\nReply START at any time to get "
+        "announcements again."
+    ),
+    "optout.already": "You have already stopped announcements. Reply START to get them again.",
+    "optout.resumed": "🔔 OK, you will get announcements again. Reply STOP to stop them.",
+    "optout.not_out": "You already get announcements. Reply STOP to stop them.",
+    "rekap.text": (
+        "📊 Summary as of {when}\n\n"
+        "👥 Registered: {registered}\n\n"
+        "By sector:\n{by_sector}\n\n"
+        "By kecamatan:\n{by_kecamatan}\n\n"
+        "📅 Sessions (enrolled/capacity · waiting · RSVP yes/no · attended):\n{sessions}\n\n"
+        "📦 Equipment: {allocations} allocation(s)\n"
+        "• not handed over: {not_handed_over}\n"
+        "• not confirmed: {unconfirmed}\n"
+        "• received: {received}\n"
+        "• not received: {not_received}\n"
+        "• damaged / not as described: {damaged}\n"
+        "• open cases: {open_cases}"
+    ),
+    "rekap.session": (
+        "• {code} ({date}): {enrolled}/{capacity} · waiting {waitlisted} · "
+        "RSVP {rsvp_yes}/{rsvp_no} · attended {attended}"
+    ),
+    "rekap.none": "• none yet",
+    "rekap.others": "• others: {count}",
+    "rekap.caption": "WUB IKM summary chart, {when}",
+    "rekap.chart.title": "WUB IKM summary",
+    "rekap.chart.by_sector": "Registrations by sector",
+    "rekap.chart.by_kecamatan": "Registrations by kecamatan",
+    "rekap.chart.sessions": "Bimtek sessions",
+    "rekap.chart.equipment": "Equipment confirmations",
+    "rekap.chart.enrolled": "Enrolled",
+    "rekap.chart.waitlisted": "Waiting list",
+    "rekap.chart.rsvp_yes": "Will attend",
+    "rekap.chart.attended": "Attended",
+    "rekap.chart.received": "Received",
+    "rekap.chart.unconfirmed": "Not confirmed",
+    "rekap.chart.not_received": "Not received",
+    "rekap.chart.damaged": "Damaged",
+    "rekap.chart.not_handed_over": "Not handed over",
+    "rekap.chart.nothing": "No data yet",
+    "ekspor.ask": "📥 Choose what to export:",
+    "ekspor.kind.participants": "Participants ({format})",
+    "ekspor.kind.enrollments": "Attendance list ({format})",
+    "ekspor.kind.allocations": "Equipment recipients ({format})",
+    "ekspor.caption.participants": "Participants: {rows} row(s). Personal data — keep it safe.",
+    "ekspor.caption.enrollments": "Attendance list: {rows} row(s). Personal data — keep it safe.",
+    "ekspor.caption.allocations": "Equipment recipients: {rows} row(s). Personal data — keep it safe.",
+    "petugas.list": "👮 Officers:\n{lines}",
+    "petugas.line": "• {address} — {role}",
+    "petugas.role.officer": "officer",
+    "petugas.role.admin": "admin",
+    "petugas.btn.toggle": "🔁 Change role of {address}",
+    "petugas.btn.remove": "🗑 Remove {address}",
+    "petugas.btn.add": "➕ Add an officer",
+    "petugas.not_self": "You cannot remove yourself or change your own role.",
+    "petugas.remove.confirm": "Remove {address} from the officers?",
+    "petugas.remove.yes": "Yes, remove",
+    "petugas.remove.no": "No",
+    "petugas.removed": "{address} is no longer an officer.",
+    "petugas.role_set": "{address} is now: {role}.",
+    "petugas.add.ask_id": (
+        "Send the new officer's Telegram user id (a number), or share their Telegram contact. "
+        "Type /cancel to stop."
+    ),
+    "petugas.add.invalid_id": (
+        "That is not a Telegram user id. Send just the number (e.g. 123456789), or share the "
+        "contact."
+    ),
+    "petugas.add.ask_role": "Role for {address}?",
+    "petugas.added": "✅ {address} is now {role}.",
+    # WhatsApp (keys go below this line)
+    "wa.choose": "Choose",
+    "wa.choices": "Options",
+    "wa.choose_prompt": "Please choose:",
+    "wa.menu": "Menu",
+    "wa.menu_prompt": "Main menu:",
+    "wa.more": "More ▶",
+    "wa.more.description": "More options",
+    "wa.restart": "⏮ From the start",
+    "wa.page": "More options (page {page} of {pages}):",
+    "wa.page_expired": "That list of options has expired. Type your answer, or /batal to stop.",
+    # Sessions, check-in and calendar
+    "flow.sesi_new": "creating a new session",
+    "flow.sesi_move": "moving a session",
+    "officer.denied": "Sorry, this command is for officers only.",
+    "checkin.ok": (
+        "✅ Your attendance is recorded. Enjoy the bimtek!\n\n{title}\n🗓 {when}\n📍 {venue}"
+    ),
+    "checkin.already": "Your attendance at «{title}» was already recorded at {at}. No need to check in again. 👍",
+    "checkin.too_early": (
+        "Check-in for «{title}» is not open yet. It opens {opens}; please scan the QR code "
+        "again then."
+    ),
+    "checkin.over": (
+        "Session «{title}» has ended ({ended}), so check-in is closed. If you attended, "
+        "please contact an officer."
+    ),
+    "checkin.unknown": (
+        "That check-in code is not known. Scan the QR code the officers put up at the venue, "
+        "or ask an officer."
+    ),
+    "checkin.not_registered": (
+        "You are not registered yet, so your attendance cannot be recorded. Type /daftar to "
+        "register, or ask an officer at the venue."
+    ),
+    "checkin.not_enrolled": (
+        "You are not enrolled in «{title}», so your attendance cannot be recorded. "
+        "See your sessions with /jadwal, or ask an officer at the venue."
+    ),
+    "checkin.waitlisted": (
+        "You are still on the waiting list of «{title}», so your attendance cannot be "
+        "recorded yet. Please ask an officer at the venue."
+    ),
+    "checkin.cancelled": "Session «{title}» was cancelled, so there is no check-in. We are sorry.",
+    "calendar.button": "📅 Save to calendar",
+    "calendar.caption": "Open this file to add your bimtek schedule to your phone's calendar.",
+    "calendar.none": "There is no active session to save to a calendar.",
+    "calendar.description": "WUB IKM bimtek, Ministry of Industry\nStatus: {status}\nVenue: {venue}{maps}",
+    "calendar.maps": "\nMap: {url}",
+    "schedule.rsvp.yes": "you said you will attend",
+    "schedule.rsvp.no": "you said you cannot attend",
+    "schedule.attended": "checked in ✅",
+    "notice.session_cancelled": (
+        "⚠️ Notice: the bimtek session «{title}» on {when} is CANCELLED. We are sorry for the "
+        "inconvenience; we will tell you when there is a replacement."
+    ),
+    "notice.session_moved": (
+        "📅 Schedule change: the bimtek session «{title}» has moved.\n\n"
+        "New time: {when} until {ends}\n📍 {venue}\n\nPrevious time: {old}"
+    ),
+    "sesi.list": "Bimtek sessions (choose one for details):",
+    "sesi.list.empty": "There are no upcoming bimtek sessions.",
+    "sesi.list.label": "{code} — {title} — {date} ({enrolled}/{capacity})",
+    "sesi.list.label_cancelled": "{code} — {title} — {date} (cancelled)",
+    "sesi.new": "➕ New session",
+    "sesi.detail": (
+        "{code} — {title}\n🗓 {when} until {ends}\n📍 {venue}{maps}\n"
+        "👥 Enrolled: {enrolled}/{capacity} · waiting list: {waitlisted} · attended: {attended}\n"
+        "🔑 Check-in code: {checkin_code}\nRegistration: {state}"
+    ),
+    "sesi.state.open": "open",
+    "sesi.state.closed": "closed",
+    "sesi.state.cancelled": "❌ session cancelled",
+    "sesi.btn.qr": "Check-in QR",
+    "sesi.btn.attendance": "Attendance list",
+    "sesi.btn.move": "Move session",
+    "sesi.btn.cancel": "Cancel session",
+    "sesi.btn.open": "Open registration",
+    "sesi.btn.close": "Close registration",
+    "sesi.btn.list": "« Sessions",
+    "sesi.btn.detail": "« Session details",
+    "sesi.btn.prev": "‹ Previous",
+    "sesi.btn.next": "Next ›",
+    "sesi.gone": "That session was not found or has changed. Type /sesi for the current list.",
+    "sesi.is_cancelled": "Session {code} is already cancelled.",
+    "sesi.qr.caption": "Check-in QR {code} — {title}\n{link}",
+    "sesi.qr.no_username": (
+        "The check-in link cannot be made yet because the bot's username is unknown: run the "
+        "bot once or set TELEGRAM_BOT_USERNAME."
+    ),
+    "sesi.attendance": "Attendance {code} — {title}\n{attended} of {enrolled} attended.\n\n{lines}",
+    "sesi.attendance.empty": "Nobody is enrolled in session {code} yet.",
+    "sesi.attendance.page": "\n\nPage {page} of {pages}",
+    "sesi.mark.button": "Mark attended: {name}",
+    "sesi.mark.done": "✅ {name} marked as attended.",
+    "sesi.mark.already": "{name} was already marked as attended.",
+    "sesi.cancel.confirm": (
+        "Really cancel session {code} — {title} ({when})?\n{enrolled} enrolled and "
+        "{waitlisted} waiting-list participants will be told."
+    ),
+    "sesi.cancel.yes": "Yes, cancel the session",
+    "sesi.cancel.no": "No",
+    "sesi.cancel.done": "Session {code} cancelled. A notice goes to {notified} participant(s).",
+    "sesi.registration.opened": "Registration for session {code} is open.",
+    "sesi.registration.closed": "Registration for session {code} is closed.",
+    "sesi.move.ask_start": (
+        "Move {code} — {title}\nNow: {when}\n\n"
+        "Type the new START time, e.g. 2026-12-01 09:00 ({zone})."
+    ),
+    "sesi.move.ask_end": "Type the new END time, e.g. 2026-12-01 16:00 ({zone}).",
+    "sesi.move.confirm": (
+        "Move session {code} — {title}\nfrom {old}\nto {when} until {ends}?\n\n"
+        "{enrolled} enrolled participant(s) will be told."
+    ),
+    "sesi.move.yes": "Yes, move it",
+    "sesi.move.no": "No",
+    "sesi.move.done": "Session {code} moved to {when}. A notice goes to {notified} participant(s).",
+    "sesi.move.aborted": "OK, the schedule was not changed.",
+    "sesi.new.ask.code": "New session. Type the session CODE (letters, digits, - or _; 32 at most), e.g. BTK-05.",
+    "sesi.new.ask.title": "Type the session TITLE, e.g. Bimtek Batik Tulis.",
+    "sesi.new.ask.venue": "Type the VENUE, e.g. Aula Disperindag, Cikarang Pusat.",
+    "sesi.new.ask.starts_at": "Type the START time, e.g. 2026-12-01 09:00 ({zone}).",
+    "sesi.new.ask.ends_at": "Type the END time, e.g. 2026-12-01 16:00 ({zone}).",
+    "sesi.new.ask.capacity": "How many participants (CAPACITY)? Type a number from 1 to 10000.",
+    "sesi.new.ask.maps_url": "Paste a map link of the venue (e.g. Google Maps), or type - if there is none.",
+    "sesi.new.summary": (
+        "Check the new session:\n\nCode: {code}\nTitle: {title}\nVenue: {venue}\nStarts: {when}\n"
+        "Ends: {ends}\nCapacity: {capacity}\nMap: {maps}\n\nSave it?"
+    ),
+    "sesi.new.yes": "Save",
+    "sesi.new.no": "Don't save",
+    "sesi.new.done": "Session {code} created. Check-in code: {checkin_code}",
+    "sesi.new.aborted": "OK, the new session was not saved.",
+    "sesi.invalid.code": "A code has only letters, digits, - and _, starts with a letter or digit, 32 at most.",
+    "sesi.invalid.code_taken": "Code {code} is used by another session. Type another code.",
+    "sesi.invalid.text": "This must be 1 to 200 characters.",
+    "sesi.invalid.time": "I cannot read that time. Type it like 2026-12-01 09:00.",
+    "sesi.invalid.past": "That time has passed. Type a time in the future.",
+    "sesi.invalid.end_before_start": "The end must be after the start ({when}).",
+    "sesi.invalid.capacity": "The capacity must be a number from 1 to 10000.",
+    "sesi.invalid.maps_url": "That link is not valid. Paste a link starting with https://, or type -.",
+    "sesi.invalid.text_expected": "At this step I am waiting for a text answer (or /batal to stop).",
+    "sesi.invalid.not_enrolled": "That participant holds no place in this session.",
 }
 
 CATALOGUES: Final = {"id": ID, "en": EN}

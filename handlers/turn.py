@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -24,6 +24,19 @@ class Services:
     zone: ZoneInfo
     region: Region
     sectors: tuple[str, ...]
+    policy: Policy = field(default_factory=lambda: Policy())
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The programme's timing rules, from settings."""
+
+    reminder_offsets: tuple[timedelta, ...] = (timedelta(days=1), timedelta(hours=2))
+    waitlist_hold: timedelta = timedelta(hours=24)
+    checkin_opens_before: timedelta = timedelta(hours=2)
+    equipment_nudge_after: timedelta = timedelta(days=2)
+    equipment_nudge_max: int = 3
+    bot_username: str | None = None
 
 
 @dataclass
@@ -123,7 +136,10 @@ class Flow(Protocol):
         """Ask again what the stored step needs."""
 
 
-MENU_KEYS = (("menu.register", "menu.schedule"), ("menu.profile", "menu.language", "menu.help"))
+MENU_KEYS = (
+    ("menu.register", "menu.schedule", "menu.equipment"),
+    ("menu.profile", "menu.language", "menu.help"),
+)
 
 
 def main_menu(language: str) -> tuple[tuple[str, ...], ...]:

@@ -146,7 +146,8 @@ def _is_forbidden_in_business_name(char: str) -> bool:
 def validate_business_name(text: str) -> str:
     """Return the business name normalised, or raise InvalidBusinessName."""
     name = _collapse_whitespace(text)
-    if not name:
+    if all(unicodedata.category(char) == "Cf" for char in name):
+        # Zero-width and direction marks alone would store a name nobody can see.
         raise InvalidBusinessName("empty", "business name is empty")
     if len(name) > BUSINESS_NAME_MAX_LENGTH:
         raise InvalidBusinessName(

@@ -8,14 +8,27 @@ from pathlib import Path
 
 from storage.audit import AuditRepository
 from storage.bot_settings import BotSettingRepository
+from storage.broadcasts import AudienceRepository, BroadcastRepository
 from storage.contacts import ContactRepository
 from storage.conversations import ConversationRepository
 from storage.db import Database
 from storage.enrollments import EnrollmentRepository
+from storage.equipment import (
+    AllocationRepository,
+    EquipmentCaseRepository,
+    EquipmentItemRepository,
+)
+from storage.exports import ExportRepository
 from storage.migrate import migrate
 from storage.officers import OfficerRepository
+from storage.outbox import OutboxRepository
 from storage.participants import ParticipantRepository
+from storage.reminders import ReminderRunRepository
+from storage.retention import RetentionRepository
 from storage.sessions import SessionRepository
+from storage.stats import StatsRepository
+from storage.waitlist import WaitlistRepository
+from storage.whatsapp_inbox import WhatsAppInboxRepository
 
 
 @dataclass(frozen=True)
@@ -31,6 +44,20 @@ class Storage:
     audit: AuditRepository
     conversations: ConversationRepository
     bot_settings: BotSettingRepository
+    reminder_runs: ReminderRunRepository
+    waitlist: WaitlistRepository
+    outbox: OutboxRepository
+    equipment_items: EquipmentItemRepository
+    allocations: AllocationRepository
+    equipment_cases: EquipmentCaseRepository
+    # Officer tools
+    broadcasts: BroadcastRepository
+    audiences: AudienceRepository
+    stats: StatsRepository
+    exports: ExportRepository
+    retention: RetentionRepository
+    # WhatsApp
+    whatsapp_inbox: WhatsAppInboxRepository
 
     @classmethod
     async def open(cls, path: str | Path, now: datetime) -> Storage:
@@ -51,6 +78,18 @@ class Storage:
             audit=AuditRepository(db),
             conversations=ConversationRepository(db),
             bot_settings=BotSettingRepository(db),
+            reminder_runs=ReminderRunRepository(db),
+            waitlist=WaitlistRepository(db),
+            outbox=OutboxRepository(db),
+            equipment_items=EquipmentItemRepository(db),
+            allocations=AllocationRepository(db),
+            equipment_cases=EquipmentCaseRepository(db),
+            broadcasts=BroadcastRepository(db),
+            audiences=AudienceRepository(db),
+            stats=StatsRepository(db),
+            exports=ExportRepository(db),
+            retention=RetentionRepository(db),
+            whatsapp_inbox=WhatsAppInboxRepository(db),
         )
 
     async def close(self) -> None:

@@ -28,7 +28,8 @@ class ContactRepository:
             "INSERT INTO contact (channel, address, last_inbound_at, created_at)"
             " VALUES (?, ?, ?, ?)"
             " ON CONFLICT (channel, address)"
-            " DO UPDATE SET last_inbound_at = excluded.last_inbound_at",
+            # Writing to us proves the person no longer blocks the bot.
+            " DO UPDATE SET last_inbound_at = excluded.last_inbound_at, blocked_at = NULL",
             (channel, address, stamp, stamp),
         )
         contact = await self.get(channel, address)
@@ -59,3 +60,29 @@ class ContactRepository:
     async def delete_for_participant(self, participant_id: int) -> None:
         """Forget every chat address of a participant."""
         await self._db.execute("DELETE FROM contact WHERE participant_id = ?", (participant_id,))
+
+    async def mark_blocked(self, channel: str, address: str, now: datetime) -> None:
+        """Record that this address blocked the bot, so later broadcasts skip it."""
+        await self._db.execute(
+            "UPDATE contact SET blocked_at = COALESCE(blocked_at, ?)"
+            " WHERE channel = ? AND address = ?",
+            (db_time(now), channel, address),
+        )
+
+    async def set_opted_out(
+        self, channel: str, address: str, opted_out: bool, now: datetime
+    ) -> bool:
+        """Stop (or resume) broadcasts to this address; False when nothing changed."""
+        if opted_out:
+            sql = (
+                "UPDATE contact SET opted_out_at = ?"
+                " WHERE channel = ? AND address = ? AND opted_out_at IS NULL"
+            )
+            params: tuple[object, ...] = (db_time(now), channel, address)
+        else:
+            sql = (
+                "UPDATE contact SET opted_out_at = NULL"
+                " WHERE channel = ? AND address = ? AND opted_out_at IS NOT NULL"
+            )
+            params = (channel, address)
+        return await self._db.execute(sql, params) == 1

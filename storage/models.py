@@ -86,11 +86,12 @@ class SessionAvailability(Model):
     session: BimtekSession
     enrolled: int
     waitlisted: int
+    held: int = 0
 
     @property
     def free_places(self) -> int:
-        """Return the places still free."""
-        return max(0, self.session.capacity - self.enrolled)
+        """Return the places neither taken nor held for someone on the waiting list."""
+        return max(0, self.session.capacity - self.enrolled - self.held)
 
 
 class Enrollment(Model):
@@ -103,6 +104,7 @@ class Enrollment(Model):
     rsvp: Rsvp | None
     attended_at: datetime | None
     created_at: datetime
+    enrolled_at: datetime | None = None
 
 
 class EnrolledSession(Model):
@@ -110,6 +112,25 @@ class EnrolledSession(Model):
 
     enrollment: Enrollment
     session: BimtekSession
+
+
+class SessionMember(Model):
+    """An enrollment with its participant, for lists of a session's people."""
+
+    enrollment: Enrollment
+    participant: Participant
+
+
+class WaitlistOffer(Model):
+    """A place offered to someone on the waiting list, held until it expires."""
+
+    id: int
+    enrollment_id: int
+    session_id: int
+    offered_at: datetime
+    expires_at: datetime
+    status: Literal["open", "accepted", "declined", "expired"]
+    answered_at: datetime | None
 
 
 class Officer(Model):
@@ -144,3 +165,74 @@ class Conversation(Model):
     @classmethod
     def _decode(cls, value: Any) -> Any:
         return json.loads(value) if isinstance(value, str) else value
+
+
+# Equipment -----------------------------------------------------------------------------------
+
+Confirmation = Literal["received", "not_received", "damaged"]
+CaseKind = Literal["not_received", "damaged"]
+
+
+class EquipmentItem(Model):
+    """A kind of equipment participants are given, such as an oven."""
+
+    id: int
+    name: str
+    unit: str
+
+
+class Allocation(Model):
+    """What one participant is allocated of one item, its handover and their confirmation."""
+
+    id: int
+    participant_id: int
+    item_id: int
+    item_name: str
+    item_unit: str
+    quantity: int
+    created_at: datetime
+    updated_at: datetime
+    handed_over_at: datetime | None
+    handed_over_by: str | None
+    confirmation: Confirmation | None
+    confirmed_at: datetime | None
+    photo_file_id: str | None
+    note: str | None
+    nudges_sent: int
+    last_nudged_at: datetime | None
+    open_case_id: int | None = None
+
+
+class EquipmentCase(Model):
+    """A reported problem with an allocation: not received, or damaged / not as described."""
+
+    id: int
+    allocation_id: int
+    kind: CaseKind
+    opened_at: datetime
+    updated_at: datetime
+    photo_file_id: str | None
+    note: str | None
+    resolved_at: datetime | None
+    resolved_by: str | None
+    resolution: str | None
+
+
+class AllocationRecord(Model):
+    """One row of the rekap penerima bantuan: an allocation with its participant's data."""
+
+    id: int
+    nik: str | None
+    full_name: str | None
+    phone: str | None
+    business_name: str | None
+    kecamatan: str | None
+    item_name: str
+    item_unit: str
+    quantity: int
+    handed_over_at: datetime | None
+    handed_over_by: str | None
+    confirmation: Confirmation | None
+    confirmed_at: datetime | None
+    note: str | None
+    open_case_id: int | None

@@ -36,3 +36,10 @@ class OfficerRepository:
         """Return every officer."""
         rows = await self._db.fetch_all("SELECT * FROM officer ORDER BY id")
         return [Officer.model_validate(dict(row)) for row in rows]
+
+    async def remove(self, channel: str, address: str) -> bool:
+        """Take the officer role away from an address; False when it had none."""
+        removed = await self._db.execute(
+            "DELETE FROM officer WHERE channel = ? AND address = ?", (channel, address)
+        )
+        return removed == 1

@@ -72,6 +72,8 @@ class ConsoleChannel:
             self._print(f"Bot: [gambar {outbound.filename}] {outbound.caption}")
 
     def _render_reply(self, reply: Reply) -> None:
+        if reply.photo_file_id is not None:
+            self._print("Bot: [foto]")
         self._print("Bot: " + reply.text.replace("\n", "\n     "))
         options: list[tuple[str, Inbound]] = []
         if reply.buttons:

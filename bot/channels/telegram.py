@@ -8,6 +8,7 @@ from collections.abc import Awaitable
 from typing import Any
 
 from telegram import (
+    Bot,
     BotCommand,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -18,7 +19,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -27,6 +28,7 @@ from telegram.ext import (
     TypeHandler,
 )
 
+from bot.channels.media import MediaStore, is_stored
 from bot.settings import Settings
 from handlers.core import Document, Inbound, Outbound, Photo, Reply
 from handlers.router import Router
@@ -35,10 +37,12 @@ from handlers.turn import Services
 logger = logging.getLogger(__name__)
 
 MAX_TEXT = 4096
+MAX_CAPTION = 1024
 COMMANDS = (
     ("start", "Mulai dan menu utama"),
     ("daftar", "Daftar bimtek"),
     ("jadwal", "Jadwal bimtek saya"),
+    ("alat", "Bantuan alat saya"),
     ("profil", "Lihat atau ubah data saya"),
     ("hapus", "Hapus data saya"),
     ("bahasa", "Ganti bahasa / change language"),
@@ -154,6 +158,40 @@ def reply_markup(reply: Reply) -> Any:
     return None
 
 
+async def send_reply(
+    bot: Bot, chat_id: int, reply: Reply, media: MediaStore | None = None
+) -> None:
+    """Send a reply: a text message, or a photo by file id with the text as its caption."""
+    markup = reply_markup(reply)
+    photo = _photo(reply.photo_file_id, media)
+    if photo is None:
+        await bot.send_message(chat_id, reply.text[:MAX_TEXT], reply_markup=markup)
+        return
+    caption = reply.text if len(reply.text) <= MAX_CAPTION else None
+    try:
+        # A long text follows the photo as its own message, which then carries the buttons.
+        buttons = markup if caption is not None else None
+        await bot.send_photo(chat_id, photo, caption=caption, reply_markup=buttons)
+    except BadRequest:
+        # A file id this bot cannot send (expired, from elsewhere): the text still goes out.
+        logger.warning("telegram: photo could not be sent; sending the text alone")
+        caption = None
+    if caption is None:
+        await bot.send_message(chat_id, reply.text[:MAX_TEXT], reply_markup=markup)
+
+
+def _photo(reference: str | None, media: MediaStore | None) -> str | InputFile | None:
+    """Return a Telegram file id as is, or the upload of a photo another channel stored."""
+    if reference is None or not is_stored(reference):
+        return reference
+    stored = media.load(reference) if media is not None else None
+    if stored is None:
+        logger.warning("telegram: stored photo is missing")
+        return None
+    content, name = stored
+    return InputFile(content, filename=name)
+
+
 class TelegramChannel:
     """Run the router behind python-telegram-bot's Application (long polling)."""
 
@@ -161,16 +199,24 @@ class TelegramChannel:
         self._settings = settings
         self._router = router
         self._services = services
+        self._media = MediaStore(settings.media_dir)
         self.application = self._build(settings)
 
     def _build(self, settings: Settings) -> Application[Any, Any, Any, Any, Any, Any]:
         root = settings.telegram_api_base_url
+        builder = Application.builder()
+        if settings.telegram_webhook:
+            # Updates are pushed to the webhook server (bot/webhook.py), not polled.
+            builder = builder.updater(None)
         application = (
-            Application.builder()
-            .token(settings.require_telegram_token())
+            builder.token(settings.require_telegram_token())
             .base_url(f"{root}/bot")
             .base_file_url(f"{root}/file/bot")
-            .rate_limiter(AIORateLimiter(max_retries=3))
+            .rate_limiter(
+                AIORateLimiter(
+                    overall_max_rate=settings.telegram_reply_rate_per_second, max_retries=3
+                )
+            )
             .concurrent_updates(PerChatUpdateProcessor(256))
             .connection_pool_size(64)
             .build()
@@ -188,11 +234,36 @@ class TelegramChannel:
             await self._services.storage.bot_settings.put("telegram_username", username)
         await self._set_commands()
         await application.start()
+        if self._settings.telegram_webhook:
+            await self._set_webhook()
+            return
         assert application.updater is not None  # noqa: S101 - built with an updater
         await application.updater.start_polling(
             poll_interval=0, timeout=10, allowed_updates=Update.ALL_TYPES
         )
         logger.info("telegram: polling as @%s", username)
+
+    async def _set_webhook(self) -> None:
+        settings = self._settings
+        await self.application.bot.set_webhook(
+            url=str(settings.telegram_webhook_url),
+            secret_token=settings.telegram_webhook_secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
+        logger.info("telegram: webhook set; updates come to the webhook server")
+
+    async def push_update(self, data: object) -> bool:
+        """Queue an update the webhook received; False when it is not an update."""
+        if not isinstance(data, dict):
+            return False
+        try:
+            update = Update.de_json(data, self.application.bot)
+        except Exception:
+            # Malformed updates make PTB raise KeyError, TypeError, ValueError, ...
+            logger.warning("telegram webhook: an update could not be read; refused")
+            return False
+        await self.application.update_queue.put(update)
+        return True
 
     async def _set_commands(self) -> None:
         try:
@@ -225,9 +296,7 @@ class TelegramChannel:
         """Send one reply the way Telegram shows it best."""
         bot = self.application.bot
         if isinstance(outbound, Reply):
-            await bot.send_message(
-                chat_id, outbound.text[:MAX_TEXT], reply_markup=reply_markup(outbound)
-            )
+            await send_reply(bot, chat_id, outbound, self._media)
         elif isinstance(outbound, Document):
             await bot.send_document(
                 chat_id,

@@ -232,6 +232,9 @@ class FakeTelegram:
         self.global_rate: float | None = None
         self.per_chat_rate: float | None = None
         self.tokens: set[str] = set()
+        # Called (in the server thread, outside the lock) with every accepted message call;
+        # benchmarks use it to answer each reply with the person's next update at once.
+        self.on_message: Callable[[ApiCall], None] | None = None
         self._cond = threading.Condition()
         self._calls: list[ApiCall] = []
         self._rejected: list[ApiCall] = []
@@ -557,6 +560,8 @@ class FakeTelegram:
             result = self._result(name, params, files)
             self._calls.append(call)
             self._cond.notify_all()
+        if self.on_message is not None and method in MESSAGE_METHODS:
+            self.on_message(call)
         return 200, {"ok": True, "result": result}
 
     def _result(

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from conftest import BotProcess, Person
 from fake_telegram import FakeTelegram
+from harness import BotProcess, Person
 
 NIK = "3216015505900002"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import GOOD_NIK, Chat, add_session, register
+from chat_support import GOOD_NIK, Chat, add_session, register
 
 from storage import Storage
 

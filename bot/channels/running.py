@@ -1,0 +1,96 @@
+"""The channels `python -m bot run` serves, built from settings for the composition root."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.applications import Starlette
+
+from bot.channels.graph import GraphClient
+from bot.channels.media import MediaStore
+from bot.channels.telegram import TelegramChannel
+from bot.channels.telegram_sender import TelegramSender
+from bot.channels.whatsapp_channel import WhatsAppChannel
+from bot.channels.whatsapp_messenger import ChoicePages, WhatsAppMessenger
+from bot.channels.whatsapp_sender import WhatsAppSender
+from bot.settings import Settings
+from bot.webhook import TelegramEndpoint, WhatsAppEndpoint, build_app
+from handlers.router import Router
+from handlers.turn import Services
+
+
+@dataclass(frozen=True)
+class RunningTelegram:
+    """The Telegram channel and its outbox sender."""
+
+    channel: TelegramChannel
+    sender: TelegramSender
+
+
+@dataclass(frozen=True)
+class RunningWhatsApp:
+    """The WhatsApp channel, its outbox sender and their Graph API client."""
+
+    channel: WhatsAppChannel
+    sender: WhatsAppSender
+    client: GraphClient
+
+
+def build_telegram(settings: Settings, router: Router, services: Services) -> RunningTelegram:
+    """Build the Telegram channel (polling or webhook) and its outbox sender."""
+    media = MediaStore(settings.media_dir)
+    token = settings.require_telegram_token()
+    return RunningTelegram(
+        TelegramChannel(settings, router, services),
+        TelegramSender(token, settings.telegram_api_base_url, media),
+    )
+
+
+def build_whatsapp(settings: Settings, router: Router, services: Services) -> RunningWhatsApp:
+    """Build the WhatsApp channel and its outbox sender over one Graph API client."""
+    media = MediaStore(settings.media_dir)
+    client = GraphClient(
+        settings.whatsapp_api_base_url,
+        str(settings.whatsapp_token),
+        str(settings.whatsapp_phone_number_id),
+    )
+    messenger = WhatsAppMessenger(client, media, ChoicePages())
+    templates = settings.whatsapp_templates
+    channel = WhatsAppChannel(
+        str(settings.whatsapp_phone_number_id), router, services, messenger, media, templates
+    )
+    sender = WhatsAppSender(messenger, services.storage, services.clock, templates)
+    return RunningWhatsApp(channel, sender, client)
+
+
+def webhook_app(
+    settings: Settings,
+    services: Services,
+    telegram: RunningTelegram | None,
+    whatsapp: RunningWhatsApp | None,
+) -> Starlette:
+    """Return the ASGI app for the channels that take webhooks, and /healthz."""
+    channels = [
+        name
+        for name, on in (("telegram", telegram is not None), ("whatsapp", whatsapp is not None))
+        if on
+    ]
+
+    async def health() -> dict[str, Any]:
+        await services.storage.db.fetch_value("SELECT 1")
+        return {"channels": channels}
+
+    whatsapp_endpoint = None
+    if whatsapp is not None:
+        whatsapp_endpoint = WhatsAppEndpoint(
+            verify_token=str(settings.whatsapp_verify_token),
+            app_secret=str(settings.whatsapp_app_secret),
+            receive=whatsapp.channel.receive,
+        )
+    telegram_endpoint = None
+    if telegram is not None and settings.telegram_webhook:
+        telegram_endpoint = TelegramEndpoint(
+            secret=str(settings.telegram_webhook_secret), push=telegram.channel.push_update
+        )
+    return build_app(health, whatsapp_endpoint, telegram_endpoint)

@@ -1,0 +1,234 @@
+"""The WhatsApp channel: webhook messages through the inbox to the router, replies back out.
+
+The webhook (bot/webhook.py) only checks, parses and records: each message goes into the
+`whatsapp_inbox` table once per message id (a redelivery is dropped there), and the 200 goes
+back at once. Processing runs in tasks: different people concurrently, each person's messages
+one at a time in the order they arrived, like Telegram's per-chat processor. A message still
+unprocessed at a restart is processed at start-up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+import logging
+from collections.abc import Awaitable, Callable, Coroutine
+from datetime import timedelta
+from functools import partial
+from typing import Any, Final
+
+import httpx
+
+from bot.channels.graph import GraphError
+from bot.channels.media import MediaStore
+from bot.channels.whatsapp import (
+    WebhookPayload,
+    WebhookStatus,
+    page_of,
+    text_messages,
+    to_inbound,
+)
+from bot.channels.whatsapp_messenger import WhatsAppMessenger
+from bot.channels.whatsapp_sender import record_status
+from bot.settings import WhatsAppTemplates
+from handlers import texts
+from handlers.core import Inbound
+from handlers.router import Router
+from handlers.turn import Services
+from storage.whatsapp_inbox import InboxEntry
+
+logger = logging.getLogger(__name__)
+
+MAX_MESSAGE_ID: Final = 256
+# Meta retries an unanswered delivery for up to 7 days; ids older than that cannot return.
+KEEP_SEEN: Final = timedelta(days=8)
+# A failed-status webhook can overtake the dispatcher recording the message id it is about.
+STATUS_RETRIES: Final = 5
+STATUS_RETRY_DELAY: Final = 0.5
+
+
+class PerSenderRunner:
+    """Run jobs of different senders concurrently and each sender's jobs one at a time, in order.
+
+    A job's task starts by waiting for its sender's lock; tasks start in creation order and
+    asyncio locks wake waiters first come, first served, so each sender's order is kept.
+    """
+
+    def __init__(self, max_concurrent: int = 256) -> None:
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._holders: dict[str, int] = {}
+        self._slots = asyncio.Semaphore(max_concurrent)
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def submit(self, key: str, job: Callable[[], Awaitable[None]]) -> None:
+        """Run the job after every job submitted earlier for the same key."""
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        self._holders[key] = self._holders.get(key, 0) + 1
+        self.spawn(self._run(key, lock, job))
+
+    def spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
+        """Run a job that needs no ordering, tracked so stop() can wait for it."""
+        task = asyncio.create_task(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _run(self, key: str, lock: asyncio.Lock, job: Callable[[], Awaitable[None]]) -> None:
+        try:
+            async with lock, self._slots:
+                await job()
+        except Exception:
+            # The traceback names code, never the message: no personal data in the log.
+            logger.exception("whatsapp: processing a message failed")
+        finally:
+            self._holders[key] -= 1
+            if self._holders[key] == 0:
+                del self._holders[key]
+                del self._locks[key]
+
+    async def drain(self, grace: float) -> None:
+        """Wait for running jobs, cancelling those still running after `grace` seconds."""
+        if not self._tasks:
+            return
+        _, pending = await asyncio.wait(set(self._tasks), timeout=grace)
+        for task in pending:
+            task.cancel()
+        if pending:
+            await asyncio.wait(pending)
+
+
+class WhatsAppChannel:
+    """Accept webhook deliveries and answer each message through the router."""
+
+    def __init__(
+        self,
+        phone_number_id: str,
+        router: Router,
+        services: Services,
+        messenger: WhatsAppMessenger,
+        media: MediaStore,
+        templates: WhatsAppTemplates,
+    ) -> None:
+        self._phone_number_id = phone_number_id
+        self._router = router
+        self._services = services
+        self._messenger = messenger
+        self._media = media
+        self._templates = templates
+        self._runner = PerSenderRunner()
+
+    async def start(self) -> None:
+        """Forget old message ids and process what a restart left in the inbox."""
+        storage = self._services.storage
+        await storage.whatsapp_inbox.prune(self._services.clock.now() - KEEP_SEEN)
+        pending = await storage.whatsapp_inbox.pending()
+        for entry in pending:
+            self._runner.submit(entry.address, partial(self._process, entry))
+        if pending:
+            logger.info("whatsapp: processing %d message(s) left from before", len(pending))
+
+    async def stop(self) -> None:
+        """Finish (or give up on) the messages being processed."""
+        await self._runner.drain(grace=10)
+
+    async def receive(self, payload: WebhookPayload) -> None:
+        """Record a webhook delivery's messages (once each) and queue their processing."""
+        storage = self._services.storage
+        for value in payload.for_number(self._phone_number_id):
+            for message in value.messages:
+                inbound = to_inbound(message)
+                if inbound is None or not 0 < len(message.id) <= MAX_MESSAGE_ID:
+                    continue
+                entry = await storage.whatsapp_inbox.record(
+                    message.id, inbound.address, encode(inbound), self._services.clock.now()
+                )
+                if entry is None:
+                    logger.info("whatsapp: a message delivered again was dropped")
+                    continue
+                self._runner.submit(entry.address, partial(self._process, entry))
+            for status in value.statuses:
+                self._runner.spawn(self._status(status))
+
+    async def _process(self, entry: InboxEntry) -> None:
+        storage = self._services.storage
+        try:
+            inbound = decode(entry.event)
+        except (TypeError, ValueError):
+            logger.warning("whatsapp: an inbox entry could not be read; skipped")
+            await storage.whatsapp_inbox.mark_processed(entry.id, self._services.clock.now())
+            return
+        if inbound.kind == "photo" and inbound.photo_id:
+            inbound = dataclasses.replace(inbound, photo_id=await self._download(inbound.photo_id))
+        page = page_of(inbound.payload) if inbound.kind == "button" else None
+        if page is not None:
+            await self._page(entry, inbound, page)
+            return
+        replies = await self._router.handle(inbound, self._services)
+        await storage.whatsapp_inbox.mark_processed(entry.id, self._services.clock.now())
+        language = await self._language(inbound.address)
+        for outbound in replies:
+            try:
+                await self._messenger.send(inbound.address, outbound, language)
+            except (GraphError, httpx.HTTPError) as error:
+                logger.warning("whatsapp: a reply was not sent (%s)", _describe(error))
+                return
+
+    async def _page(self, entry: InboxEntry, inbound: Inbound, page: int) -> None:
+        """Show another page of a long list; the tap still counts as the person writing."""
+        storage = self._services.storage
+        now = self._services.clock.now()
+        async with storage.db.transaction():
+            await storage.contacts.touch("whatsapp", inbound.address, now)
+            await storage.whatsapp_inbox.mark_processed(entry.id, now)
+        language = await self._language(inbound.address)
+        messages = self._messenger.pages.page(inbound.address, page)
+        if messages is None:
+            messages = text_messages(texts.text(language, "wa.page_expired"))
+        try:
+            await self._messenger.send_all(inbound.address, messages)
+        except (GraphError, httpx.HTTPError) as error:
+            logger.warning("whatsapp: a page was not sent (%s)", _describe(error))
+
+    async def _download(self, media_id: str) -> str | None:
+        """Fetch a photo and store it; return its reference, or None when it failed."""
+        try:
+            content, mime_type = await self._messenger.client.download(media_id)
+            return await asyncio.to_thread(
+                self._media.save, f"whatsapp-{media_id}", content, mime_type
+            )
+        except (GraphError, httpx.HTTPError, OSError, ValueError) as error:
+            logger.warning("whatsapp: a photo could not be downloaded (%s)", _describe(error))
+            return None
+
+    async def _language(self, address: str) -> str:
+        contact = await self._services.storage.contacts.get("whatsapp", address)
+        return contact.language if contact is not None else texts.DEFAULT_LANGUAGE
+
+    async def _status(self, status: WebhookStatus) -> None:
+        storage = self._services.storage
+        for _ in range(STATUS_RETRIES):
+            found = await record_status(
+                storage, self._templates, status, self._services.clock.now()
+            )
+            if found or status.status != "failed":
+                return
+            await asyncio.sleep(STATUS_RETRY_DELAY)
+
+
+def encode(inbound: Inbound) -> str:
+    """Return the stored form of an inbound event."""
+    return json.dumps(dataclasses.asdict(inbound), ensure_ascii=False)
+
+
+def decode(event: str) -> Inbound:
+    """Rebuild an inbound event from its stored form."""
+    data = json.loads(event)
+    if not isinstance(data, dict):
+        raise ValueError("not an object")
+    return Inbound(**data)
+
+
+def _describe(error: Exception) -> str:
+    if isinstance(error, GraphError):
+        return f"code {error.code}, HTTP {error.status}"
+    return type(error).__name__

@@ -1,0 +1,200 @@
+"""Deliver outbox messages on WhatsApp: free text inside the 24-hour window, templates outside.
+
+WhatsApp lets a business send free-form messages only within 24 hours of the person's last
+message; after that only approved templates. The contact's `last_inbound_at` (written by the
+router on every inbound event) decides which form a row gets. The outbox key's prefix names
+the kind of message, and so the template: `reminder:` → WHATSAPP_TEMPLATE_REMINDER,
+`offer:` → _OFFER, `handover:` and `nudge:` → _EQUIPMENT, `broadcast:` → _BROADCAST, any other
+(session moved or cancelled, case updates) → _NOTICE. The message text becomes the template's
+one body parameter; its buttons become the template's quick-reply payloads, so a tap on a
+template button works like a tap on the free-form button.
+
+If WhatsApp still answers 131047 (window closed), synchronously or later in a status webhook,
+the row is retried as a template when one is configured, or fails with that reason.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+from typing import Final
+
+import httpx
+
+from bot.channels.graph import GraphError
+from bot.channels.whatsapp import WebhookStatus, template_message
+from bot.channels.whatsapp_messenger import WhatsAppMessenger
+from bot.dispatcher import Delivery
+from bot.settings import WhatsAppTemplates
+from handlers.clock import Clock
+from handlers.core import Reply
+from storage import Storage
+from storage.models import Contact
+from storage.outbox import DeliveryReport, OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+WINDOW: Final = timedelta(hours=24)
+# A row sent at the very edge of the window could arrive after it closed.
+WINDOW_MARGIN: Final = timedelta(minutes=10)
+OUTSIDE_WINDOW: Final = 131047
+RATE_LIMITED: Final = frozenset({4, 80007, 130429, 131056})
+TRANSIENT: Final = frozenset({1, 2, 131000, 131016, 133004})
+# Outbox key prefix → template kind; anything else is a "notice".
+TEMPLATE_KINDS: Final = {
+    "reminder": "reminder",
+    "offer": "offer",
+    "handover": "equipment",
+    "nudge": "equipment",
+    "broadcast": "broadcast",
+}
+# How many quick-reply buttons each template is registered with (see the README).
+QUICK_REPLIES: Final = {"reminder": 2, "offer": 2, "equipment": 3, "broadcast": 0, "notice": 0}
+TEMPLATE_LANGUAGES: Final = {"id": "id", "en": "en"}
+_REPORTS: Final[dict[str, DeliveryReport]] = {
+    "sent": "sent",
+    "delivered": "delivered",
+    "read": "read",
+}
+
+
+def template_kind(key: str) -> str:
+    """Return the template kind of an outbox key."""
+    return TEMPLATE_KINDS.get(key.split(":", 1)[0], "notice")
+
+
+def template_for(templates: WhatsAppTemplates, key: str) -> str | None:
+    """Return the template name configured for an outbox key's kind."""
+    name: str | None = getattr(templates, template_kind(key))
+    return name
+
+
+def in_window(contact: Contact | None, now: datetime) -> bool:
+    """Tell whether free-form messages may still go to this contact."""
+    if contact is None or contact.last_inbound_at is None:
+        return False
+    return now - contact.last_inbound_at < WINDOW - WINDOW_MARGIN
+
+
+def delivery_for(error: GraphError) -> Delivery:
+    """Return what the dispatcher should do after a Graph API error."""
+    if error.code in RATE_LIMITED or error.status == 429:
+        # Retried with the dispatcher's backoff; after the last attempt the reason stays.
+        return Delivery.failed(f"rate limited (WhatsApp {error.code})", permanent=False)
+    if error.code in TRANSIENT or error.status >= 500:
+        return Delivery.failed(f"WhatsApp {error.code}: {error.message}", permanent=False)
+    if error.code == OUTSIDE_WINDOW:
+        return Delivery.failed(outside_window_reason(""), permanent=True)
+    return Delivery.failed(f"WhatsApp {error.code}: {error.message}", permanent=True)
+
+
+def outside_window_reason(key: str) -> str:
+    """Return the failure reason of a message that could only go as a missing template."""
+    kind = template_kind(key) if key else "notice"
+    return (
+        "outside the WhatsApp 24-hour window and no template is set"
+        f" (WHATSAPP_TEMPLATE_{kind.upper()})"
+    )
+
+
+class WhatsAppSender:
+    """A Sender for the "whatsapp" channel."""
+
+    def __init__(
+        self,
+        messenger: WhatsAppMessenger,
+        storage: Storage,
+        clock: Clock,
+        templates: WhatsAppTemplates,
+    ) -> None:
+        self._messenger = messenger
+        self._storage = storage
+        self._clock = clock
+        self._templates = templates
+
+    async def deliver(self, channel: str, address: str, reply: Reply) -> Delivery:
+        """Send a message with no outbox key (as a notice)."""
+        return await self._deliver(channel, address, reply, key="", template_only=False)
+
+    async def deliver_outbox(self, message: OutboxMessage) -> Delivery:
+        """Send an outbox row, as free text or as its kind's template."""
+        return await self._deliver(
+            message.channel,
+            message.address,
+            message.reply(),
+            key=message.key,
+            template_only=message.template_only,
+        )
+
+    async def _deliver(
+        self, channel: str, address: str, reply: Reply, *, key: str, template_only: bool
+    ) -> Delivery:
+        if channel != "whatsapp":
+            return Delivery.failed(f"channel {channel} is not whatsapp", permanent=True)
+        contact = await self._storage.contacts.get("whatsapp", address)
+        language = contact.language if contact is not None else "id"
+        if not template_only and in_window(contact, self._clock.now()):
+            try:
+                message_id = await self._messenger.send(address, reply, language)
+            except GraphError as error:
+                if error.code != OUTSIDE_WINDOW:
+                    return delivery_for(error)
+                logger.info("whatsapp: window closed early; trying the template")
+            except httpx.HTTPError as error:
+                return Delivery.failed(f"network: {type(error).__name__}", permanent=False)
+            else:
+                return Delivery.ok(message_id)
+        return await self._template(address, reply, key, language)
+
+    async def _template(self, address: str, reply: Reply, key: str, language: str) -> Delivery:
+        name = template_for(self._templates, key) if key else self._templates.notice
+        if name is None:
+            return Delivery.failed(outside_window_reason(key), permanent=True)
+        kind = template_kind(key) if key else "notice"
+        payloads = [button.payload for row in reply.buttons for button in row]
+        message = template_message(
+            name,
+            TEMPLATE_LANGUAGES.get(language, "id"),
+            reply.text,
+            payloads[: QUICK_REPLIES[kind]],
+        )
+        try:
+            return Delivery.ok(await self._messenger.client.send(address, message))
+        except GraphError as error:
+            return delivery_for(error)
+        except httpx.HTTPError as error:
+            return Delivery.failed(f"network: {type(error).__name__}", permanent=False)
+
+
+async def record_status(
+    storage: Storage, templates: WhatsAppTemplates, status: WebhookStatus, now: datetime
+) -> bool:
+    """Apply a status webhook to its outbox row; False when no row has its message id."""
+    outbox = storage.outbox
+    at = _status_time(status.timestamp, now)
+    report = _REPORTS.get(status.status)
+    if report is not None:
+        return await outbox.record_delivery(status.id, report, at)
+    if status.status != "failed":
+        return True
+    row = await outbox.get_by_provider_id(status.id)
+    if row is None:
+        return False
+    code = status.errors[0].code if status.errors else 0
+    title = status.errors[0].title if status.errors else ""
+    retry = (
+        code == OUTSIDE_WINDOW
+        and not row.template_only
+        and template_for(templates, row.key) is not None
+    )
+    reason = outside_window_reason(row.key) if code == OUTSIDE_WINDOW and not retry else ""
+    reason = reason or f"WhatsApp {code}: {title}".strip()
+    done = await outbox.record_undelivered(status.id, reason, now, retry_as_template=retry)
+    logger.info("whatsapp: outbox %d not delivered (code %d, retry %s)", row.id, code, retry)
+    return done
+
+
+def _status_time(timestamp: str, default: datetime) -> datetime:
+    if timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12:
+        return datetime.fromtimestamp(int(timestamp), UTC)
+    return default

@@ -1,0 +1,95 @@
+"""The officer tools' periodic work inside the bot: broadcasts and the retention job.
+
+Jobs are derived from the database like the reminders: a scheduled broadcast is a row, so it
+survives restarts; the worker looks for due ones every couple of seconds (which is also how
+a broadcast the CLI queued gets its report). Retention runs shortly after start and then
+every day at 03:00 in the configured zone.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Final
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from handlers.broadcasting import BroadcastWorker, ProgressBoard
+from handlers.retention import erase_expired
+from handlers.turn import Services
+
+logger = logging.getLogger(__name__)
+
+BROADCAST_JOB: Final = "broadcasts"
+RETENTION_JOB: Final = "retention"
+RETENTION_FIRST_RUN: Final = "retention-at-start"
+RETENTION_HOUR: Final = 3
+
+
+class OfficerJobs:
+    """Run the broadcast worker and the retention job on the bot's scheduler."""
+
+    def __init__(
+        self,
+        services: Services,
+        board: ProgressBoard | None,
+        retention_days: int,
+        every: timedelta = timedelta(seconds=2),
+    ) -> None:
+        self._services = services
+        self._worker = BroadcastWorker(services, board)
+        self._keep_for = timedelta(days=retention_days) if retention_days > 0 else None
+        self._every = every
+
+    def add_to(self, scheduler: AsyncIOScheduler) -> None:
+        """Add the jobs (the scheduler may already be running)."""
+        scheduler.add_job(
+            self.broadcasts,
+            IntervalTrigger(seconds=self._every.total_seconds()),
+            id=BROADCAST_JOB,
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+        )
+        if self._keep_for is None:
+            return
+        scheduler.add_job(
+            self.retention,
+            CronTrigger(hour=RETENTION_HOUR, timezone=self._services.zone),
+            id=RETENTION_JOB,
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=None,
+        )
+        first = self._services.clock.now() + timedelta(minutes=1)
+        scheduler.add_job(
+            self.retention,
+            DateTrigger(run_date=first),
+            id=RETENTION_FIRST_RUN,
+            replace_existing=True,
+        )
+
+    async def broadcasts(self) -> None:
+        """Queue due broadcasts, show progress, close finished ones; never raise."""
+        try:
+            await self._worker.tick()
+        except Exception:
+            logger.exception("scheduler: broadcast work failed")
+
+    async def retention(self) -> None:
+        """Erase participants kept past the retention period; never raise."""
+        if self._keep_for is None:
+            return
+        try:
+            erased = await erase_expired(
+                self._services.storage, self._services.clock.now(), self._keep_for
+            )
+        except Exception:
+            logger.exception("scheduler: retention failed")
+            return
+        if erased:
+            logger.info("retention: erased the personal data of %d participant(s)", erased)

@@ -1,0 +1,296 @@
+"""The outbox: messages the bot sends on its own initiative, one row per recipient."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal, get_args
+
+from pydantic import field_validator
+
+from handlers.core import Button, Reply
+from storage.db import Database, db_time
+from storage.models import Channel, Model
+
+OutboxStatus = Literal["pending", "sending", "sent", "failed", "blocked"]
+OUTBOX_STATUSES: tuple[OutboxStatus, ...] = get_args(OutboxStatus)
+ProviderStatus = Literal["sent", "delivered", "read", "failed"]
+DeliveryReport = Literal["sent", "delivered", "read"]
+# Status webhooks may arrive out of order: a row's provider status only moves forward.
+_RECORD_DELIVERY = (
+    "UPDATE outbox SET provider_status = CASE WHEN"
+    " (CASE provider_status WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3"
+    " ELSE 0 END) < ? THEN ? ELSE provider_status END,"
+    " delivered_at = CASE WHEN ? >= 2 THEN COALESCE(delivered_at, ?) ELSE delivered_at END,"
+    " read_at = CASE WHEN ? = 3 THEN COALESCE(read_at, ?) ELSE read_at END"
+    " WHERE provider_message_id = ? AND status = 'sent'"
+)
+MAX_ERROR = 500
+
+_CLAIMABLE = (
+    "SELECT * FROM outbox WHERE status = 'pending' AND not_before <= ?"
+    " ORDER BY not_before, id LIMIT ?"
+)
+_COUNTS = "SELECT status, COUNT(*) AS n FROM outbox GROUP BY status"
+_COUNTS_OF_BROADCAST = (
+    "SELECT status, COUNT(*) AS n FROM outbox WHERE broadcast_id = ? GROUP BY status"
+)
+
+
+class ButtonBody(Model):
+    """One inline button as stored in an outbox body."""
+
+    label: str
+    payload: str
+
+
+class ReplyBody(Model):
+    """The stored form of a Reply: what the JSON `body` column holds."""
+
+    text: str
+    buttons: tuple[tuple[ButtonBody, ...], ...] = ()
+    menu: tuple[tuple[str, ...], ...] = ()
+    request_contact: str | None = None
+    remove_menu: bool = False
+    photo_file_id: str | None = None
+
+    @classmethod
+    def of(cls, reply: Reply) -> ReplyBody:
+        """Return the storable form of a reply."""
+        return cls.model_validate(reply, from_attributes=True)
+
+    def to_reply(self) -> Reply:
+        """Rebuild the Reply, buttons included."""
+        return Reply(
+            text=self.text,
+            buttons=tuple(
+                tuple(Button(button.label, button.payload) for button in row)
+                for row in self.buttons
+            ),
+            menu=self.menu,
+            request_contact=self.request_contact,
+            remove_menu=self.remove_menu,
+            photo_file_id=self.photo_file_id,
+        )
+
+
+class OutboxMessage(Model):
+    """One message to one recipient, and how far its delivery got."""
+
+    id: int
+    key: str
+    channel: Channel
+    address: str
+    body: ReplyBody
+    status: OutboxStatus
+    attempts: int
+    last_error: str | None
+    not_before: datetime
+    created_at: datetime
+    updated_at: datetime
+    sent_at: datetime | None
+    broadcast_id: int | None
+    # What the platform said after accepting the message (WhatsApp status webhooks).
+    provider_message_id: str | None = None
+    provider_status: ProviderStatus | None = None
+    delivered_at: datetime | None = None
+    read_at: datetime | None = None
+    template_only: bool = False
+
+    @field_validator("body", mode="before")
+    @classmethod
+    def _decode(cls, value: Any) -> Any:
+        return ReplyBody.model_validate_json(value) if isinstance(value, str) else value
+
+    def reply(self) -> Reply:
+        """Return the message as the Reply a channel renders."""
+        return self.body.to_reply()
+
+
+class OutboxRepository:
+    """Queue messages and move them through pending → sending → sent / failed / blocked.
+
+    Every transition out of 'sending' is guarded by `status = 'sending'`, so a row that
+    reached a final state (above all 'sent') is never changed again.
+    """
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def enqueue(
+        self,
+        key: str,
+        channel: Channel,
+        address: str,
+        reply: Reply,
+        now: datetime,
+        not_before: datetime | None = None,
+        broadcast_id: int | None = None,
+    ) -> bool:
+        """Queue a message unless its key is already queued; return True if it was added."""
+        stamp = db_time(now)
+        added = await self._db.execute(
+            "INSERT INTO outbox (key, channel, address, body, status, not_before,"
+            " created_at, updated_at, broadcast_id)"
+            " VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?)"
+            " ON CONFLICT (key) DO NOTHING",
+            (
+                key,
+                channel,
+                address,
+                ReplyBody.of(reply).model_dump_json(),
+                db_time(not_before or now),
+                stamp,
+                stamp,
+                broadcast_id,
+            ),
+        )
+        return added == 1
+
+    async def get_by_key(self, key: str) -> OutboxMessage | None:
+        """Return the message with this key."""
+        row = await self._db.fetch_one("SELECT * FROM outbox WHERE key = ?", (key,))
+        return None if row is None else OutboxMessage.model_validate(dict(row))
+
+    async def claim_due(self, now: datetime, limit: int) -> list[OutboxMessage]:
+        """Flip up to `limit` due pending rows, oldest first, to 'sending' and return them."""
+        stamp = db_time(now)
+        # BEGIN IMMEDIATE makes select-then-update atomic here; several PostgreSQL workers
+        # will want `FOR UPDATE SKIP LOCKED` on the select instead.
+        async with self._db.transaction():
+            rows = await self._db.fetch_all(_CLAIMABLE, (stamp, limit))
+            await self._db.executemany(
+                "UPDATE outbox SET status = 'sending', attempts = attempts + 1, updated_at = ?"
+                " WHERE id = ? AND status = 'pending'",
+                [(stamp, row["id"]) for row in rows],
+            )
+        claimed = {"status": "sending", "updated_at": stamp}
+        return [
+            OutboxMessage.model_validate({**dict(row), **claimed, "attempts": row["attempts"] + 1})
+            for row in rows
+        ]
+
+    async def mark_sent(
+        self, message_id: int, now: datetime, provider_message_id: str | None = None
+    ) -> None:
+        """Record that the platform accepted the message (and the id it gave it)."""
+        stamp = db_time(now)
+        await self._db.execute(
+            "UPDATE outbox SET status = 'sent', sent_at = ?, updated_at = ?, last_error = NULL,"
+            " provider_message_id = ?"
+            " WHERE id = ? AND status = 'sending'",
+            (stamp, stamp, provider_message_id, message_id),
+        )
+
+    async def mark_retry(
+        self, message_id: int, not_before: datetime, error: str, now: datetime
+    ) -> None:
+        """Put a failed attempt back in the queue, due again at not_before."""
+        await self._db.execute(
+            "UPDATE outbox SET status = 'pending', not_before = ?, last_error = ?, updated_at = ?"
+            " WHERE id = ? AND status = 'sending'",
+            (db_time(not_before), error[:MAX_ERROR], db_time(now), message_id),
+        )
+
+    async def release(
+        self, message_id: int, not_before: datetime, now: datetime, error: str | None = None
+    ) -> None:
+        """Put a claimed row back unsent, due at not_before; the claim is not an attempt."""
+        await self._db.execute(
+            "UPDATE outbox SET status = 'pending', attempts = attempts - 1, not_before = ?,"
+            " last_error = COALESCE(?, last_error), updated_at = ?"
+            " WHERE id = ? AND status = 'sending'",
+            (
+                db_time(not_before),
+                None if error is None else error[:MAX_ERROR],
+                db_time(now),
+                message_id,
+            ),
+        )
+
+    async def mark_failed(self, message_id: int, error: str, now: datetime) -> None:
+        """Give the message up, keeping the reason for the report."""
+        await self._finish(message_id, "failed", error, now)
+
+    async def mark_blocked(self, message_id: int, error: str, now: datetime) -> None:
+        """Record that the recipient blocked the bot."""
+        await self._finish(message_id, "blocked", error, now)
+
+    async def _finish(
+        self, message_id: int, status: OutboxStatus, error: str, now: datetime
+    ) -> None:
+        await self._db.execute(
+            "UPDATE outbox SET status = ?, last_error = ?, updated_at = ?"
+            " WHERE id = ? AND status = 'sending'",
+            (status, error[:MAX_ERROR], db_time(now), message_id),
+        )
+
+    async def recover_inflight(self, now: datetime) -> int:
+        """Return rows a crash left in 'sending' to the queue; return how many."""
+        return await self._db.execute(
+            "UPDATE outbox SET status = 'pending', updated_at = ? WHERE status = 'sending'",
+            (db_time(now),),
+        )
+
+    async def counts(self, broadcast_id: int | None = None) -> dict[str, int]:
+        """Return how many rows are in each status, of one broadcast or of all."""
+        if broadcast_id is None:
+            rows = await self._db.fetch_all(_COUNTS)
+        else:
+            rows = await self._db.fetch_all(_COUNTS_OF_BROADCAST, (broadcast_id,))
+        found: dict[str, int] = dict.fromkeys(OUTBOX_STATUSES, 0)
+        found.update({row["status"]: int(row["n"]) for row in rows})
+        return found
+
+    async def next_due_at(self) -> datetime | None:
+        """Return when the earliest pending row falls due, or None if none is pending."""
+        value = await self._db.fetch_value(
+            "SELECT MIN(not_before) FROM outbox WHERE status = 'pending'"
+        )
+        return None if value is None else datetime.fromisoformat(value)
+
+    # Platform delivery reports (WhatsApp status webhooks)
+
+    async def get_by_provider_id(self, provider_message_id: str) -> OutboxMessage | None:
+        """Return the row that became the platform message with this id."""
+        row = await self._db.fetch_one(
+            "SELECT * FROM outbox WHERE provider_message_id = ?", (provider_message_id,)
+        )
+        return None if row is None else OutboxMessage.model_validate(dict(row))
+
+    async def record_delivery(
+        self, provider_message_id: str, status: DeliveryReport, at: datetime
+    ) -> bool:
+        """Record a sent, delivered or read report; False when no row has this id."""
+        rank = {"sent": 1, "delivered": 2, "read": 3}[status]
+        stamp = db_time(at)
+        changed = await self._db.execute(
+            _RECORD_DELIVERY, (rank, status, rank, stamp, rank, stamp, provider_message_id)
+        )
+        return changed == 1
+
+    async def record_undelivered(
+        self, provider_message_id: str, error: str, now: datetime, *, retry_as_template: bool
+    ) -> bool:
+        """Record that an accepted message was not delivered; False when no row has this id.
+
+        The one change to a 'sent' row: the platform took it but could not deliver it. With
+        `retry_as_template` the row goes back to the queue, to be sent as a template (the
+        person never got the first form, so nothing arrives twice); otherwise it fails.
+        """
+        stamp = db_time(now)
+        if retry_as_template:
+            sql = (
+                "UPDATE outbox SET status = 'pending', template_only = 1, not_before = ?,"
+                " provider_message_id = NULL, provider_status = 'failed', sent_at = NULL,"
+                " last_error = ?, updated_at = ?"
+                " WHERE provider_message_id = ? AND status = 'sent' AND template_only = 0"
+            )
+            params: tuple[object, ...] = (stamp, error[:MAX_ERROR], stamp, provider_message_id)
+        else:
+            sql = (
+                "UPDATE outbox SET status = 'failed', provider_status = 'failed',"
+                " last_error = ?, updated_at = ?"
+                " WHERE provider_message_id = ? AND status = 'sent'"
+            )
+            params = (error[:MAX_ERROR], stamp, provider_message_id)
+        return await self._db.execute(sql, params) == 1

@@ -1,0 +1,45 @@
+"""The officer jobs on the bot's scheduler: broadcasts every couple of seconds, retention daily."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from chat_support import NOW, add_session
+from officer_support import FakeBoard, enroll, person
+
+from bot.officer_jobs import BROADCAST_JOB, RETENTION_FIRST_RUN, RETENTION_JOB, OfficerJobs
+from handlers.audience import Audience
+from handlers.broadcasting import start_broadcast
+from handlers.turn import Services
+from storage import Storage
+
+
+async def test_jobs_are_added_and_retention_can_be_turned_off(services: Services) -> None:
+    scheduler = AsyncIOScheduler(timezone="UTC")
+    OfficerJobs(services, FakeBoard(), retention_days=365).add_to(scheduler)
+    assert {job.id for job in scheduler.get_jobs()} == {
+        BROADCAST_JOB,
+        RETENTION_JOB,
+        RETENTION_FIRST_RUN,
+    }
+    off = AsyncIOScheduler(timezone="UTC")
+    OfficerJobs(services, None, retention_days=0).add_to(off)
+    assert [job.id for job in off.get_jobs()] == [BROADCAST_JOB]
+
+
+async def test_the_jobs_do_their_work_and_never_raise(
+    services: Services, storage: Storage
+) -> None:
+    old = await add_session(storage, "OLD", starts_in=-timedelta(days=40))
+    participant = await person(storage, 1)
+    await enroll(storage, participant, old)
+    await start_broadcast(services, author="cli", text="Halo", audience=Audience("all"), now=NOW)
+    jobs = OfficerJobs(services, FakeBoard(), retention_days=30)
+    await jobs.broadcasts()
+    await jobs.retention()
+    erased = await storage.participants.get(participant.id)
+    assert erased is not None and erased.deleted_at is not None
+    await storage.close()  # every query fails now: the jobs log and return
+    await jobs.broadcasts()
+    await jobs.retention()

@@ -1,0 +1,232 @@
+"""The running WhatsApp channel: the inbox, per-sender order, restarts, photos, list pages."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+from chat_support import NOW
+from whatsapp_support import PHONE_NUMBER_ID, ScriptedGraph
+
+from bot.channels.media import MediaStore
+from bot.channels.whatsapp import WebhookPayload
+from bot.channels.whatsapp_channel import PerSenderRunner, WhatsAppChannel, encode
+from bot.channels.whatsapp_messenger import ChoicePages, WhatsAppMessenger
+from bot.settings import WhatsAppTemplates
+from handlers.core import Button, Inbound, Outbound, Reply, rows
+from handlers.router import Router
+from handlers.turn import Services
+
+ALICE = "6281111111111"
+BUDI = "6282222222222"
+_ids = itertools.count(1)
+
+
+class RecordingRouter:
+    """Answer every event with its own text, after a random pause; remember the order."""
+
+    def __init__(self, answer: Reply | None = None) -> None:
+        self.seen: list[Inbound] = []
+        self.answer = answer
+
+    async def handle(self, inbound: Inbound, services: Services) -> list[Outbound]:
+        await asyncio.sleep(random.uniform(0, 0.01))  # noqa: S311 - shuffles timing only
+        self.seen.append(inbound)
+        return [self.answer or Reply(f"got {inbound.text or inbound.payload}")]
+
+
+def payload(*messages: dict[str, Any], number: str = PHONE_NUMBER_ID) -> WebhookPayload:
+    return WebhookPayload.model_validate(
+        {
+            "object": "whatsapp_business_account",
+            "entry": [
+                {
+                    "changes": [
+                        {
+                            "field": "messages",
+                            "value": {
+                                "metadata": {"phone_number_id": number},
+                                "messages": list(messages),
+                            },
+                        }
+                    ]
+                }
+            ],
+        }
+    )
+
+
+def text(sender: str, body: str, message_id: str | None = None) -> dict[str, Any]:
+    return {
+        "from": sender,
+        "id": message_id or f"wamid.{next(_ids)}",
+        "type": "text",
+        "text": {"body": body},
+    }
+
+
+def make_channel(
+    router: Any, services: Services, graph: ScriptedGraph, folder: Path
+) -> WhatsAppChannel:
+    media = MediaStore(folder)
+    messenger = WhatsAppMessenger(graph.client(), media, ChoicePages())
+    return WhatsAppChannel(
+        PHONE_NUMBER_ID, router, services, messenger, media, WhatsAppTemplates()
+    )
+
+
+@pytest.fixture
+def graph() -> ScriptedGraph:
+    return ScriptedGraph()
+
+
+async def test_each_message_is_answered_once(
+    services: Services, graph: ScriptedGraph, tmp_path: Path
+) -> None:
+    router = RecordingRouter()
+    channel = make_channel(router, services, graph, tmp_path)
+    delivery = payload(text(ALICE, "halo", "wamid.same"))
+    for _ in range(3):
+        await channel.receive(delivery)
+    await channel.stop()
+    assert [inbound.text for inbound in router.seen] == ["halo"]
+    assert [(to, body["text"]["body"]) for to, body in graph.sent] == [(ALICE, "got halo")]
+    [entry] = await services.storage.db.fetch_all("SELECT event, processed_at FROM whatsapp_inbox")
+    assert entry["event"] is None and entry["processed_at"] is not None
+    # Redelivered after processing: still once.
+    await channel.receive(delivery)
+    await channel.stop()
+    assert len(router.seen) == 1
+
+
+async def test_other_numbers_changes_are_ignored(
+    services: Services, graph: ScriptedGraph, tmp_path: Path
+) -> None:
+    router = RecordingRouter()
+    channel = make_channel(router, services, graph, tmp_path)
+    await channel.receive(payload(text(ALICE, "halo"), number="999"))
+    await channel.stop()
+    assert router.seen == []
+
+
+async def test_each_senders_messages_keep_their_order(
+    services: Services, graph: ScriptedGraph, tmp_path: Path
+) -> None:
+    router = RecordingRouter()
+    channel = make_channel(router, services, graph, tmp_path)
+    for n in range(15):
+        await channel.receive(payload(text(ALICE, f"a{n}"), text(BUDI, f"b{n}")))
+    await channel.stop()
+    for sender, prefix in ((ALICE, "a"), (BUDI, "b")):
+        mine = [i.text for i in router.seen if i.address == sender]
+        assert mine == [f"{prefix}{n}" for n in range(15)]
+        answers = [body["text"]["body"] for to, body in graph.sent if to == sender]
+        assert answers == [f"got {prefix}{n}" for n in range(15)]
+
+
+async def test_runner_serves_different_senders_concurrently() -> None:
+    runner = PerSenderRunner()
+    started: list[str] = []
+    release = asyncio.Event()
+
+    async def job(name: str) -> None:
+        started.append(name)
+        await release.wait()
+
+    runner.submit("a", lambda: job("a1"))
+    runner.submit("a", lambda: job("a2"))
+    runner.submit("b", lambda: job("b1"))
+    await asyncio.sleep(0.01)
+    assert started == ["a1", "b1"]
+    release.set()
+    await runner.drain(grace=1)
+    assert started == ["a1", "b1", "a2"]
+
+
+async def test_messages_left_by_a_restart_are_processed_at_start(
+    services: Services, graph: ScriptedGraph, tmp_path: Path
+) -> None:
+    inbound = Inbound(channel="whatsapp", address=ALICE, kind="text", text="sebelum restart")
+    await services.storage.whatsapp_inbox.record("wamid.old", ALICE, encode(inbound), NOW)
+    router = RecordingRouter()
+    channel = make_channel(router, services, graph, tmp_path)
+    await channel.start()
+    await channel.stop()
+    assert router.seen == [inbound]
+    assert await services.storage.whatsapp_inbox.pending() == []
+
+
+async def test_photos_are_downloaded_and_stored(
+    services: Services, graph: ScriptedGraph, tmp_path: Path
+) -> None:
+    graph.media["5551"] = b"\xff\xd8 photo"
+    router = RecordingRouter()
+    channel = make_channel(router, services, graph, tmp_path)
+    image = {"id": "5551", "mime_type": "image/jpeg", "caption": "oven"}
+    await channel.receive(
+        payload({"from": ALICE, "id": "wamid.p", "type": "image", "image": image})
+    )
+    await channel.stop()
+    [seen] = router.seen
+    assert (seen.kind, seen.photo_id, seen.text) == ("photo", "media:whatsapp-5551.jpg", "oven")
+    assert (tmp_path / "whatsapp-5551.jpg").read_bytes() == b"\xff\xd8 photo"
+
+
+async def test_a_photo_that_cannot_be_downloaded_arrives_without_id(
+    services: Services, graph: ScriptedGraph, tmp_path: Path
+) -> None:
+    router = RecordingRouter()
+    channel = make_channel(router, services, graph, tmp_path)
+    image = {"id": "404", "mime_type": "image/jpeg"}
+    await channel.receive(
+        payload({"from": ALICE, "id": "wamid.q", "type": "image", "image": image})
+    )
+    await channel.stop()
+    assert [(i.kind, i.photo_id) for i in router.seen] == [("photo", None)]
+
+
+async def test_long_lists_are_paged_without_the_router(
+    services: Services, graph: ScriptedGraph, tmp_path: Path
+) -> None:
+    many = Reply("Pilih:", buttons=rows([Button(f"Opsi {n}", f"x:y:{n}") for n in range(12)], 2))
+    router = RecordingRouter(many)
+    channel = make_channel(router, services, graph, tmp_path)
+    await channel.receive(payload(text(ALICE, "/daftar")))
+    await channel.stop()
+    tap = {"type": "list_reply", "list_reply": {"id": "wa:page:1", "title": "Berikutnya ▶"}}
+    await channel.receive(
+        payload({"from": ALICE, "id": "wamid.page", "type": "interactive", "interactive": tap})
+    )
+    await channel.stop()
+    assert len(router.seen) == 1
+    page = graph.sent[-1][1]["interactive"]
+    assert [row["id"] for row in page["action"]["sections"][0]["rows"]] == [
+        "x:y:9",
+        "x:y:10",
+        "x:y:11",
+        "wa:page:0",
+    ]
+    # A new process has no pages in memory: the person is told to type instead.
+    fresh = make_channel(router, services, graph, tmp_path)
+    await fresh.receive(
+        payload({"from": ALICE, "id": "wamid.page2", "type": "interactive", "interactive": tap})
+    )
+    await fresh.stop()
+    assert "sudah tidak berlaku" in graph.sent[-1][1]["text"]["body"]
+
+
+async def test_the_real_router_answers_over_whatsapp(
+    router: Router, services: Services, graph: ScriptedGraph, tmp_path: Path
+) -> None:
+    channel = make_channel(router, services, graph, tmp_path)
+    await channel.receive(payload(text(ALICE, "/start")))
+    await channel.stop()
+    [(to, body)] = graph.sent
+    assert to == ALICE
+    assert body["interactive"]["action"]["button"] == "Menu"
+    contact = await services.storage.contacts.get("whatsapp", ALICE)
+    assert contact is not None and contact.last_inbound_at == NOW

@@ -1,0 +1,268 @@
+"""Outbox delivery on WhatsApp: the 24-hour window, templates, error codes, status webhooks."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+from chat_support import NOW
+from whatsapp_support import ScriptedGraph
+
+from bot.channels.graph import GraphError
+from bot.channels.media import MediaStore
+from bot.channels.whatsapp import WebhookStatus
+from bot.channels.whatsapp_messenger import ChoicePages, WhatsAppMessenger
+from bot.channels.whatsapp_sender import (
+    WhatsAppSender,
+    delivery_for,
+    in_window,
+    record_status,
+    template_kind,
+)
+from bot.dispatcher import Delivery
+from bot.settings import WhatsAppTemplates
+from handlers.clock import FrozenClock
+from handlers.core import Button, Reply
+from storage import Storage
+from storage.models import Contact
+from storage.outbox import OutboxMessage
+
+WA_ID = "6281234567890"
+TEMPLATES = WhatsAppTemplates(reminder="wub_pengingat", notice="wub_info")
+REMINDER = Reply(
+    "Pengingat bimtek\nBimtek Roti",
+    buttons=((Button("✅ Saya hadir", "rsvp:1:yes"), Button("❌ Tidak bisa hadir", "rsvp:1:no")),),
+)
+
+
+@pytest.fixture
+def graph() -> ScriptedGraph:
+    return ScriptedGraph()
+
+
+@pytest.fixture
+def sender(
+    graph: ScriptedGraph, storage: Storage, clock: FrozenClock, tmp_path: Path
+) -> WhatsAppSender:
+    messenger = WhatsAppMessenger(graph.client(), MediaStore(tmp_path), ChoicePages())
+    return WhatsAppSender(messenger, storage, clock, TEMPLATES)
+
+
+async def queued(
+    storage: Storage, key: str = "reminder:1:86400:1:p1", wrote_ago: timedelta | None = None
+) -> OutboxMessage:
+    """Queue and claim one row to WA_ID, whose contact last wrote `wrote_ago` before NOW."""
+    if wrote_ago is not None:
+        await storage.contacts.touch("whatsapp", WA_ID, NOW - wrote_ago)
+    await storage.outbox.enqueue(key, "whatsapp", WA_ID, REMINDER, NOW)
+    [message] = await storage.outbox.claim_due(NOW, 1)
+    return message
+
+
+def contact(last: timedelta | None) -> Contact:
+    return Contact.model_validate(
+        {
+            "id": 1,
+            "participant_id": None,
+            "channel": "whatsapp",
+            "address": WA_ID,
+            "language": "id",
+            "blocked_at": None,
+            "opted_out_at": None,
+            "last_inbound_at": None if last is None else NOW - last,
+            "created_at": NOW - timedelta(days=9),
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("last", "inside"),
+    [
+        (timedelta(minutes=1), True),
+        (timedelta(hours=23, minutes=49), True),
+        (timedelta(hours=23, minutes=51), False),
+        (timedelta(days=3), False),
+        (None, False),
+    ],
+)
+def test_the_window_is_24_hours_with_a_margin(last: timedelta | None, inside: bool) -> None:
+    assert in_window(contact(last), NOW) is inside
+    assert in_window(None, NOW) is False
+
+
+@pytest.mark.parametrize(
+    ("key", "kind"),
+    [
+        ("reminder:3:86400:1700000000:p4:c5", "reminder"),
+        ("offer:9:c2", "offer"),
+        ("handover:4:7:c1", "equipment"),
+        ("nudge:4:7:2:c1", "equipment"),
+        ("broadcast:2:c8", "broadcast"),
+        ("session-moved:1:1700000000:4:c1", "notice"),
+        ("case:3:officer:1", "notice"),
+    ],
+)
+def test_outbox_keys_name_their_template(key: str, kind: str) -> None:
+    assert template_kind(key) == kind
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "permanent", "reason"),
+    [
+        (400, 130429, False, "rate limited (WhatsApp 130429)"),
+        (400, 131056, False, "rate limited (WhatsApp 131056)"),
+        (400, 80007, False, "rate limited (WhatsApp 80007)"),
+        (429, 0, False, "rate limited (WhatsApp 0)"),
+        (500, 131000, False, "WhatsApp 131000: x"),
+        (503, 0, False, "WhatsApp 0: x"),
+        (400, 131026, True, "WhatsApp 131026: x"),
+        (401, 190, True, "WhatsApp 190: x"),
+        (400, 131047, True, "outside the WhatsApp 24-hour window"),
+    ],
+)
+def test_graph_errors_map_to_dispatcher_outcomes(
+    status: int, code: int, permanent: bool, reason: str
+) -> None:
+    delivery = delivery_for(GraphError(status, code, "x"))
+    assert delivery.outcome == "failed"
+    assert delivery.permanent is permanent
+    assert delivery.reason.startswith(reason)
+
+
+async def test_inside_the_window_the_free_form_message_goes(
+    sender: WhatsAppSender, storage: Storage, graph: ScriptedGraph
+) -> None:
+    delivery = await sender.deliver_outbox(await queued(storage, wrote_ago=timedelta(hours=2)))
+    assert delivery == Delivery.ok("wamid.1")
+    assert graph.types() == ["interactive"]
+
+
+async def test_outside_the_window_the_template_goes(
+    sender: WhatsAppSender, storage: Storage, graph: ScriptedGraph
+) -> None:
+    delivery = await sender.deliver_outbox(await queued(storage, wrote_ago=timedelta(days=2)))
+    assert delivery == Delivery.ok("wamid.1")
+    [(to, body)] = graph.sent
+    assert to == WA_ID
+    assert body["template"]["name"] == "wub_pengingat"
+    payloads = [c["parameters"][0]["payload"] for c in body["template"]["components"][1:]]
+    assert payloads == ["rsvp:1:yes", "rsvp:1:no"]
+
+
+async def test_an_unknown_contact_gets_the_template(
+    sender: WhatsAppSender, storage: Storage, graph: ScriptedGraph
+) -> None:
+    await sender.deliver_outbox(await queued(storage))
+    assert graph.types() == ["template"]
+
+
+async def test_outside_the_window_without_a_template_fails_clearly(
+    sender: WhatsAppSender, storage: Storage, graph: ScriptedGraph
+) -> None:
+    row = await queued(storage, "broadcast:1:c1", wrote_ago=timedelta(days=2))
+    delivery = await sender.deliver_outbox(row)
+    assert delivery == Delivery.failed(
+        "outside the WhatsApp 24-hour window and no template is set (WHATSAPP_TEMPLATE_BROADCAST)",
+        permanent=True,
+    )
+    assert graph.sent == []
+
+
+async def test_window_closed_early_falls_back_to_the_template(
+    sender: WhatsAppSender, storage: Storage, graph: ScriptedGraph
+) -> None:
+    graph.fail(131047)
+    delivery = await sender.deliver_outbox(await queued(storage, wrote_ago=timedelta(hours=1)))
+    assert delivery.outcome == "ok"
+    assert graph.types() == ["template"]
+
+
+async def test_a_row_marked_template_only_never_goes_free_form(
+    sender: WhatsAppSender, storage: Storage, graph: ScriptedGraph
+) -> None:
+    row = await queued(storage, wrote_ago=timedelta(hours=1))
+    await sender.deliver_outbox(row.model_copy(update={"template_only": True}))
+    assert graph.types() == ["template"]
+
+
+@pytest.mark.parametrize(
+    ("error", "reason"),
+    [
+        ((400, 130429), "rate limited (WhatsApp 130429)"),
+        (httpx.ConnectError("refused"), "network: ConnectError"),
+        (httpx.ReadTimeout("slow"), "network: ReadTimeout"),
+    ],
+)
+async def test_transient_errors_are_retried(
+    sender: WhatsAppSender,
+    storage: Storage,
+    graph: ScriptedGraph,
+    error: tuple[int, int] | Exception,
+    reason: str,
+) -> None:
+    graph.errors.append(error)
+    delivery = await sender.deliver_outbox(await queued(storage, wrote_ago=timedelta(hours=1)))
+    assert delivery == Delivery.failed(reason, permanent=False)
+
+
+async def test_other_channels_are_refused(sender: WhatsAppSender) -> None:
+    delivery = await sender.deliver("telegram", "1", Reply("x"))
+    assert delivery.permanent
+
+
+async def sent_row(storage: Storage, key: str = "reminder:1:86400:1:p1") -> OutboxMessage:
+    row = await queued(storage, key, wrote_ago=timedelta(hours=1))
+    await storage.outbox.mark_sent(row.id, NOW, "wamid.A")
+    found = await storage.outbox.get_by_key(key)
+    assert found is not None
+    return found
+
+
+def report(state: str, code: int | None = None, timestamp: str = "1700000000") -> WebhookStatus:
+    errors = [] if code is None else [{"code": code, "title": "Re-engagement message"}]
+    return WebhookStatus.model_validate(
+        {"id": "wamid.A", "status": state, "timestamp": timestamp, "errors": errors}
+    )
+
+
+async def test_delivery_reports_only_move_forward(storage: Storage) -> None:
+    await sent_row(storage)
+    assert await record_status(storage, TEMPLATES, report("read"), NOW)
+    assert await record_status(storage, TEMPLATES, report("delivered"), NOW)
+    assert await record_status(storage, TEMPLATES, report("sent"), NOW)
+    row = await storage.outbox.get_by_provider_id("wamid.A")
+    assert row is not None
+    assert (row.status, row.provider_status) == ("sent", "read")
+    assert row.delivered_at is not None and row.read_at is not None
+
+
+async def test_failed_outside_the_window_is_retried_as_a_template(storage: Storage) -> None:
+    await sent_row(storage)
+    assert await record_status(storage, TEMPLATES, report("failed", 131047), NOW)
+    row = await storage.outbox.get_by_key("reminder:1:86400:1:p1")
+    assert row is not None
+    assert (row.status, row.template_only, row.provider_message_id) == ("pending", True, None)
+    # A second failure of the template is final.
+    [claimed] = await storage.outbox.claim_due(NOW, 1)
+    await storage.outbox.mark_sent(claimed.id, NOW, "wamid.A")
+    assert await record_status(storage, TEMPLATES, report("failed", 131047), NOW)
+    final = await storage.outbox.get_by_key("reminder:1:86400:1:p1")
+    assert final is not None
+    assert final.status == "failed"
+    assert final.last_error is not None and "24-hour window" in final.last_error
+
+
+async def test_other_failures_fail_the_row_with_the_code(storage: Storage) -> None:
+    await sent_row(storage, "broadcast:1:c1")
+    assert await record_status(storage, TEMPLATES, report("failed", 131026), NOW)
+    row = await storage.outbox.get_by_key("broadcast:1:c1")
+    assert row is not None
+    assert (row.status, row.last_error) == ("failed", "WhatsApp 131026: Re-engagement message")
+
+
+async def test_reports_about_unknown_messages_change_nothing(storage: Storage) -> None:
+    assert not await record_status(storage, TEMPLATES, report("failed", 131047), NOW)
+    assert not await record_status(storage, TEMPLATES, report("read"), NOW)
+    assert await record_status(storage, TEMPLATES, report("deleted"), NOW)

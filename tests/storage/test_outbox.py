@@ -1,0 +1,163 @@
+"""Tests for the outbox repository: idempotent enqueue, claiming, recovery and counts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from handlers.core import Button, Reply
+from storage import Storage
+
+NOW = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
+LATER = NOW + timedelta(minutes=5)
+
+
+async def enqueue(storage: Storage, key: str, **fields: object) -> bool:
+    """Queue a plain text message to chat 1001 under this key."""
+    return await storage.outbox.enqueue(
+        key,
+        "telegram",
+        str(fields.pop("address", "1001")),
+        Reply(f"text of {key}"),
+        NOW,
+        **fields,  # type: ignore[arg-type]
+    )
+
+
+async def test_enqueue_is_idempotent_by_key(storage: Storage) -> None:
+    assert await enqueue(storage, "reminder:1:3600:7")
+    assert not await enqueue(storage, "reminder:1:3600:7", address="2002")
+    message = await storage.outbox.get_by_key("reminder:1:3600:7")
+    assert message is not None
+    assert (message.address, message.status, message.attempts) == ("1001", "pending", 0)
+    assert (await storage.outbox.counts())["pending"] == 1
+
+
+async def test_reply_with_buttons_round_trips(storage: Storage) -> None:
+    reply = Reply(
+        "Pengingat: bimtek besok 🎉",
+        buttons=((Button("Saya hadir", "rsvp:1:yes"), Button("Tidak bisa hadir", "rsvp:1:no")),),
+        menu=(("Jadwal", "Alat"),),
+        request_contact="Bagikan nomor",
+        remove_menu=True,
+    )
+    await storage.outbox.enqueue("k", "telegram", "1001", reply, NOW)
+    message = await storage.outbox.get_by_key("k")
+    assert message is not None
+    assert message.reply() == reply
+
+
+async def test_claim_due_respects_not_before_and_flips_status(storage: Storage) -> None:
+    await enqueue(storage, "later", not_before=LATER)
+    await enqueue(storage, "first")
+    await enqueue(storage, "second")
+    claimed = await storage.outbox.claim_due(NOW, limit=10)
+    assert [m.key for m in claimed] == ["first", "second"]
+    assert {(m.status, m.attempts) for m in claimed} == {("sending", 1)}
+    assert await storage.outbox.claim_due(NOW, limit=10) == []
+    stored = await storage.outbox.get_by_key("first")
+    assert stored is not None and stored.status == "sending" and stored.attempts == 1
+    assert [m.key for m in await storage.outbox.claim_due(LATER, limit=10)] == ["later"]
+
+
+async def test_claim_due_takes_oldest_first_up_to_limit(storage: Storage) -> None:
+    await enqueue(storage, "young", not_before=NOW + timedelta(seconds=2))
+    await enqueue(storage, "old", not_before=NOW + timedelta(seconds=1))
+    await enqueue(storage, "oldest")
+    claimed = await storage.outbox.claim_due(NOW + timedelta(seconds=5), limit=2)
+    assert [m.key for m in claimed] == ["oldest", "old"]
+
+
+@pytest.mark.parametrize(
+    ("finish", "status", "error"),
+    [
+        ("mark_sent", "sent", None),
+        ("mark_failed", "failed", "Bad Request: chat not found"),
+        ("mark_blocked", "blocked", "Forbidden: bot was blocked by the user"),
+    ],
+)
+async def test_final_states(storage: Storage, finish: str, status: str, error: str | None) -> None:
+    await enqueue(storage, "k")
+    (message,) = await storage.outbox.claim_due(NOW, limit=1)
+    if error is None:
+        await storage.outbox.mark_sent(message.id, LATER)
+    else:
+        await getattr(storage.outbox, finish)(message.id, error, LATER)
+    stored = await storage.outbox.get_by_key("k")
+    assert stored is not None
+    assert (stored.status, stored.last_error) == (status, error)
+    assert (stored.sent_at is not None) == (status == "sent")
+    # A final row is never claimed or recovered again.
+    assert await storage.outbox.claim_due(LATER, limit=1) == []
+    assert await storage.outbox.recover_inflight(LATER) == 0
+
+
+async def test_mark_retry_counts_the_attempt_and_release_does_not(storage: Storage) -> None:
+    await enqueue(storage, "k")
+    (message,) = await storage.outbox.claim_due(NOW, limit=1)
+    await storage.outbox.mark_retry(message.id, LATER, "Timed out", NOW)
+    assert await storage.outbox.claim_due(NOW, limit=1) == []
+    (message,) = await storage.outbox.claim_due(LATER, limit=1)
+    assert (message.attempts, message.last_error) == (2, "Timed out")
+    await storage.outbox.release(message.id, LATER, LATER)
+    (message,) = await storage.outbox.claim_due(LATER, limit=1)
+    assert message.attempts == 2
+
+
+async def test_sent_row_is_not_changed_by_late_transitions(storage: Storage) -> None:
+    await enqueue(storage, "k")
+    (message,) = await storage.outbox.claim_due(NOW, limit=1)
+    await storage.outbox.mark_sent(message.id, NOW)
+    await storage.outbox.mark_retry(message.id, LATER, "late", NOW)
+    await storage.outbox.release(message.id, LATER, NOW)
+    await storage.outbox.mark_failed(message.id, "late", NOW)
+    stored = await storage.outbox.get_by_key("k")
+    assert stored is not None and (stored.status, stored.attempts) == ("sent", 1)
+
+
+async def test_recover_inflight_requeues_only_sending_rows(storage: Storage) -> None:
+    for key in ("a", "b", "c", "d"):
+        await enqueue(storage, key)
+    claimed = await storage.outbox.claim_due(NOW, limit=3)
+    await storage.outbox.mark_sent(claimed[0].id, NOW)
+    assert await storage.outbox.recover_inflight(LATER) == 2
+    counts = await storage.outbox.counts()
+    assert (counts["pending"], counts["sending"], counts["sent"]) == (3, 0, 1)
+    again = await storage.outbox.claim_due(LATER, limit=10)
+    assert sorted(m.key for m in again) == ["b", "c", "d"]
+
+
+async def test_counts_by_broadcast(storage: Storage) -> None:
+    await enqueue(storage, "b7:1", broadcast_id=7)
+    await enqueue(storage, "b7:2", broadcast_id=7)
+    await enqueue(storage, "b8:1", broadcast_id=8)
+    await enqueue(storage, "reminder")
+    (first, *_) = await storage.outbox.claim_due(NOW, limit=1)
+    await storage.outbox.mark_sent(first.id, NOW)
+    assert await storage.outbox.counts(7) == {
+        "pending": 1,
+        "sending": 0,
+        "sent": 1,
+        "failed": 0,
+        "blocked": 0,
+    }
+    assert (await storage.outbox.counts(8))["pending"] == 1
+    assert sum((await storage.outbox.counts()).values()) == 4
+    assert sum((await storage.outbox.counts(99)).values()) == 0
+
+
+async def test_next_due_at(storage: Storage) -> None:
+    assert await storage.outbox.next_due_at() is None
+    await enqueue(storage, "later", not_before=LATER)
+    await enqueue(storage, "soon", not_before=NOW + timedelta(seconds=30))
+    assert await storage.outbox.next_due_at() == NOW + timedelta(seconds=30)
+    await storage.outbox.claim_due(NOW + timedelta(seconds=30), limit=1)
+    assert await storage.outbox.next_due_at() == LATER
+
+
+async def test_contact_mark_blocked(storage: Storage) -> None:
+    await storage.contacts.touch("telegram", "1001", NOW)
+    await storage.contacts.mark_blocked("telegram", "1001", LATER)
+    contact = await storage.contacts.get("telegram", "1001")
+    assert contact is not None and contact.blocked_at == LATER
