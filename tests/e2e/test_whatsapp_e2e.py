@@ -213,8 +213,10 @@ def test_run_refuses_partial_settings_and_a_busy_port(
         taken.listen()
         busy = bot.cli("run", check=False)
     assert busy.returncode == 2
-    last_line = busy.stderr.strip().splitlines()[-1]
-    assert last_line.startswith(f"error: cannot listen on 127.0.0.1:{port} (")
+    # The DEBUG log of the closing database may interleave, so look for the one error line.
+    errors = [line for line in busy.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1
+    assert errors[0].startswith(f"error: cannot listen on 127.0.0.1:{port} (")
 
 
 def test_schedule_calendar_language_profile_and_erase_over_whatsapp(
