@@ -13,7 +13,14 @@ from pydantic import BaseModel, ConfigDict, field_validator
 from pydantic import ValidationError as PydanticError
 
 from handlers.equipment_rules import MAX_ITEM_NAME, EquipmentRefused, read_quantity
-from handlers.tables import Cell, cell_text, is_blank
+from handlers.tables import (
+    BadCell,
+    Cell,
+    header_columns,
+    is_blank,
+    row_values,
+    validation_reason,
+)
 from handlers.validation import ValidationError, normalize_nik
 from storage.equipment import item_key
 
@@ -107,35 +114,27 @@ def parse_sheet(table: Iterable[list[Cell]]) -> ParsedSheet:
 
 
 def _columns(header: list[Cell]) -> dict[str, int]:
-    names = [cell_text(cell).lstrip("\ufeff").strip().lower() for cell in header]
-    missing = [column for column in COLUMNS if column not in names]
+    try:
+        columns, missing = header_columns(header, COLUMNS)
+    except ValueError as error:
+        raise SheetError(f"line 1: {error}") from error
     if missing:
         raise SheetError(f"line 1: missing column(s) {', '.join(missing)} (need nik,item,qty)")
-    return {column: names.index(column) for column in COLUMNS}
+    return columns
 
 
 def _parse_row(
     number: int, cells: list[Cell], columns: dict[str, int], parsed: ParsedSheet
 ) -> ImportRow | None:
-    values: dict[str, str] = {}
-    for column, index in columns.items():
-        try:
-            values[column] = cell_text(cells[index]) if index < len(cells) else ""
-        except ValueError as error:
-            parsed.bad.append(BadRow(number, f"{column}: {error}"))
-            return None
+    try:
+        values = row_values(cells, columns)
+    except BadCell as error:
+        parsed.bad.append(BadRow(number, str(error)))
+        return None
     nik_index = columns["nik"]
     is_number = nik_index < len(cells) and isinstance(cells[nik_index], int | float)
     try:
         return ImportRow.model_validate({"line": number, "nik_is_number": is_number, **values})
     except PydanticError as error:
-        parsed.bad.append(BadRow(number, _reason(error)))
+        parsed.bad.append(BadRow(number, validation_reason(error)))
         return None
-
-
-def _reason(error: PydanticError) -> str:
-    reasons = []
-    for problem in error.errors():
-        message = str(problem["msg"]).removeprefix("Value error, ")
-        reasons.append(f"{problem['loc'][0]}: {message}")
-    return "; ".join(reasons)

@@ -20,7 +20,14 @@ from pydantic import ValidationError as PydanticError
 
 from handlers.allocation_import import BadRow
 from handlers.preregistered import is_unclaimed
-from handlers.tables import Cell, cell_text, is_blank
+from handlers.tables import (
+    BadCell,
+    Cell,
+    header_columns,
+    is_blank,
+    row_values,
+    validation_reason,
+)
 from handlers.validation import (
     ValidationError,
     match_kecamatan,
@@ -154,13 +161,12 @@ def parse_sheet(table: Iterable[list[Cell]], choices: Choices) -> ParsedSheet:
 
 def _columns(header: list[Cell]) -> dict[str, int]:
     try:
-        names = [cell_text(cell).lstrip("\ufeff").strip().lower() for cell in header]
+        columns, missing = header_columns(header, COLUMNS)
     except ValueError as error:
         raise SheetError(f"line 1: {error}") from error
-    missing = [column for column in COLUMNS if column not in names]
     if missing:
         raise SheetError(f"line 1: missing column(s) {', '.join(missing)}")
-    return {column: names.index(column) for column in COLUMNS}
+    return columns
 
 
 def _parse_row(
@@ -170,28 +176,18 @@ def _parse_row(
     choices: Choices,
     parsed: ParsedSheet,
 ) -> ImportedParticipant | None:
-    values: dict[str, str] = {}
-    for column, index in columns.items():
-        try:
-            values[column] = cell_text(cells[index]) if index < len(cells) else ""
-        except ValueError as error:
-            parsed.bad.append(BadRow(number, f"{column}: {error}"))
-            return None
+    try:
+        values = row_values(cells, columns)
+    except BadCell as error:
+        parsed.bad.append(BadRow(number, str(error)))
+        return None
     try:
         return ImportedParticipant.model_validate(
             {"line": number, **values}, context={"choices": choices}
         )
     except PydanticError as error:
-        parsed.bad.append(BadRow(number, _reason(error)))
+        parsed.bad.append(BadRow(number, validation_reason(error)))
         return None
-
-
-def _reason(error: PydanticError) -> str:
-    reasons = []
-    for problem in error.errors():
-        message = str(problem["msg"]).removeprefix("Value error, ")
-        reasons.append(f"{problem['loc'][0]}: {message}")
-    return "; ".join(reasons)
 
 
 @dataclass(frozen=True)

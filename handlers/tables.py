@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Final
 
 from openpyxl import load_workbook
+from pydantic import ValidationError as PydanticError
 
 CSV_DELIMITERS: Final = (",", ";", "\t")
 # Above this, a float cannot hold every integer: a 16-digit NIK typed into a number cell has
@@ -86,3 +87,36 @@ def cell_text(value: Cell) -> str:
 def is_blank(row: list[Cell]) -> bool:
     """Tell whether every cell of a row is empty."""
     return all(value is None or (isinstance(value, str) and not value.strip()) for value in row)
+
+
+class BadCell(ValueError):
+    """A cell that cannot be read as text, named by its column."""
+
+
+def header_columns(
+    header: list[Cell], wanted: tuple[str, ...]
+) -> tuple[dict[str, int], list[str]]:
+    """Map each wanted column to its index in the header row; also return the missing ones."""
+    names = [cell_text(cell).lstrip("\ufeff").strip().lower() for cell in header]
+    missing = [column for column in wanted if column not in names]
+    return {column: names.index(column) for column in wanted if column in names}, missing
+
+
+def row_values(cells: list[Cell], columns: dict[str, int]) -> dict[str, str]:
+    """Return the row's text per column (empty past the row's end); raise BadCell."""
+    values: dict[str, str] = {}
+    for column, index in columns.items():
+        try:
+            values[column] = cell_text(cells[index]) if index < len(cells) else ""
+        except ValueError as error:
+            raise BadCell(f"{column}: {error}") from error
+    return values
+
+
+def validation_reason(error: PydanticError) -> str:
+    """Return a pydantic error as `column: reason; ...`, the way import reports show it."""
+    reasons = []
+    for problem in error.errors():
+        message = str(problem["msg"]).removeprefix("Value error, ")
+        reasons.append(f"{problem['loc'][0]}: {message}")
+    return "; ".join(reasons)
