@@ -79,23 +79,23 @@ class Database:
         async with self._lock:
             yield self._connection
 
+    # Each aiosqlite call is a round trip to its worker thread, so every method below makes
+    # exactly one: cursors are not closed by a second call but dropped (CPython finalises
+    # them at once), and reads use execute_fetchall.
+
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement and return the number of rows it changed."""
         async with self._statement() as connection:
             cursor = await connection.execute(sql, params)
-            count = cursor.rowcount
-            await cursor.close()
-            return count
+            return cursor.rowcount
 
     async def insert(self, sql: str, params: Params = ()) -> int:
         """Run an INSERT and return the new row id."""
         async with self._statement() as connection:
-            cursor = await connection.execute(sql, params)
-            row_id = cursor.lastrowid
-            await cursor.close()
-            if row_id is None:
+            row = await connection.execute_insert(sql, params)
+            if row is None or row[0] is None:
                 raise RuntimeError("INSERT produced no row id")
-            return row_id
+            return int(row[0])
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         """Run one statement for each row of parameters."""
@@ -103,20 +103,14 @@ class Database:
             await connection.executemany(sql, rows)
 
     async def fetch_one(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
-        """Return the first row of a query, or None."""
-        async with self._statement() as connection:
-            cursor = await connection.execute(sql, params)
-            row = await cursor.fetchone()
-            await cursor.close()
-            return row
+        """Return the first row of a query, or None (for queries of at most a few rows)."""
+        rows = await self.fetch_all(sql, params)
+        return rows[0] if rows else None
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
         """Return every row of a query."""
         async with self._statement() as connection:
-            cursor = await connection.execute(sql, params)
-            rows = await cursor.fetchall()
-            await cursor.close()
-            return list(rows)
+            return list(await connection.execute_fetchall(sql, params))
 
     async def fetch_value(self, sql: str, params: Params = ()) -> Any:
         """Return the first column of the first row, or None."""

@@ -218,7 +218,7 @@ class TelegramChannel:
                 )
             )
             .concurrent_updates(PerChatUpdateProcessor(256))
-            .connection_pool_size(64)
+            .connection_pool_size(8)
             .build()
         )
         application.add_handler(TypeHandler(Update, self._on_update))
