@@ -218,7 +218,7 @@ class TelegramChannel:
                 )
             )
             .concurrent_updates(PerChatUpdateProcessor(256))
-            .connection_pool_size(8)
+            .connection_pool_size(64)
             .build()
         )
         application.add_handler(TypeHandler(Update, self._on_update))
@@ -287,7 +287,8 @@ class TelegramChannel:
         if inbound is None:
             return
         if update.callback_query is not None:
-            await _answer_quietly(update)
+            # The spinner on the button stops whenever this lands; the reply need not wait.
+            self.application.create_task(_answer_quietly(update), update=update)
         replies = await self._router.handle(inbound, self._services)
         for outbound in replies:
             await self.send(int(inbound.address), outbound)
