@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.channels.console import ADDRESS as CONSOLE_ADDRESS
 from handlers.turn import Services
 from storage.models import NewParticipant
 
@@ -46,3 +47,5 @@ async def seed_demo(services: Services) -> None:
         )
         assert full is not None  # noqa: S101 - added just above
         await storage.enrollments.enroll(filler.id, full.id, "enrolled", now)
+        # The person at the console is also an admin, so the officer tools can be tried.
+        await storage.officers.add("console", CONSOLE_ADDRESS, "admin", now)

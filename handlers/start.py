@@ -26,8 +26,12 @@ async def start(turn: Turn, arg: str) -> None:
 
 
 async def show_help(turn: Turn, _arg: str) -> None:
-    """List the commands."""
-    turn.replies.append(Reply(turn.t("help"), menu=main_menu(turn.language)))
+    """List the commands, and the officer tools to officers."""
+    body = turn.t("help")
+    sender = turn.inbound.sender_id
+    if sender and await turn.storage.officers.get(turn.inbound.channel, sender) is not None:
+        body += "\n\n" + turn.t("help.officer")
+    turn.replies.append(Reply(body, menu=main_menu(turn.language)))
 
 
 async def cancel(turn: Turn, _arg: str) -> None:

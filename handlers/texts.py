@@ -34,6 +34,16 @@ ID: Final[dict[str, str]] = {
         "/bantuan — pesan ini\n\n"
         "Ada kendala? Hubungi petugas Dinas di lokasi bimtek."
     ),
+    "help.officer": (
+        "Untuk petugas:\n"
+        "/sesi — kelola sesi bimtek, QR check-in, daftar hadir\n"
+        "/kelolaalat — catat alokasi dan serah terima alat, unduh BAST\n"
+        "/kasus — kasus alat belum diterima atau rusak\n"
+        "/siaran — kirim pengumuman ke peserta pilihan\n"
+        "/rekap — angka terkini dan grafik\n"
+        "/ekspor — unduh data (CSV/XLSX)\n"
+        "/petugas — kelola petugas (khusus admin)"
+    ),
     "group_only": (
         "Mohon maaf, layanan ini hanya melayani chat pribadi. "
         "Silakan kirim pesan langsung ke bot ini."
@@ -736,6 +746,16 @@ EN: Final[dict[str, str]] = {
         "/batal — cancel the current step\n"
         "/bantuan — this message\n\n"
         "Need help? Contact the officers at the bimtek venue."
+    ),
+    "help.officer": (
+        "For officers:\n"
+        "/sesi — manage bimtek sessions, check-in QR, attendance\n"
+        "/kelolaalat — record equipment allocations and handovers, download BAST\n"
+        "/kasus — equipment not received or damaged\n"
+        "/siaran — send an announcement to chosen participants\n"
+        "/rekap — live numbers and a chart\n"
+        "/ekspor — download data (CSV/XLSX)\n"
+        "/petugas — manage officers (admins only)"
     ),
     "group_only": "Sorry, this service works in private chats only. Please message the bot directly.",
     "not_understood": "Sorry, I did not understand that. Use the menu below or type /bantuan.",

@@ -30,7 +30,8 @@ class ConsoleChannel:
         """Chat until end of input or /keluar."""
         self._print(
             "WUB IKM Bot — demo di konsol. Ketik pesan seperti di Telegram; "
-            "ketik angka untuk menekan tombol; /keluar untuk selesai.\n"
+            "ketik angka untuk menekan tombol; /keluar untuk selesai. Anda juga admin di demo "
+            "ini: /bantuan menampilkan perintah petugas (/sesi, /siaran, /rekap, ...).\n"
         )
         await self._exchange(self._inbound_text("/start"))
         while True:
