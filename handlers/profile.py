@@ -6,6 +6,7 @@ from typing import Final
 
 from handlers import fields
 from handlers.core import Button, rows
+from handlers.erasure import erase_participant
 from handlers.router import Feature
 from handlers.turn import Turn
 from handlers.validation import mask_nik
@@ -151,10 +152,12 @@ class EraseFlow:
 async def _erase(turn: Turn, participant: Participant) -> None:
     storage = turn.storage
     await turn.end_flow()
-    await storage.participants.erase(participant.id, turn.now)
-    await storage.contacts.delete_for_participant(participant.id)
-    await storage.audit.record(
-        f"participant:{participant.id}", "participant.erase", None, turn.now
+    await erase_participant(
+        storage,
+        participant.id,
+        turn.now,
+        actor=f"participant:{participant.id}",
+        action="participant.erase",
     )
     turn.say("erase.done", remove_menu=True)
 

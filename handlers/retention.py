@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from handlers.erasure import erase_participant
 from storage import Storage
 
 
@@ -19,10 +20,12 @@ async def erase_expired(storage: Storage, now: datetime, keep_for: timedelta) ->
     while batch := await storage.retention.expired(cutoff, limit=200):
         for participant_id in batch:
             async with storage.db.transaction():
-                await storage.participants.erase(participant_id, now)
-                await storage.contacts.delete_for_participant(participant_id)
-                await storage.audit.record(
-                    "scheduler", "participant.erase.retention", str(participant_id), now
+                await erase_participant(
+                    storage,
+                    participant_id,
+                    now,
+                    actor="scheduler",
+                    action="participant.erase.retention",
                 )
             erased += 1
     return erased

@@ -7,6 +7,8 @@ from datetime import datetime
 from storage.db import Database, db_time
 from storage.models import AuditEntry
 
+MAX_FIELD = 120
+
 
 class AuditRepository:
     """Append to and read the audit log."""
@@ -15,7 +17,9 @@ class AuditRepository:
         self._db = db
 
     async def record(self, actor: str, action: str, target: str | None, now: datetime) -> None:
-        """Append one entry."""
+        """Append one entry (action and target cut to a sane length: forged input reaches them)."""
+        action = action[:MAX_FIELD]
+        target = None if target is None else target[:MAX_FIELD]
         await self._db.execute(
             "INSERT INTO audit_log (actor, action, target, at) VALUES (?, ?, ?, ?)",
             (actor, action, target, db_time(now)),

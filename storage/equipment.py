@@ -209,6 +209,13 @@ class AllocationRepository:
         assert allocation is not None  # noqa: S101 - written just before, same transaction
         return allocation
 
+    async def erase_personal(self, participant_id: int) -> None:
+        """Forget the photos and notes a participant gave with their allocations."""
+        await self._db.execute(
+            "UPDATE allocation SET photo_file_id = NULL, note = NULL WHERE participant_id = ?",
+            (participant_id,),
+        )
+
 
 class EquipmentCaseRepository:
     """Open, amend and resolve problem cases."""
@@ -308,3 +315,11 @@ class EquipmentCaseRepository:
         found = await self.get(case_id)
         assert found is not None  # noqa: S101 - written just before, same transaction
         return found
+
+    async def erase_personal(self, participant_id: int) -> None:
+        """Forget the photos and notes a participant gave with their problem cases."""
+        await self._db.execute(
+            "UPDATE equipment_case SET photo_file_id = NULL, note = NULL WHERE allocation_id IN"
+            " (SELECT id FROM allocation WHERE participant_id = ?)",
+            (participant_id,),
+        )

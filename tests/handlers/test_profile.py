@@ -264,7 +264,7 @@ async def test_erase_after_confirmation(
     assert await storage.conversations.get("telegram", chat.address) is None
     latest = await storage.audit.latest(limit=1)
     assert [(e.actor, e.action, e.target) for e in latest] == [
-        (f"participant:{registered.id}", "participant.erase", None)
+        (f"participant:{registered.id}", "participant.erase", str(registered.id))
     ]
     # Anonymous counts remain: the enrollment row is kept without personal data.
     assert len(await storage.enrollments.for_participant(registered.id)) == len(enrollments)
