@@ -16,6 +16,7 @@ from handlers.equipment_rules import MAX_ITEM_NAME, EquipmentRefused, read_quant
 from handlers.tables import (
     BadCell,
     Cell,
+    SheetError,
     header_columns,
     is_blank,
     row_values,
@@ -25,10 +26,6 @@ from handlers.validation import ValidationError, normalize_nik
 from storage.equipment import item_key
 
 COLUMNS: Final = ("nik", "item", "qty")
-
-
-class SheetError(Exception):
-    """The sheet as a whole cannot be imported (no header, missing columns)."""
 
 
 class ImportRow(BaseModel):
@@ -95,7 +92,7 @@ def parse_sheet(table: Iterable[list[Cell]]) -> ParsedSheet:
     header = next(lines, None)
     if header is None or is_blank(header):
         raise SheetError("line 1: the header row nik,item,qty is missing")
-    columns = _columns(header)
+    columns = header_columns(header, COLUMNS)
     parsed = ParsedSheet()
     first_line: dict[tuple[str, str], int] = {}
     for number, cells in enumerate(lines, start=2):
@@ -111,16 +108,6 @@ def parse_sheet(table: Iterable[list[Cell]]) -> ParsedSheet:
         first_line[key] = number
         parsed.rows.append(row)
     return parsed
-
-
-def _columns(header: list[Cell]) -> dict[str, int]:
-    try:
-        columns, missing = header_columns(header, COLUMNS)
-    except ValueError as error:
-        raise SheetError(f"line 1: {error}") from error
-    if missing:
-        raise SheetError(f"line 1: missing column(s) {', '.join(missing)} (need nik,item,qty)")
-    return columns
 
 
 def _parse_row(

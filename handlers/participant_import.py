@@ -23,6 +23,7 @@ from handlers.preregistered import is_unclaimed
 from handlers.tables import (
     BadCell,
     Cell,
+    SheetError,
     header_columns,
     is_blank,
     row_values,
@@ -41,10 +42,6 @@ from storage.models import NewParticipant, Participant
 
 COLUMNS: Final = ("nik", "full_name", "phone", "business_name", "sector", "kecamatan")
 UPDATABLE: Final = ("full_name", "phone", "business_name", "sector", "kecamatan")
-
-
-class SheetError(Exception):
-    """The sheet as a whole cannot be imported (no header, missing columns)."""
 
 
 @dataclass(frozen=True)
@@ -142,7 +139,7 @@ def parse_sheet(table: Iterable[list[Cell]], choices: Choices) -> ParsedSheet:
     header = next(lines, None)
     if header is None or is_blank(header):
         raise SheetError(f"line 1: the header row {','.join(COLUMNS)} is missing")
-    columns = _columns(header)
+    columns = header_columns(header, COLUMNS)
     parsed = ParsedSheet()
     first_line: dict[str, int] = {}
     for number, cells in enumerate(lines, start=2):
@@ -157,16 +154,6 @@ def parse_sheet(table: Iterable[list[Cell]], choices: Choices) -> ParsedSheet:
         first_line[row.nik] = number
         parsed.rows.append(row)
     return parsed
-
-
-def _columns(header: list[Cell]) -> dict[str, int]:
-    try:
-        columns, missing = header_columns(header, COLUMNS)
-    except ValueError as error:
-        raise SheetError(f"line 1: {error}") from error
-    if missing:
-        raise SheetError(f"line 1: missing column(s) {', '.join(missing)}")
-    return columns
 
 
 def _parse_row(

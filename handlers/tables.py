@@ -93,13 +93,22 @@ class BadCell(ValueError):
     """A cell that cannot be read as text, named by its column."""
 
 
-def header_columns(
-    header: list[Cell], wanted: tuple[str, ...]
-) -> tuple[dict[str, int], list[str]]:
-    """Map each wanted column to its index in the header row; also return the missing ones."""
-    names = [cell_text(cell).lstrip("\ufeff").strip().lower() for cell in header]
+class SheetError(Exception):
+    """The sheet as a whole cannot be imported (no header, missing columns)."""
+
+
+def header_columns(header: list[Cell], wanted: tuple[str, ...]) -> dict[str, int]:
+    """Map each wanted column to its index in the header row; raise SheetError if any lacks."""
+    try:
+        names = [cell_text(cell).lstrip("\ufeff").strip().lower() for cell in header]
+    except ValueError as error:
+        raise SheetError(f"line 1: {error}") from error
     missing = [column for column in wanted if column not in names]
-    return {column: names.index(column) for column in wanted if column in names}, missing
+    if missing:
+        raise SheetError(
+            f"line 1: missing column(s) {', '.join(missing)} (need {','.join(wanted)})"
+        )
+    return {column: names.index(column) for column in wanted}
 
 
 def row_values(cells: list[Cell], columns: dict[str, int]) -> dict[str, str]:
