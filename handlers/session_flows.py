@@ -25,7 +25,7 @@ from handlers.session_admin import (
 )
 from handlers.timefmt import ZONE_LABELS, format_datetime, format_time, parse_local_datetime
 from handlers.turn import Flow, Turn
-from storage.models import BimtekSession
+from storage.models import BimtekSession, Officer
 
 NEW_FLOW: Final = "sesi_new"
 MOVE_FLOW: Final = "sesi_move"
@@ -185,19 +185,32 @@ async def _read_new(turn: Turn, step: str, answer: str, data: dict[str, Any]) ->
     return read_maps_url(answer)
 
 
-async def _on_new_confirm(turn: Turn, data: dict[str, Any]) -> None:
-    officer = await require_officer(turn, "sesi.new")
+async def _confirming_officer(turn: Turn, flow: str, action: str) -> Officer | None:
+    """Return the officer who pressed yes at the confirmation; otherwise end or keep waiting.
+
+    A non-officer is refused and the flow ends; "no" ends it with `<action>.aborted`; anything
+    else is answered with "pick a button" and the caller asks again.
+    """
+    officer = await require_officer(turn, action)
     if officer is None:
         await turn.end_flow()
-        return
-    answer = fields.button_value(turn, NEW_FLOW, CONFIRM)
+        return None
+    answer = fields.button_value(turn, flow, CONFIRM)
     if answer == "no":
         await turn.end_flow()
-        turn.say("sesi.new.aborted")
-        return
+        turn.say(f"{action}.aborted")
+        return None
     if answer != "yes":
         turn.say("invalid.choice")
-        _ask_new(turn, CONFIRM, data)
+        return None
+    return officer
+
+
+async def _on_new_confirm(turn: Turn, data: dict[str, Any]) -> None:
+    officer = await _confirming_officer(turn, NEW_FLOW, "sesi.new")
+    if officer is None:
+        if turn.conversation is not None:
+            _ask_new(turn, CONFIRM, data)
         return
     new = NewSession(
         code=data["code"],
@@ -297,18 +310,10 @@ class MoveSessionFlow:
 
 
 async def _on_move_confirm(turn: Turn, data: dict[str, Any]) -> None:
-    officer = await require_officer(turn, "sesi.move")
+    officer = await _confirming_officer(turn, MOVE_FLOW, "sesi.move")
     if officer is None:
-        await turn.end_flow()
-        return
-    answer = fields.button_value(turn, MOVE_FLOW, CONFIRM)
-    if answer == "no":
-        await turn.end_flow()
-        turn.say("sesi.move.aborted")
-        return
-    if answer != "yes":
-        turn.say("invalid.choice")
-        await _ask_move(turn, CONFIRM, data)
+        if turn.conversation is not None:
+            await _ask_move(turn, CONFIRM, data)
         return
     session_id = int(data["session_id"])
     starts_at = _moment(data, "starts_at")
