@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN = $(VENV)/bin
 
-.PHONY: demo run test lint install clean
+.PHONY: demo run test lint install system clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,11 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: lint
+# Debian packages for browser, PDF/QR and PostgreSQL tests (installed when run as root).
+system:
+	bash scripts/system-packages.sh
+
+test: lint system
 	$(BIN)/pytest
 
 clean:
