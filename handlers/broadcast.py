@@ -9,9 +9,8 @@ are indexes or ids, checked against the database.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any, Final
+from typing import Final
 
-from handlers import fields
 from handlers.audience import Audience, InvalidAudience, parse_audience
 from handlers.broadcasting import (
     BroadcastRefused,
@@ -20,15 +19,28 @@ from handlers.broadcasting import (
     resolve_audience,
     start_broadcast,
 )
-from handlers.core import Button, rows
-from handlers.officers_auth import officer_actor, require_officer
+from handlers.flows import (
+    MAX_TEXT,
+    Answer,
+    Choice,
+    Data,
+    End,
+    Flow,
+    Go,
+    Outcome,
+    Prompt,
+    Rows,
+    Stay,
+    Step,
+    choice_rows,
+)
+from handlers.officers_auth import OfficersOnly, officer_actor, require_officer
 from handlers.router import Feature
 from handlers.timefmt import ZONE_LABELS, format_date, format_datetime, parse_local_datetime
 from handlers.turn import Turn
 from storage.broadcasts import AudienceKind
 from storage.models import BimtekSession
 
-FLOW: Final = "siaran"
 KIND_BUTTONS: Final[tuple[AudienceKind, ...]] = (
     "all",
     "session",
@@ -50,80 +62,79 @@ SESSIONS_SINCE: Final = timedelta(days=60)
 MAX_SESSIONS: Final = 20
 
 
-def _payload(step: str, value: str) -> str:
-    return fields.payload(FLOW, step, value)
-
-
 async def open_composer(turn: Turn, _arg: str) -> None:
     """Begin an announcement (/siaran)."""
     if await require_officer(turn, "siaran") is None:
         return
-    await turn.save_state(FLOW, "text", {})
-    turn.say("siaran.ask.text")
+    await FLOW.begin(turn)
 
 
-class BroadcastFlow:
-    """The /siaran conversation, resumable at any step after a restart."""
-
-    name = FLOW
-
-    async def prompt(self, turn: Turn) -> None:
-        """Ask again what the current step needs."""
-        assert turn.conversation is not None  # noqa: S101 - the router checks
-        await _ask(turn, turn.conversation.step, dict(turn.conversation.data))
-
-    async def resume(self, turn: Turn) -> None:
-        """Read the officer's answer at the current step."""
-        assert turn.conversation is not None  # noqa: S101 - the router checks
-        if await require_officer(turn, "siaran") is None:
-            await turn.end_flow()
-            return
-        step, data = turn.conversation.step, dict(turn.conversation.data)
-        if fields.is_stale_button(turn, FLOW, step):
-            turn.say("stale_button")
-            await _ask(turn, step, data)
-            return
-        handler = STEPS.get(step)
-        if handler is None:
-            await turn.end_flow()
-            turn.say("stale_button")
-            return
-        await handler(turn, data)
+# Text and photo
 
 
-async def _go(turn: Turn, step: str, data: dict[str, Any]) -> None:
-    await turn.save_state(FLOW, step, data)
-    await _ask(turn, step, data)
+async def _ask_text(turn: Turn, data: Data) -> Prompt:
+    return Prompt(
+        turn.t("siaran.ask.text_after_photo" if data.get("photo") else "siaran.ask.text")
+    )
 
 
-async def _ask(turn: Turn, step: str, data: dict[str, Any]) -> None:
-    if step == "text":
-        turn.say("siaran.ask.text_after_photo" if data.get("photo") else "siaran.ask.text")
-    elif step == "photo":
-        skip = Button(turn.t("siaran.no_photo"), _payload("photo", "none"))
-        turn.say("siaran.ask.photo", buttons=((skip,),))
-    elif step == "audience":
-        choices = [
-            Button(turn.t(f"siaran.kind.{kind}"), _payload("audience", kind))
-            for kind in KIND_BUTTONS
-        ]
-        turn.say("siaran.ask.audience", buttons=rows(choices, 1))
-    elif step == "pick_session":
-        await _ask_session(turn, str(data.get("kind", "session")))
-    elif step == "pick_kecamatan":
-        _ask_names(turn, step, turn.services.region.kecamatan, 3)
-    elif step == "pick_sector":
-        _ask_names(turn, step, turn.services.sectors, 2)
-    elif step == "preview":
-        await _preview(turn, data)
-    elif step == "schedule":
-        zone = turn.services.zone
-        turn.say("siaran.ask.time", zone=ZONE_LABELS.get(zone.key, zone.key))
+async def _on_text(turn: Turn, data: Data, answer: Answer) -> Outcome:
+    inbound = turn.inbound
+    if inbound.kind == "photo" and inbound.photo_id:
+        data["photo"] = inbound.photo_id
+        if not inbound.text.strip():
+            return Go("text", data)
+    elif answer.text is None:
+        turn.say("siaran.invalid.text_expected")
+        return Stay(ask=False)
+    try:
+        data["text"] = check_text(inbound.text[:MAX_TEXT])
+    except BroadcastRefused as error:
+        turn.say(f"siaran.refused.{error.reason}")
+        return Stay(ask=False)
+    return Go("audience" if data.get("photo") else "photo", data)
 
 
-def _ask_names(turn: Turn, step: str, names: tuple[str, ...], per_row: int) -> None:
-    choices = [Button(name, _payload(step, str(index))) for index, name in enumerate(names)]
-    turn.say(f"siaran.ask.{step}", buttons=rows(choices, per_row))
+async def _ask_photo(turn: Turn, _data: Data) -> Prompt:
+    return Prompt(turn.t("siaran.ask.photo"))
+
+
+async def _photo_choices(turn: Turn, _data: Data) -> Rows:
+    return ((Choice(turn.t("siaran.no_photo"), "none"),),)
+
+
+async def _on_photo(turn: Turn, data: Data, answer: Answer) -> Outcome:
+    inbound = turn.inbound
+    if inbound.kind == "photo" and inbound.photo_id:
+        data["photo"] = inbound.photo_id
+    elif answer.value != "none":
+        turn.say("siaran.invalid.photo_expected")
+        return Stay()
+    return Go("audience", data)
+
+
+# Audience
+
+
+async def _ask_audience(turn: Turn, _data: Data) -> Prompt:
+    return Prompt(turn.t("siaran.ask.audience"))
+
+
+async def _audience_choices(turn: Turn, _data: Data) -> Rows:
+    return choice_rows([Choice(turn.t(f"siaran.kind.{kind}"), kind) for kind in KIND_BUTTONS], 1)
+
+
+async def _on_audience(turn: Turn, data: Data, answer: Answer) -> Outcome:
+    kind = next((known for known in KIND_BUTTONS if known == answer.value), None)
+    if kind is None:
+        turn.say("invalid.choice")
+        return Stay()
+    data["kind"] = kind
+    step = PICK_STEP.get(kind)
+    if step is None:
+        data["audience"] = kind
+        return Go("preview", data)
+    return Go(step, data)
 
 
 async def _sessions(turn: Turn, kind: str) -> list[BimtekSession]:
@@ -136,98 +147,60 @@ async def _sessions(turn: Turn, kind: str) -> list[BimtekSession]:
     return [session for session in sessions if session.cancelled_at is None]
 
 
-async def _ask_session(turn: Turn, kind: str) -> None:
-    sessions = await _sessions(turn, kind)
-    back = Button(turn.t("siaran.back"), _payload("pick_session", "back"))
-    if not sessions:
-        turn.say("siaran.no_sessions", buttons=((back,),))
-        return
+async def _ask_session(turn: Turn, data: Data) -> Prompt:
+    sessions = await _sessions(turn, str(data.get("kind", "session")))
+    return Prompt(turn.t("siaran.ask.pick_session" if sessions else "siaran.no_sessions"))
+
+
+async def _session_choices(turn: Turn, data: Data) -> Rows:
     zone, language = turn.services.zone, turn.language
     choices = [
-        Button(
-            f"{session.code} — {format_date(session.starts_at, zone, language)}",
-            _payload("pick_session", str(session.id)),
-        )
-        for session in sessions
+        Choice(f"{session.code} — {format_date(session.starts_at, zone, language)}", session.id)
+        for session in await _sessions(turn, str(data.get("kind", "session")))
     ]
-    turn.say("siaran.ask.pick_session", buttons=(*rows(choices, 1), (back,)))
+    return (*choice_rows(choices, 1), (Choice(turn.t("siaran.back"), "back"),))
 
 
-async def _on_text(turn: Turn, data: dict[str, Any]) -> None:
-    inbound = turn.inbound
-    if inbound.kind == "photo" and inbound.photo_id:
-        data["photo"] = inbound.photo_id
-        if not inbound.text.strip():
-            await _go(turn, "text", data)
-            return
-    elif inbound.kind != "text":
-        turn.say("siaran.invalid.text_expected")
-        return
-    try:
-        data["text"] = check_text(inbound.text[: fields.MAX_TEXT])
-    except BroadcastRefused as error:
-        turn.say(f"siaran.refused.{error.reason}")
-        return
-    await _go(turn, "audience" if data.get("photo") else "photo", data)
-
-
-async def _on_photo(turn: Turn, data: dict[str, Any]) -> None:
-    inbound = turn.inbound
-    if inbound.kind == "photo" and inbound.photo_id:
-        data["photo"] = inbound.photo_id
-    elif fields.button_value(turn, FLOW, "photo") != "none":
-        turn.say("siaran.invalid.photo_expected")
-        await _ask(turn, "photo", data)
-        return
-    await _go(turn, "audience", data)
-
-
-async def _on_audience(turn: Turn, data: dict[str, Any]) -> None:
-    kind = fields.button_value(turn, FLOW, "audience")
-    if kind not in KIND_BUTTONS:
-        turn.say("invalid.choice")
-        await _ask(turn, "audience", data)
-        return
-    data["kind"] = kind
-    step = PICK_STEP.get(kind)
-    if step is None:
-        data["audience"] = kind
-        await _go(turn, "preview", data)
-        return
-    await _go(turn, step, data)
-
-
-async def _on_session(turn: Turn, data: dict[str, Any]) -> None:
-    value = fields.button_value(turn, FLOW, "pick_session")
-    if value == "back":
-        await _go(turn, "audience", data)
-        return
+async def _on_session(turn: Turn, data: Data, answer: Answer) -> Outcome:
+    if answer.value == "back":
+        return Go("audience", data)
     kind = str(data.get("kind", "session"))
-    session_id = fields.choice_number(value)
+    session_id = answer.number
     sessions = {session.id: session for session in await _sessions(turn, kind)}
     if session_id is None or session_id not in sessions:
         turn.say("invalid.choice")
-        await _ask(turn, "pick_session", data)
-        return
+        return Stay()
     data["audience"] = f"{kind}:{sessions[session_id].code}"
-    await _go(turn, "preview", data)
+    return Go("preview", data)
 
 
-async def _on_name(turn: Turn, data: dict[str, Any]) -> None:
-    assert turn.conversation is not None  # noqa: S101 - only called inside the flow
-    step = turn.conversation.step
-    kind = "kecamatan" if step == "pick_kecamatan" else "sector"
-    names = turn.services.region.kecamatan if kind == "kecamatan" else turn.services.sectors
-    index = fields.choice_number(fields.button_value(turn, FLOW, step))
-    if index is None or index >= len(names):
-        turn.say("invalid.choice")
-        await _ask(turn, step, data)
-        return
-    data["audience"] = f"{kind}:{names[index]}"
-    await _go(turn, "preview", data)
+def _names(turn: Turn, kind: str) -> tuple[str, ...]:
+    return turn.services.region.kecamatan if kind == "kecamatan" else turn.services.sectors
 
 
-def _audience(data: dict[str, Any]) -> Audience:
+def _name_step(kind: str, per_row: int) -> Step:
+    """Pick a kecamatan or a sector as the audience."""
+
+    async def ask(turn: Turn, _data: Data) -> Prompt:
+        return Prompt(turn.t(f"siaran.ask.pick_{kind}"))
+
+    async def choices(turn: Turn, _data: Data) -> Rows:
+        names = _names(turn, kind)
+        return choice_rows([Choice(name, index) for index, name in enumerate(names)], per_row)
+
+    async def read(turn: Turn, data: Data, answer: Answer) -> Outcome:
+        names = _names(turn, kind)
+        index = answer.number
+        if index is None or index >= len(names):
+            turn.say("invalid.choice")
+            return Stay()
+        data["audience"] = f"{kind}:{names[index]}"
+        return Go("preview", data)
+
+    return Step(ask, read, choices, saves="audience")
+
+
+def _audience(data: Data) -> Audience:
     return parse_audience(str(data["audience"]))
 
 
@@ -237,75 +210,74 @@ def audience_label(turn: Turn, spec: str) -> str:
     return turn.t(f"siaran.audience.{kind}", value=value)
 
 
-async def _preview(turn: Turn, data: dict[str, Any]) -> None:
+# Preview, then send now or at a time
+
+
+async def _preview(turn: Turn, data: Data) -> Prompt | Go:
     try:
         selection = await resolve_audience(turn.services, _audience(data), turn.now)
     except InvalidAudience as error:
         turn.say(f"siaran.audience_invalid.{error.reason}", value=error.value)
-        await _go(turn, "audience", data)
-        return
+        return Go("audience", data)
     label = audience_label(turn, str(data["audience"]))
     if selection.count == 0:
         turn.say("siaran.preview.empty", audience=label)
-        await _go(turn, "audience", data)
-        return
+        return Go("audience", data)
     turn.say("siaran.preview.header")
     turn.replies.append(compose(str(data["text"]), data.get("photo"), turn.language))
-    buttons = (
-        (
-            Button(turn.t("siaran.send_now"), _payload("preview", "send")),
-            Button(turn.t("siaran.schedule"), _payload("preview", "schedule")),
-        ),
-        (Button(turn.t("siaran.cancel"), _payload("preview", "cancel")),),
-    )
-    turn.say(
-        "siaran.preview",
-        buttons=buttons,
-        audience=label,
-        count=selection.count,
-        skipped_blocked=selection.skipped_blocked,
-        opted_out=selection.skipped_opted_out,
+    return Prompt(
+        turn.t(
+            "siaran.preview",
+            audience=label,
+            count=selection.count,
+            skipped_blocked=selection.skipped_blocked,
+            opted_out=selection.skipped_opted_out,
+        )
     )
 
 
-async def _on_preview(turn: Turn, data: dict[str, Any]) -> None:
-    answer = fields.button_value(turn, FLOW, "preview")
-    if answer == "cancel":
-        await turn.end_flow()
+async def _preview_choices(turn: Turn, _data: Data) -> Rows:
+    return (
+        (Choice(turn.t("siaran.send_now"), "send"), Choice(turn.t("siaran.schedule"), "schedule")),
+        (Choice(turn.t("siaran.cancel"), "cancel"),),
+    )
+
+
+async def _on_preview(turn: Turn, data: Data, answer: Answer) -> Outcome:
+    if answer.value == "cancel":
         turn.say("siaran.cancelled")
-    elif answer == "schedule":
-        await _go(turn, "schedule", data)
-    elif answer == "send":
-        await _send(turn, data)
-    else:
-        turn.say("invalid.choice")
-        await _ask(turn, "preview", data)
+        return End()
+    if answer.value == "schedule":
+        return Go("schedule", data)
+    if answer.value == "send":
+        return await _send(turn, data)
+    turn.say("invalid.choice")
+    return Stay()
 
 
-async def _on_schedule(turn: Turn, data: dict[str, Any]) -> None:
-    if turn.inbound.kind != "text":
+async def _ask_time(turn: Turn, _data: Data) -> Prompt:
+    zone = turn.services.zone
+    return Prompt(turn.t("siaran.ask.time", zone=ZONE_LABELS.get(zone.key, zone.key)))
+
+
+async def _on_time(turn: Turn, data: Data, answer: Answer) -> Outcome:
+    if answer.text is None:
         turn.say("siaran.invalid.time")
-        await _ask(turn, "schedule", data)
-        return
+        return Stay()
     try:
-        at = parse_local_datetime(turn.inbound.text[: fields.MAX_TEXT], turn.services.zone)
+        at = parse_local_datetime(answer.text, turn.services.zone)
     except ValueError:
         turn.say("siaran.invalid.time")
-        await _ask(turn, "schedule", data)
-        return
+        return Stay()
     if at <= turn.now:
         turn.say("siaran.refused.past")
-        await _ask(turn, "schedule", data)
-        return
+        return Stay()
     data["at"] = at.isoformat()
-    await _send(turn, data)
+    return await _send(turn, data)
 
 
-async def _send(turn: Turn, data: dict[str, Any]) -> None:
-    officer = await require_officer(turn, "siaran")
-    if officer is None:
-        await turn.end_flow()
-        return
+async def _send(turn: Turn, data: Data) -> Outcome:
+    officer = turn.checked_officer()
     at = datetime.fromisoformat(data["at"]) if data.get("at") else None
     contact = turn.contact
     try:
@@ -321,29 +293,31 @@ async def _send(turn: Turn, data: dict[str, Any]) -> None:
         )
     except InvalidAudience as error:
         turn.say(f"siaran.audience_invalid.{error.reason}", value=error.value)
-        await _go(turn, "audience", data)
-        return
+        return Go("audience", data)
     except BroadcastRefused as error:
         turn.say(f"siaran.refused.{error.reason}")
-        await _go(turn, "schedule" if error.reason == "past" else "text", data)
-        return
-    await turn.end_flow()
+        return Go("schedule" if error.reason == "past" else "text", data)
     if at is None:
         turn.say("siaran.started", id=broadcast.id, count=count)
     else:
         when = format_datetime(at, turn.services.zone, turn.language)
         turn.say("siaran.scheduled", id=broadcast.id, when=when, count=count)
+    return End()
 
 
-STEPS: Final = {
-    "text": _on_text,
-    "photo": _on_photo,
-    "audience": _on_audience,
-    "pick_session": _on_session,
-    "pick_kecamatan": _on_name,
-    "pick_sector": _on_name,
-    "preview": _on_preview,
-    "schedule": _on_schedule,
-}
+FLOW: Final = Flow(
+    "siaran",
+    {
+        "text": Step(_ask_text, _on_text, saves="text"),
+        "photo": Step(_ask_photo, _on_photo, _photo_choices, saves="photo"),
+        "audience": Step(_ask_audience, _on_audience, _audience_choices, saves="kind"),
+        "pick_session": Step(_ask_session, _on_session, _session_choices, saves="audience"),
+        "pick_kecamatan": _name_step("kecamatan", 3),
+        "pick_sector": _name_step("sector", 2),
+        "preview": Step(_preview, _on_preview, _preview_choices),
+        "schedule": Step(_ask_time, _on_time, saves="at"),
+    },
+    officers=OfficersOnly("siaran"),
+)
 
-FEATURE = Feature(commands={"siaran": open_composer}, flows={FLOW: BroadcastFlow()})
+FEATURE = Feature(commands={"siaran": open_composer}, flows=(FLOW,))

@@ -3,26 +3,34 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Final
+from typing import Final, Literal
 
 from icalendar import Calendar, Event
 
 from handlers import texts
 from handlers.core import Button, Document
-from handlers.router import Feature
+from handlers.payloads import Payload
+from handlers.router import Feature, on
 from handlers.turn import Turn
 from storage.models import EnrolledSession
 
-PREFIX: Final = "ics"
 FILENAME: Final = "jadwal-bimtek.ics"
 PRODUCT_ID: Final = "-//Kementerian Perindustrian//WUB IKM Bot//ID"
 UID_DOMAIN: Final = "wub-ikm"
 
 
+@dataclass(frozen=True)
+class CalendarFile(Payload, prefix="ics"):
+    """`ics:all`: send the person's calendar file."""
+
+    scope: Literal["all"] = "all"
+
+
 def calendar_button(language: str) -> Button:
     """Return the button that sends the person's calendar file (works in any flow)."""
-    return Button(texts.text(language, "calendar.button"), f"{PREFIX}:all")
+    return Button(texts.text(language, "calendar.button"), CalendarFile().pack())
 
 
 def in_calendar(item: EnrolledSession) -> bool:
@@ -70,7 +78,7 @@ def _event(item: EnrolledSession, now: datetime, language: str) -> Event:
     return event
 
 
-async def send_calendar(turn: Turn, _payload: str) -> None:
+async def send_calendar(turn: Turn, _pressed: CalendarFile) -> None:
     """Send the participant's calendar file."""
     participant = await turn.participant()
     if participant is None:
@@ -88,4 +96,4 @@ async def send_calendar(turn: Turn, _payload: str) -> None:
     turn.replies.append(Document(FILENAME, content, turn.t("calendar.caption")))
 
 
-FEATURE = Feature(buttons={PREFIX: send_calendar})
+FEATURE = Feature(buttons=(on(CalendarFile, send_calendar),))

@@ -9,12 +9,18 @@ from __future__ import annotations
 
 from typing import Final
 
-from handlers import fields
 from handlers.bast import bast_filename, load_bast, render_bast
 from handlers.core import Button, Document, Reply
+from handlers.equipment_buttons import (
+    AddProof,
+    AnswerItem,
+    AskItem,
+    EquipmentButton,
+    GoOn,
+    OwnBast,
+)
 from handlers.equipment_cases import add_note, add_photo, record_answer
 from handlers.equipment_messages import (
-    PREFIX,
     answer_label,
     item_text,
     question,
@@ -26,11 +32,11 @@ from handlers.equipment_rules import (
     EquipmentRefused,
     read_note,
 )
-from handlers.router import Feature
+from handlers.flows import Answer, Choice, Data, End, Flow, Outcome, Prompt, Rows, Stay, Step
+from handlers.router import Desk, Feature, on
 from handlers.turn import Turn
 from storage.models import Allocation, Confirmation, Participant
 
-FLOW: Final = PREFIX
 PROOF: Final = "proof"
 MAX_BUTTON_ITEM: Final = 30
 
@@ -47,12 +53,12 @@ async def show(turn: Turn, _arg: str) -> None:
         return
     lines = [await _line(turn, number, a) for number, a in enumerate(allocations, start=1)]
     buttons = [
-        (Button(_item_button_label(turn, a), f"{PREFIX}:item:{a.id}"),)
+        (Button(_item_button_label(turn, a), AskItem(a.id).pack()),)
         for a in allocations
         if a.handed_over_at is not None
     ]
     if buttons:
-        buttons.append((Button(turn.t("alat.btn.bast"), f"{PREFIX}:bast"),))
+        buttons.append((Button(turn.t("alat.btn.bast"), OwnBast().pack()),))
     turn.say("alat.list", buttons=tuple(buttons), lines="\n\n".join(lines))
 
 
@@ -82,46 +88,67 @@ def _item_button_label(turn: Turn, allocation: Allocation) -> str:
     return turn.t(key, item=allocation.item_name[:MAX_BUTTON_ITEM])
 
 
-async def on_button(turn: Turn, payload: str) -> None:
-    """Answer about an item, open an item's question or proof step, go on, or send the BAST."""
+async def send_own_bast(turn: Turn, _pressed: OwnBast) -> None:
+    """Send the participant's BAST."""
     participant = await turn.participant()
-    parts = payload.split(":")
-    action = parts[1] if len(parts) > 1 else ""
     if participant is None:
         turn.say("stale_button")
-    elif action == "bast" and len(parts) == 2:
-        await _send_bast(turn, participant)
-    elif action == "next" and len(parts) == 2:
-        if _in_own_flow(turn):
-            await turn.end_flow()
-        await _next_or_thanks(turn, participant)
-    elif action in ("ans", "item", "proof") and len(parts) == (4 if action == "ans" else 3):
-        await _on_item_button(turn, participant, action, parts)
-    else:
-        turn.say("stale_button")
+        return
+    await _send_bast(turn, participant)
 
 
-async def _on_item_button(
-    turn: Turn, participant: Participant, action: str, parts: list[str]
-) -> None:
-    allocation = await _own_allocation(turn, participant, parts[2])
-    if allocation is None:
+async def go_on(turn: Turn, _pressed: GoOn) -> None:
+    """Leave the photo-and-note step and ask about the next item."""
+    participant = await turn.participant()
+    if participant is None:
         turn.say("stale_button")
-    elif allocation.handed_over_at is None:
-        turn.say("alat.not_handed_over", item=allocation.item_name)
-    elif action == "item":
+        return
+    if _in_own_flow(turn):
+        await turn.end_flow()
+    await _next_or_thanks(turn, participant)
+
+
+async def ask_item(turn: Turn, pressed: AskItem) -> None:
+    """Ask (again) whether one item arrived in good condition."""
+    allocation = await _answerable(turn, pressed.allocation_id)
+    if allocation is not None:
         _ask(turn, allocation)
-    elif action == "proof":
+
+
+async def add_proof(turn: Turn, pressed: AddProof) -> None:
+    """Wait for a photo and a note about one item."""
+    allocation = await _answerable(turn, pressed.allocation_id)
+    if allocation is not None:
         await _start_proof(turn, allocation)
-    elif parts[3] in ANSWER_CODES:
-        await _answer(turn, participant, allocation, ANSWER_CODES[parts[3]])
-    else:
+
+
+async def answer_item(turn: Turn, pressed: AnswerItem) -> None:
+    """Record the participant's answer about one item."""
+    participant = await turn.participant()
+    allocation = await _answerable(turn, pressed.allocation_id)
+    if participant is not None and allocation is not None:
+        await _answer(turn, participant, allocation, ANSWER_CODES[pressed.answer])
+
+
+async def _answerable(turn: Turn, allocation_id: int) -> Allocation | None:
+    """Return the person's own handed-over allocation, or say why not."""
+    participant = await turn.participant()
+    allocation = None
+    if participant is not None:
+        allocation = await turn.storage.allocations.get(allocation_id)
+    if allocation is None or participant is None or allocation.participant_id != participant.id:
         turn.say("stale_button")
+        return None
+    if allocation.handed_over_at is None:
+        turn.say("alat.not_handed_over", item=allocation.item_name)
+        return None
+    return allocation
 
 
-async def _own_allocation(turn: Turn, participant: Participant, value: str) -> Allocation | None:
-    allocation_id = fields.choice_number(value)
-    if allocation_id is None:
+async def _own_allocation(
+    turn: Turn, participant: Participant, allocation_id: object
+) -> Allocation | None:
+    if not isinstance(allocation_id, int):
         return None
     allocation = await turn.storage.allocations.get(allocation_id)
     if allocation is None or allocation.participant_id != participant.id:
@@ -133,7 +160,7 @@ def _ask(turn: Turn, allocation: Allocation) -> None:
     ask = question(turn.language, allocation)
     buttons = ask.buttons
     if allocation.confirmation is not None:
-        proof = Button(turn.t("alat.proof.button"), f"{PREFIX}:proof:{allocation.id}")
+        proof = Button(turn.t("alat.proof.button"), AddProof(allocation.id).pack())
         buttons = (*buttons, (proof,))
     turn.replies.append(Reply(ask.text, buttons=buttons))
 
@@ -156,7 +183,7 @@ async def _answer(
         turn.say("alat.recorded.case", item=item, answer=said, case=outcome.case_id)
         await _start_proof(turn, recorded)
         return
-    proof = Button(turn.t("alat.proof.button"), f"{PREFIX}:proof:{recorded.id}")
+    proof = Button(turn.t("alat.proof.button"), AddProof(recorded.id).pack())
     turn.say("alat.recorded", buttons=((proof,),), item=item, answer=said)
     if _in_own_flow(turn):
         await turn.end_flow()
@@ -164,7 +191,7 @@ async def _answer(
 
 
 def _in_own_flow(turn: Turn) -> bool:
-    return turn.conversation is not None and turn.conversation.flow == FLOW
+    return turn.conversation is not None and turn.conversation.flow == PROOF_FLOW.name
 
 
 async def _start_proof(turn: Turn, allocation: Allocation) -> None:
@@ -172,13 +199,7 @@ async def _start_proof(turn: Turn, allocation: Allocation) -> None:
     if turn.conversation is not None and not _in_own_flow(turn):
         turn.say("alat.proof.later")
         return
-    await turn.save_state(FLOW, PROOF, {"allocation_id": allocation.id})
-    _ask_proof(turn, allocation)
-
-
-def _ask_proof(turn: Turn, allocation: Allocation) -> None:
-    go_on = Button(turn.t("alat.proof.next"), f"{PREFIX}:next")
-    turn.say("alat.proof.ask", buttons=((go_on,),), item=allocation.item_name)
+    await PROOF_FLOW.begin(turn, {"allocation_id": allocation.id})
 
 
 async def _next_or_thanks(turn: Turn, participant: Participant) -> None:
@@ -213,47 +234,35 @@ async def _send_bast(turn: Turn, participant: Participant) -> None:
     )
 
 
-class ProofFlow:
-    """After an answer: a photo and a note about the item, until `Lanjut`."""
+async def _proof_allocation(turn: Turn, data: Data) -> Allocation | None:
+    """Return the item the photo-and-note step is about, or say it is gone."""
+    participant = await turn.participant()
+    allocation = None
+    if participant is not None:
+        allocation = await _own_allocation(turn, participant, data.get("allocation_id"))
+    if allocation is None:
+        turn.say_with_menu("stale_button")
+    return allocation
 
-    name = FLOW
 
-    async def prompt(self, turn: Turn) -> None:
-        """Ask again for a photo or a note."""
-        allocation = await self._allocation(turn)
-        if allocation is not None:
-            _ask_proof(turn, allocation)
+async def _ask_proof(turn: Turn, data: Data) -> Prompt | End:
+    allocation = await _proof_allocation(turn, data)
+    if allocation is None:
+        return End()
+    return Prompt(turn.t("alat.proof.ask", item=allocation.item_name))
 
-    async def resume(self, turn: Turn) -> None:
-        """Keep a photo or a note; buttons go to the equipment buttons."""
-        inbound = turn.inbound
-        if inbound.kind == "button":
-            await on_button(turn, inbound.payload)
-            return
-        allocation = await self._allocation(turn)
-        if allocation is None:
-            return
-        if inbound.kind == "photo" and inbound.photo_id:
-            await self._photo(turn, allocation, inbound.photo_id)
-        elif inbound.kind == "text":
-            await self._note(turn, allocation, inbound.text)
-        else:
-            turn.say("alat.proof.expected")
-            _ask_proof(turn, allocation)
 
-    async def _allocation(self, turn: Turn) -> Allocation | None:
-        assert turn.conversation is not None  # noqa: S101 - the router checks
-        participant = await turn.participant()
-        allocation = None
-        if participant is not None:
-            allocation_id = turn.conversation.data.get("allocation_id")
-            allocation = await _own_allocation(turn, participant, str(allocation_id))
-        if allocation is None:
-            await turn.end_flow()
-            turn.say_with_menu("stale_button")
-        return allocation
+async def _proof_choices(turn: Turn, _data: Data) -> Rows:
+    return ((Choice(turn.t("alat.proof.next"), GoOn()),),)
 
-    async def _photo(self, turn: Turn, allocation: Allocation, photo_id: str) -> None:
+
+async def _on_proof(turn: Turn, data: Data, answer: Answer) -> Outcome:
+    """Keep a photo or a note; buttons go to the equipment buttons."""
+    allocation = await _proof_allocation(turn, data)
+    if allocation is None:
+        return End()
+    photo_id = turn.inbound.photo_id
+    if turn.inbound.kind == "photo" and photo_id:
         case_id = await add_photo(
             turn.storage,
             allocation,
@@ -263,27 +272,24 @@ class ProofFlow:
             zone=turn.services.zone,
         )
         _saved(turn, "alat.proof.photo", allocation, case_id)
-
-    async def _note(self, turn: Turn, allocation: Allocation, text: str) -> None:
-        try:
-            note = read_note(text[: fields.MAX_TEXT])
-        except EquipmentRefused:
-            turn.say("alat.note.invalid")
-            _ask_proof(turn, allocation)
-            return
-        case_id = await add_note(
-            turn.storage,
-            allocation,
-            note,
-            actor=turn.actor,
-            now=turn.now,
-            zone=turn.services.zone,
-        )
-        _saved(turn, "alat.proof.note", allocation, case_id)
+        return Stay(ask=False)
+    if answer.text is None:
+        turn.say("alat.proof.expected")
+        return Stay()
+    try:
+        note = read_note(answer.text)
+    except EquipmentRefused:
+        turn.say("alat.note.invalid")
+        return Stay()
+    case_id = await add_note(
+        turn.storage, allocation, note, actor=turn.actor, now=turn.now, zone=turn.services.zone
+    )
+    _saved(turn, "alat.proof.note", allocation, case_id)
+    return Stay(ask=False)
 
 
 def _saved(turn: Turn, key: str, allocation: Allocation, case_id: int | None) -> None:
-    go_on = Button(turn.t("alat.proof.next"), f"{PREFIX}:next")
+    go_on = Button(turn.t("alat.proof.next"), GoOn().pack())
     suffix = ".forwarded" if case_id is not None else ".saved"
     turn.say(key + suffix, buttons=((go_on,),), item=allocation.item_name, case=case_id)
 
@@ -318,10 +324,26 @@ async def take_photo(turn: Turn) -> bool:
     return True
 
 
+BUTTONS: Final = (
+    on(AskItem, ask_item),
+    on(AnswerItem, answer_item),
+    on(AddProof, add_proof),
+    on(GoOn, go_on),
+    on(OwnBast, send_own_bast),
+)
+# After an answer: a photo and a note about the item, until `Lanjut`. Buttons pressed meanwhile
+# are the equipment buttons themselves (another item's answer, `Lanjut`).
+PROOF_FLOW: Final = Flow(
+    EquipmentButton.prefix,
+    {PROOF: Step(_ask_proof, _on_proof, _proof_choices)},
+    context=("allocation_id",),
+    desk=Desk.of(BUTTONS),
+)
+
 FEATURE = Feature(
     commands={"alat": show, "equipment": show},
-    flows={FLOW: ProofFlow()},
-    buttons={PREFIX: on_button},
+    flows=(PROOF_FLOW,),
+    buttons=BUTTONS,
     menu={"menu.equipment": "alat"},
     photos=take_photo,
 )

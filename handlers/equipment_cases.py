@@ -15,7 +15,8 @@ from zoneinfo import ZoneInfo
 
 from handlers import texts
 from handlers.core import Button, Reply
-from handlers.equipment_messages import PREFIX, item_text
+from handlers.equipment_buttons import AskItem, ResolveCase
+from handlers.equipment_messages import item_text
 from handlers.equipment_rules import (
     CaseAction,
     EquipmentRefused,
@@ -30,7 +31,6 @@ from storage import Storage
 from storage.db import db_time
 from storage.models import Allocation, Confirmation, EquipmentCase, Participant
 
-OFFICER_PREFIX = "alatp"
 CaseEvent = Literal["open", "change", "photo", "note", "closed", "detail"]
 
 
@@ -105,7 +105,7 @@ def resolve_button(language: str, case_id: int) -> Button:
     """Return the button that starts resolving a case."""
     return Button(
         texts.text(language, "alatp.btn.resolve", case=case_id),
-        f"{OFFICER_PREFIX}:resolve:{case_id}",
+        ResolveCase(case_id).pack(),
     )
 
 
@@ -236,7 +236,7 @@ async def resolve_case(
             )
             change = Button(
                 texts.text(language, "alat.btn.change", item=allocation.item_name),
-                f"{PREFIX}:item:{allocation.id}",
+                AskItem(allocation.id).pack(),
             )
             return Reply(body, buttons=((change,),))
 

@@ -14,7 +14,8 @@ from itertools import groupby
 
 from handlers import texts
 from handlers.core import Button, Reply
-from handlers.equipment_rules import ANSWER_CODES, state_of
+from handlers.equipment_buttons import AnswerItem
+from handlers.equipment_rules import ANSWER_CODES, AnswerCode, state_of
 from handlers.notify import notify_participant
 from handlers.turn import Policy
 from storage import Storage
@@ -22,8 +23,7 @@ from storage.models import Allocation, Confirmation
 
 logger = logging.getLogger(__name__)
 
-PREFIX = "alat"
-_CODES: dict[Confirmation, str] = {answer: code for code, answer in ANSWER_CODES.items()}
+_CODES: dict[Confirmation, AnswerCode] = {answer: code for code, answer in ANSWER_CODES.items()}
 
 
 def item_text(language: str, allocation: Allocation) -> str:
@@ -44,7 +44,7 @@ def answer_label(language: str, allocation: Allocation) -> str:
 
 def answer_payload(allocation: Allocation, answer: Confirmation) -> str:
     """Return the payload of an answer button (`alat:ans:<id>:<r|n|d>`)."""
-    return f"{PREFIX}:ans:{allocation.id}:{_CODES[answer]}"
+    return AnswerItem(allocation.id, _CODES[answer]).pack()
 
 
 def question(language: str, allocation: Allocation) -> Reply:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final, Literal, get_args
 
+from handlers.payloads import read_number
 from storage.models import Allocation, CaseKind, Confirmation
 
 MAX_QUANTITY: Final = 1000
@@ -18,7 +19,8 @@ MAX_OFFICER_LABEL: Final = 100
 ANSWERS: Final[tuple[Confirmation, ...]] = get_args(Confirmation)
 PROBLEMS: Final[frozenset[str]] = frozenset(get_args(CaseKind))
 # Button payloads carry one letter per answer: they must stay under Telegram's 64 bytes.
-ANSWER_CODES: Final[dict[str, Confirmation]] = {
+AnswerCode = Literal["r", "n", "d"]
+ANSWER_CODES: Final[dict[AnswerCode, Confirmation]] = {
     "r": "received",
     "n": "not_received",
     "d": "damaged",
@@ -61,11 +63,8 @@ class EquipmentRefused(Exception):
 
 def read_quantity(text: str) -> int:
     """Return a quantity from 1 to MAX_QUANTITY typed as plain digits, or refuse."""
-    digits = text.strip()
-    if not (digits.isascii() and digits.isdigit()) or len(digits) > len(str(MAX_QUANTITY)):
-        raise EquipmentRefused("quantity")
-    quantity = int(digits)
-    if not 1 <= quantity <= MAX_QUANTITY:
+    quantity = read_number(text.strip(), MAX_QUANTITY)
+    if quantity is None or quantity < 1:
         raise EquipmentRefused("quantity")
     return quantity
 

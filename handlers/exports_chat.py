@@ -7,16 +7,23 @@ exports carry personal data.
 from __future__ import annotations
 
 import io
-from typing import Final
+from dataclasses import dataclass
 
 from handlers.core import Button, Document
-from handlers.exports import FORMATS
+from handlers.exports import FORMATS, ExportFormat
 from handlers.officers_auth import officer_actor, require_officer
-from handlers.participant_exports import EXPORT_KINDS, EXPORTS, write_export
-from handlers.router import Feature
+from handlers.participant_exports import EXPORT_KINDS, EXPORTS, ExportKind, write_export
+from handlers.payloads import Payload
+from handlers.router import Feature, on
 from handlers.turn import Turn
 
-PREFIX: Final = "ekspor"
+
+@dataclass(frozen=True)
+class ExportFile(Payload, prefix="ekspor", officers="ekspor", audit="ekspor.file"):
+    """`ekspor:<kind>:<format>`: build one export; exports carry personal data."""
+
+    kind: ExportKind
+    format: ExportFormat
 
 
 async def offer_exports(turn: Turn, _arg: str) -> None:
@@ -27,7 +34,7 @@ async def offer_exports(turn: Turn, _arg: str) -> None:
         tuple(
             Button(
                 turn.t(f"ekspor.kind.{kind}", format=export_format.upper()),
-                f"{PREFIX}:{kind}:{export_format}",
+                ExportFile(kind, export_format).pack(),
             )
             for export_format in FORMATS
         )
@@ -36,17 +43,10 @@ async def offer_exports(turn: Turn, _arg: str) -> None:
     turn.say("ekspor.ask", buttons=buttons)
 
 
-async def on_button(turn: Turn, pressed: str) -> None:
+async def send_export(turn: Turn, pressed: ExportFile) -> None:
     """Build the chosen export and send it as a file."""
-    officer = await require_officer(turn, "ekspor.file")
-    if officer is None:
-        return
-    parts = pressed.split(":")
-    kind = next((known for known in EXPORT_KINDS if parts[1:2] == [known]), None)
-    export_format = next((known for known in FORMATS if parts[2:3] == [known]), None)
-    if kind is None or export_format is None or len(parts) != 3:
-        turn.say("stale_button")
-        return
+    officer = turn.checked_officer()
+    kind, export_format = pressed.kind, pressed.format
     buffer = io.BytesIO()
     written = await write_export(turn.storage, turn.services.zone, kind, buffer, export_format)
     stamp = turn.now.astimezone(turn.services.zone).strftime("%Y%m%d-%H%M")
@@ -58,4 +58,4 @@ async def on_button(turn: Turn, pressed: str) -> None:
     )
 
 
-FEATURE = Feature(commands={"ekspor": offer_exports}, buttons={PREFIX: on_button})
+FEATURE = Feature(commands={"ekspor": offer_exports}, buttons=(on(ExportFile, send_export),))

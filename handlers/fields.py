@@ -1,11 +1,27 @@
-"""The participant fields that registration asks and the profile edits: ask, then read."""
+"""The participant fields that registration asks and the profile edits, as flow steps.
+
+`field_steps` returns one step per field (and the "did you mean" kecamatan confirmation):
+each asks, offers its buttons and validates with the rules in `validation`; an accepted value
+is handed to the flow's own `accept`, which says where the conversation goes next.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Final
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Final
 
-from handlers.core import Button, rows
+from handlers.flows import (
+    Answer,
+    Choice,
+    Data,
+    Go,
+    Outcome,
+    Prompt,
+    Rows,
+    Stay,
+    Step,
+    choice_rows,
+)
 from handlers.preregistered import is_unclaimed
 from handlers.turn import Turn
 from handlers.validation import (
@@ -20,135 +36,96 @@ from handlers.validation import (
 FIELDS: Final = ("full_name", "nik", "phone", "business_name", "sector", "kecamatan")
 # A typed kecamatan that is only close to a known name waits at this step for a yes or no.
 KECAMATAN_CONFIRM: Final = "kecamatan_confirm"
-MAX_TEXT: Final = 4096
-# The most digits a button number may have: 18 fit SQLite's 64-bit integers.
-MAX_NUMBER: Final = 18
+CANDIDATE: Final = "kecamatan_candidate"
+_TEXT_RULES: Final = {
+    "full_name": validate_full_name,
+    "nik": normalize_nik,
+    "business_name": validate_business_name,
+}
+
+# Store an accepted value and say where the flow goes next: (turn, data, field, value).
+Accept = Callable[[Turn, Data, str, str], Awaitable[Outcome]]
+# The line shown above a field's question (registration's "step 2 of 8").
+Progress = Callable[[Turn, str, Data], str]
 
 
-# Steps answered with buttons: after a bad answer the buttons are shown again.
-CHOICE_STEPS: Final = frozenset({"sector", "kecamatan", KECAMATAN_CONFIRM})
+def no_progress(_turn: Turn, _field: str, _data: Data) -> str:
+    """Show no progress line."""
+    return ""
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """What reading an answer gave.
-
-    A value: accepted. A wait_step: the question for that step is queued; stay there.
-    Neither: the reason is queued; stay at the same step.
-    """
-
-    value: str | None = None
-    wait_step: str | None = None
-
-
-def payload(flow: str, step: str, value: str) -> str:
-    """Return the button payload of a flow step."""
-    return f"{flow}:{step}:{value}"
+def field_steps(
+    accept: Accept, progress: Progress = no_progress, only: Sequence[str] = FIELDS
+) -> dict[str, Step]:
+    """Return the steps of the named fields, in order, and the kecamatan confirmation."""
+    steps: dict[str, Step] = {}
+    for field in only:
+        steps[field] = _field_step(field, accept, progress)
+    if "kecamatan" in only:
+        steps[KECAMATAN_CONFIRM] = _confirm_step(accept)
+    return steps
 
 
-def button_value(turn: Turn, flow: str, step: str) -> str | None:
-    """Return the value of a button pressed at this step, None for other input or old buttons."""
-    if turn.inbound.kind != "button":
-        return None
-    parts = turn.inbound.payload.split(":", 2)
-    if len(parts) != 3 or parts[0] != flow or parts[1] != step:
-        return None
-    return parts[2]
+def _field_step(field: str, accept: Accept, progress: Progress) -> Step:
+    async def ask(turn: Turn, data: Data) -> Prompt:
+        return _prompt(turn, field, progress(turn, field, data))
+
+    async def read(turn: Turn, data: Data, answer: Answer) -> Outcome:
+        if field == "phone":
+            value = _read_phone(turn, answer)
+        elif field in ("sector", "kecamatan") and answer.value is not None:
+            value = _read_choice(turn, field, answer)
+        elif answer.text is None:
+            turn.say("invalid.choice" if field == "sector" else "invalid.text_expected")
+            value = None
+        elif field == "sector":
+            turn.say("invalid.choice")
+            value = None
+        elif field == "kecamatan":
+            return await _read_kecamatan(turn, data, answer.text, accept)
+        else:
+            value = await _read_text(turn, field, answer.text)
+        if value is None:
+            # Buttons are offered again; a text question needs no repeating under its reason.
+            return Stay(ask=field in ("sector", "kecamatan"))
+        return await accept(turn, data, field, value)
+
+    async def choices(turn: Turn, _data: Data) -> Rows:
+        if field == "sector":
+            return _indexed(turn.services.sectors, 2)
+        if field == "kecamatan":
+            return _indexed(turn.services.region.kecamatan, 3)
+        if field == "phone" and turn.inbound.verified_phone:
+            return ((Choice(turn.t("reg.use_this_number"), "self"),),)
+        return ()
+
+    return Step(ask, read, choices, saves=field)
 
 
-def choice_number(value: str | None) -> int | None:
-    """Return the number a button value carries, or None when it is not a plain number."""
-    # isdigit() alone admits "²" and other digits int() rejects; a forged payload may be long.
-    if value is None or not (value.isascii() and value.isdigit()) or len(value) > MAX_NUMBER:
-        return None
-    return int(value)
+def _indexed(names: Sequence[str], per_row: int) -> Rows:
+    return choice_rows([Choice(name, index) for index, name in enumerate(names)], per_row)
 
 
-def is_stale_button(turn: Turn, flow: str, step: str) -> bool:
-    """Tell whether a pressed button belongs to another step or flow."""
-    return turn.inbound.kind == "button" and button_value(turn, flow, step) is None
-
-
-def ask(turn: Turn, flow: str, field: str, prefix: str = "") -> None:
-    """Queue the question for a field, with its buttons."""
+def _prompt(turn: Turn, field: str, prefix: str) -> Prompt:
     if field == "phone":
-        _ask_phone(turn, flow, prefix)
-    elif field == "sector":
-        choices = [
-            Button(name, payload(flow, "sector", str(index)))
-            for index, name in enumerate(turn.services.sectors)
-        ]
-        turn.say_text(prefix + turn.t("reg.ask.sector"), buttons=rows(choices, 2))
-    elif field == "kecamatan":
-        choices = [
-            Button(name, payload(flow, "kecamatan", str(index)))
-            for index, name in enumerate(turn.services.region.kecamatan)
-        ]
-        turn.say_text(prefix + turn.t("reg.ask.kecamatan"), buttons=rows(choices, 3))
-    elif field == KECAMATAN_CONFIRM:
-        ask_kecamatan_confirm(turn, flow, str(_data(turn).get("kecamatan_candidate", "")))
-    else:
-        turn.say_text(prefix + turn.t(f"reg.ask.{field}"), remove_menu=field == "business_name")
+        if turn.inbound.verified_phone:
+            this_number = turn.t("reg.use_this_number")
+            return Prompt(prefix + turn.t("reg.ask.phone.whatsapp", this_number=this_number))
+        share = turn.t("reg.share_phone")
+        return Prompt(prefix + turn.t("reg.ask.phone", share=share), request_contact=share)
+    return Prompt(prefix + turn.t(f"reg.ask.{field}"), remove_menu=field == "business_name")
 
 
-def _ask_phone(turn: Turn, flow: str, prefix: str) -> None:
-    if turn.inbound.verified_phone:
-        use = Button(turn.t("reg.use_this_number"), payload(flow, "phone", "self"))
-        turn.say_text(
-            prefix + turn.t("reg.ask.phone.whatsapp", this_number=turn.t("reg.use_this_number")),
-            buttons=((use,),),
-        )
-        return
-    share = turn.t("reg.share_phone")
-    turn.say_text(prefix + turn.t("reg.ask.phone", share=share), request_contact=share)
-
-
-def ask_kecamatan_confirm(turn: Turn, flow: str, candidate: str) -> None:
-    """Queue the 'did you mean' question for a near-miss kecamatan."""
-    buttons = (
-        (
-            Button(turn.t("reg.kecamatan.yes"), payload(flow, KECAMATAN_CONFIRM, "yes")),
-            Button(turn.t("reg.kecamatan.no"), payload(flow, KECAMATAN_CONFIRM, "no")),
-        ),
-    )
-    turn.say("reg.kecamatan.confirm", buttons=buttons, name=candidate)
-
-
-async def read(turn: Turn, flow: str, step: str, data: dict[str, Any]) -> Outcome:
-    """Read the answer to a field's step; on bad input queue the reason and ask again."""
-    if step in ("sector", "kecamatan") and turn.inbound.kind == "button":
-        return _read_choice(turn, flow, step)
-    if step == KECAMATAN_CONFIRM:
-        return _read_kecamatan_confirm(turn, flow, data)
-    if step == "phone":
-        return _read_phone(turn, flow)
-    if turn.inbound.kind != "text":
-        turn.say("invalid.choice" if step == "sector" else "invalid.text_expected")
-        return Outcome()
-    answer = turn.inbound.text[:MAX_TEXT]
-    if step == "sector":
-        turn.say("invalid.choice")
-        return Outcome()
-    if step == "kecamatan":
-        return _read_kecamatan_text(turn, flow, answer, data)
-    return await _read_text(turn, step, answer)
-
-
-async def _read_text(turn: Turn, step: str, answer: str) -> Outcome:
-    validators = {
-        "full_name": validate_full_name,
-        "nik": normalize_nik,
-        "business_name": validate_business_name,
-    }
+async def _read_text(turn: Turn, field: str, answer: str) -> str | None:
     try:
-        value = validators[step](answer)
+        value = _TEXT_RULES[field](answer)
     except ValidationError as error:
-        turn.say(f"invalid.{step}.{error.reason}")
-        return Outcome()
-    if step == "nik" and not await _nik_free(turn, value):
+        turn.say(f"invalid.{field}.{error.reason}")
+        return None
+    if field == "nik" and not await _nik_free(turn, value):
         turn.say("reg.nik_taken")
-        return Outcome()
-    return Outcome(value=value)
+        return None
+    return value
 
 
 async def _nik_free(turn: Turn, nik: str) -> bool:
@@ -159,73 +136,75 @@ async def _nik_free(turn: Turn, nik: str) -> bool:
     return await is_unclaimed(turn.storage, owner)
 
 
-def _read_phone(turn: Turn, flow: str) -> Outcome:
+def _read_phone(turn: Turn, answer: Answer) -> str | None:
     inbound = turn.inbound
-    share = turn.t("reg.share_phone")
     if inbound.kind == "contact":
         if inbound.contact_user_id is None or inbound.contact_user_id != inbound.sender_id:
-            turn.say("invalid.phone.not_own", share=share)
-            return Outcome()
+            turn.say("invalid.phone.not_own", share=turn.t("reg.share_phone"))
+            return None
         candidate = inbound.contact_phone or ""
-    elif button_value(turn, flow, "phone") == "self" and inbound.verified_phone:
+    elif answer.value == "self" and inbound.verified_phone:
         candidate = inbound.verified_phone
-    elif inbound.kind == "text":
-        candidate = inbound.text[:MAX_TEXT]
+    elif answer.text is not None:
+        candidate = answer.text
     else:
         turn.say("invalid.phone.invalid")
-        return Outcome()
+        return None
     try:
-        return Outcome(value=normalize_phone(candidate))
+        return normalize_phone(candidate)
     except ValidationError as error:
         turn.say(f"invalid.phone.{error.reason}")
-        return Outcome()
+        return None
 
 
-def _read_choice(turn: Turn, flow: str, step: str) -> Outcome:
-    options = turn.services.sectors if step == "sector" else turn.services.region.kecamatan
-    index = choice_number(button_value(turn, flow, step))
+def _read_choice(turn: Turn, field: str, answer: Answer) -> str | None:
+    options = turn.services.sectors if field == "sector" else turn.services.region.kecamatan
+    index = answer.number
     if index is None or index >= len(options):
         turn.say("stale_button")
-        return Outcome()
-    return Outcome(value=options[index])
+        return None
+    return options[index]
 
 
-def _read_kecamatan_text(turn: Turn, flow: str, answer: str, data: dict[str, Any]) -> Outcome:
+async def _read_kecamatan(turn: Turn, data: Data, typed: str, accept: Accept) -> Outcome:
+    """Accept an exact name, confirm a near miss, or explain and offer the buttons again."""
     region = turn.services.region
-    match = match_kecamatan(answer, region.kecamatan)
+    match = match_kecamatan(typed, region.kecamatan)
     if match is None:
-        shown = answer.strip()[:40] or "…"
+        shown = typed.strip()[:40] or "…"
         turn.say("invalid.kecamatan", text=shown, regency=region.regency)
-        return Outcome()
+        return Stay()
     if match.exact:
-        return Outcome(value=match.name)
-    data["kecamatan_candidate"] = match.name
-    ask_kecamatan_confirm(turn, flow, match.name)
-    return Outcome(wait_step=KECAMATAN_CONFIRM)
+        return await accept(turn, data, "kecamatan", match.name)
+    return Go(KECAMATAN_CONFIRM, {**data, CANDIDATE: match.name})
 
 
-def _read_kecamatan_confirm(turn: Turn, flow: str, data: dict[str, Any]) -> Outcome:
-    candidate = data.get("kecamatan_candidate")
-    if turn.inbound.kind == "text":
-        # Typing again at the confirmation is a new attempt at the name.
-        outcome = _read_kecamatan_text(turn, flow, turn.inbound.text[:MAX_TEXT], data)
-        if outcome.value is None and outcome.wait_step is None:
-            data.pop("kecamatan_candidate", None)
-            ask(turn, flow, "kecamatan")
-            return Outcome(wait_step="kecamatan")
-        return outcome
-    answer = button_value(turn, flow, KECAMATAN_CONFIRM)
-    valid = isinstance(candidate, str) and candidate in turn.services.region.kecamatan
-    if answer == "yes" and valid:
-        data.pop("kecamatan_candidate", None)
-        return Outcome(value=str(candidate))
-    if answer == "no" or (answer == "yes" and not valid):
-        data.pop("kecamatan_candidate", None)
-        ask(turn, flow, "kecamatan")
-        return Outcome(wait_step="kecamatan")
-    turn.say("stale_button" if turn.inbound.kind == "button" else "invalid.choice")
-    return Outcome()
+def _confirm_step(accept: Accept) -> Step:
+    """Ask "did you mean <name>?" about a near-miss kecamatan; typing again is a new attempt."""
 
+    async def ask(turn: Turn, data: Data) -> Prompt:
+        return Prompt(turn.t("reg.kecamatan.confirm", name=str(data.get(CANDIDATE, ""))))
 
-def _data(turn: Turn) -> dict[str, Any]:
-    return dict(turn.conversation.data) if turn.conversation is not None else {}
+    async def read(turn: Turn, data: Data, answer: Answer) -> Outcome:
+        without = {key: value for key, value in data.items() if key != CANDIDATE}
+        if answer.text is not None:
+            outcome = await _read_kecamatan(turn, without, answer.text, accept)
+            return Go("kecamatan", without) if isinstance(outcome, Stay) else outcome
+        candidate = data.get(CANDIDATE)
+        valid = isinstance(candidate, str) and candidate in turn.services.region.kecamatan
+        if answer.value == "yes" and valid:
+            return await accept(turn, without, "kecamatan", str(candidate))
+        if answer.value in ("yes", "no"):
+            return Go("kecamatan", without)
+        turn.say("stale_button" if answer.value is not None else "invalid.choice")
+        return Stay()
+
+    async def choices(turn: Turn, _data: Data) -> Rows:
+        return (
+            (
+                Choice(turn.t("reg.kecamatan.yes"), "yes"),
+                Choice(turn.t("reg.kecamatan.no"), "no"),
+            ),
+        )
+
+    return Step(ask, read, choices, saves="kecamatan")

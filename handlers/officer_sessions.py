@@ -7,15 +7,16 @@ Moving a session and creating one are stored flows in `handlers.session_flows`.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Final
 
 from handlers import session_flows
 from handlers.core import Button, Photo, rows
 from handlers.officers_auth import officer_actor, require_officer
+from handlers.payloads import Payload
 from handlers.qr import BotUsernameUnknown, bot_username, checkin_link, checkin_qr_png
-from handlers.router import Feature
+from handlers.router import Feature, on
 from handlers.session_admin import (
     SessionChangeRefused,
     cancel_session,
@@ -24,21 +25,91 @@ from handlers.session_admin import (
 )
 from handlers.timefmt import format_date, format_datetime, format_time
 from handlers.turn import Turn
-from storage.models import BimtekSession, Officer, SessionAvailability, SessionMember
+from storage.models import BimtekSession, SessionAvailability, SessionMember
 
-PREFIX: Final = "sesi"
 # Sessions that ended this long ago still show, so their attendance can be completed.
 SHOW_ENDED_FOR: Final = timedelta(days=30)
 LIST_LIMIT: Final = 30
 PAGE_SIZE: Final = 15
-MAX_ID_DIGITS: Final = 18
-
-Action = Callable[[Turn, Officer, tuple[int, ...]], Awaitable[None]]
 
 
-def payload(action: str, *ids: int) -> str:
-    """Return the payload of a /sesi button."""
-    return ":".join((PREFIX, action, *(str(value) for value in ids)))
+class DeskButton(Payload, prefix="sesi", officers="sesi"):
+    """The /sesi desk; every press re-checks the role and re-reads the ids."""
+
+
+@dataclass(frozen=True)
+class ListSessions(DeskButton, tag="list"):
+    """`sesi:list`."""
+
+
+@dataclass(frozen=True)
+class ShowSession(DeskButton, tag="show"):
+    """`sesi:show:<session>`."""
+
+    session_id: int
+
+
+@dataclass(frozen=True)
+class SessionQr(DeskButton, tag="qr"):
+    """`sesi:qr:<session>`: the check-in QR code."""
+
+    session_id: int
+
+
+@dataclass(frozen=True)
+class Attendance(DeskButton, tag="hadir"):
+    """`sesi:hadir:<session>:<page>`: a page of the attendance list."""
+
+    session_id: int
+    page: int
+
+
+@dataclass(frozen=True)
+class MarkAttended(DeskButton, tag="mark"):
+    """`sesi:mark:<session>:<enrollment>`: record by hand that someone came."""
+
+    session_id: int
+    enrollment_id: int
+
+
+@dataclass(frozen=True)
+class AskCancel(DeskButton, tag="cancel"):
+    """`sesi:cancel:<session>`: ask to confirm the cancellation."""
+
+    session_id: int
+
+
+@dataclass(frozen=True)
+class ConfirmCancel(DeskButton, tag="cancelok"):
+    """`sesi:cancelok:<session>`: cancel the session."""
+
+    session_id: int
+
+
+@dataclass(frozen=True)
+class OpenRegistration(DeskButton, tag="open"):
+    """`sesi:open:<session>`."""
+
+    session_id: int
+
+
+@dataclass(frozen=True)
+class CloseRegistration(DeskButton, tag="close"):
+    """`sesi:close:<session>`."""
+
+    session_id: int
+
+
+@dataclass(frozen=True)
+class MoveSession(DeskButton, tag="move"):
+    """`sesi:move:<session>`: give the session new times (a flow)."""
+
+    session_id: int
+
+
+@dataclass(frozen=True)
+class NewSession(DeskButton, tag="new"):
+    """`sesi:new`: create a session (a flow)."""
 
 
 def refusal_text(turn: Turn, error: SessionChangeRefused, session: BimtekSession | None) -> str:
@@ -56,40 +127,15 @@ async def open_desk(turn: Turn, _arg: str) -> None:
     await show_list(turn)
 
 
-async def on_button(turn: Turn, pressed: str) -> None:
-    """Carry out a /sesi button after checking the role and the ids it carries."""
-    parts = pressed.split(":")
-    name = parts[1] if len(parts) > 1 and parts[1] in ACTIONS else "unknown"
-    officer = await require_officer(turn, f"sesi.{name}")
-    if officer is None:
-        return
-    arity, action = ACTIONS.get(name, (-1, _stale))
-    ids = _ids(parts[2:])
-    if ids is None or len(ids) != arity:
-        await _stale(turn, officer, ())
-        return
-    await action(turn, officer, ids)
-
-
-def _ids(values: list[str]) -> tuple[int, ...] | None:
-    if not all(v.isascii() and v.isdigit() and len(v) <= MAX_ID_DIGITS for v in values):
-        return None
-    return tuple(int(value) for value in values)
-
-
-async def _stale(turn: Turn, _officer: Officer, _ids: tuple[int, ...]) -> None:
-    turn.say("stale_button")
-
-
 async def show_list(turn: Turn) -> None:
     """List recent and upcoming sessions as buttons, with the button for a new one."""
     sessions = await turn.storage.sessions.recent_availability(
         turn.now - SHOW_ENDED_FOR, LIST_LIMIT
     )
     choices = [
-        Button(_list_label(turn, item), payload("show", item.session.id)) for item in sessions
+        Button(_list_label(turn, item), ShowSession(item.session.id).pack()) for item in sessions
     ]
-    choices.append(Button(turn.t("sesi.new"), payload("new")))
+    choices.append(Button(turn.t("sesi.new"), NewSession().pack()))
     turn.say("sesi.list" if sessions else "sesi.list.empty", buttons=rows(choices, 1))
 
 
@@ -107,7 +153,7 @@ def _list_label(turn: Turn, item: SessionAvailability) -> str:
     )
 
 
-async def _list(turn: Turn, _officer: Officer, _ids: tuple[int, ...]) -> None:
+async def _list(turn: Turn, _pressed: ListSessions) -> None:
     await show_list(turn)
 
 
@@ -146,28 +192,30 @@ def _state(session: BimtekSession) -> str:
 
 
 def _detail_buttons(turn: Turn, session: BimtekSession) -> tuple[tuple[Button, ...], ...]:
-    back = (Button(turn.t("sesi.btn.list"), payload("list")),)
-    attendance = Button(turn.t("sesi.btn.attendance"), payload("hadir", session.id, 0))
+    back = (Button(turn.t("sesi.btn.list"), ListSessions().pack()),)
+    attendance = Button(turn.t("sesi.btn.attendance"), Attendance(session.id, 0).pack())
     if session.cancelled_at is not None:
         return ((attendance,), back)
     toggle = "close" if session.registration_open else "open"
+    toggle_button = CloseRegistration if session.registration_open else OpenRegistration
     return (
-        (Button(turn.t("sesi.btn.qr"), payload("qr", session.id)), attendance),
+        (Button(turn.t("sesi.btn.qr"), SessionQr(session.id).pack()), attendance),
         (
-            Button(turn.t("sesi.btn.move"), payload("move", session.id)),
-            Button(turn.t("sesi.btn.cancel"), payload("cancel", session.id)),
+            Button(turn.t("sesi.btn.move"), MoveSession(session.id).pack()),
+            Button(turn.t("sesi.btn.cancel"), AskCancel(session.id).pack()),
         ),
-        (Button(turn.t(f"sesi.btn.{toggle}"), payload(toggle, session.id)),),
+        (Button(turn.t(f"sesi.btn.{toggle}"), toggle_button(session.id).pack()),),
         back,
     )
 
 
-async def _detail(turn: Turn, _officer: Officer, ids: tuple[int, ...]) -> None:
-    await show_detail(turn, ids[0])
+async def _detail(turn: Turn, pressed: ShowSession) -> None:
+    await show_detail(turn, pressed.session_id)
 
 
-async def _qr(turn: Turn, officer: Officer, ids: tuple[int, ...]) -> None:
-    session = await _active(turn, ids[0])
+async def _qr(turn: Turn, pressed: SessionQr) -> None:
+    officer = turn.checked_officer()
+    session = await _active(turn, pressed.session_id)
     if session is None:
         return
     try:
@@ -200,7 +248,7 @@ async def show_attendance(turn: Turn, session_id: int, page: int) -> None:
         turn.say("sesi.gone")
         return
     members = await turn.storage.enrollments.members(session.id)
-    back = (Button(turn.t("sesi.btn.detail"), payload("show", session.id)),)
+    back = (Button(turn.t("sesi.btn.detail"), ShowSession(session.id).pack()),)
     if not members:
         turn.say("sesi.attendance.empty", buttons=(back,), code=session.code)
         return
@@ -239,28 +287,28 @@ def _name(member: SessionMember) -> str:
 
 
 def _mark(session: BimtekSession, member: SessionMember) -> str:
-    return payload("mark", session.id, member.enrollment.id)
+    return MarkAttended(session.id, member.enrollment.id).pack()
 
 
 def _page_buttons(turn: Turn, session_id: int, page: int, pages: int) -> tuple[Button, ...]:
     found = []
     if page > 0:
-        found.append(Button(turn.t("sesi.btn.prev"), payload("hadir", session_id, page - 1)))
+        found.append(Button(turn.t("sesi.btn.prev"), Attendance(session_id, page - 1).pack()))
     if page + 1 < pages:
-        found.append(Button(turn.t("sesi.btn.next"), payload("hadir", session_id, page + 1)))
+        found.append(Button(turn.t("sesi.btn.next"), Attendance(session_id, page + 1).pack()))
     return tuple(found)
 
 
-async def _attendance(turn: Turn, officer: Officer, ids: tuple[int, ...]) -> None:
-    session_id, page = ids
-    await show_attendance(turn, session_id, page)
-    await turn.storage.audit.record(
-        officer_actor(officer), "attendance.view", str(session_id), turn.now
-    )
+async def _attendance(turn: Turn, pressed: Attendance) -> None:
+    session_id = pressed.session_id
+    await show_attendance(turn, session_id, pressed.page)
+    actor = officer_actor(turn.checked_officer())
+    await turn.storage.audit.record(actor, "attendance.view", str(session_id), turn.now)
 
 
-async def _mark_attended(turn: Turn, officer: Officer, ids: tuple[int, ...]) -> None:
-    session_id, enrollment_id = ids
+async def _mark_attended(turn: Turn, pressed: MarkAttended) -> None:
+    officer = turn.checked_officer()
+    session_id, enrollment_id = pressed.session_id, pressed.enrollment_id
     try:
         enrollment, marked = await mark_attended_by_officer(
             turn.storage, session_id, enrollment_id, actor=officer_actor(officer), now=turn.now
@@ -279,16 +327,16 @@ async def _mark_attended(turn: Turn, officer: Officer, ids: tuple[int, ...]) -> 
     await show_attendance(turn, session_id, position // PAGE_SIZE)
 
 
-async def _ask_cancel(turn: Turn, _officer: Officer, ids: tuple[int, ...]) -> None:
-    item = await turn.storage.sessions.availability(ids[0])
+async def _ask_cancel(turn: Turn, pressed: AskCancel) -> None:
+    item = await turn.storage.sessions.availability(pressed.session_id)
     if item is None or item.session.cancelled_at is not None:
-        await _active(turn, ids[0])
+        await _active(turn, pressed.session_id)
         return
     session = item.session
     buttons = (
         (
-            Button(turn.t("sesi.cancel.yes"), payload("cancelok", session.id)),
-            Button(turn.t("sesi.cancel.no"), payload("show", session.id)),
+            Button(turn.t("sesi.cancel.yes"), ConfirmCancel(session.id).pack()),
+            Button(turn.t("sesi.cancel.no"), ShowSession(session.id).pack()),
         ),
     )
     turn.say(
@@ -302,13 +350,13 @@ async def _ask_cancel(turn: Turn, _officer: Officer, ids: tuple[int, ...]) -> No
     )
 
 
-async def _cancel(turn: Turn, officer: Officer, ids: tuple[int, ...]) -> None:
-    session = await turn.storage.sessions.get(ids[0])
+async def _cancel(turn: Turn, pressed: ConfirmCancel) -> None:
+    session = await turn.storage.sessions.get(pressed.session_id)
     try:
         notified = await cancel_session(
             turn.storage,
-            ids[0],
-            actor=officer_actor(officer),
+            pressed.session_id,
+            actor=officer_actor(turn.checked_officer()),
             now=turn.now,
             zone=turn.services.zone,
         )
@@ -320,13 +368,14 @@ async def _cancel(turn: Turn, officer: Officer, ids: tuple[int, ...]) -> None:
     await show_detail(turn, session.id)
 
 
-async def _set_open(turn: Turn, officer: Officer, ids: tuple[int, ...], is_open: bool) -> None:
+async def _set_open(turn: Turn, session_id: int, is_open: bool) -> None:
+    actor = officer_actor(turn.checked_officer())
     try:
         session = await set_registration(
-            turn.storage, ids[0], is_open, actor=officer_actor(officer), now=turn.now
+            turn.storage, session_id, is_open, actor=actor, now=turn.now
         )
     except SessionChangeRefused as error:
-        turn.say_text(refusal_text(turn, error, await turn.storage.sessions.get(ids[0])))
+        turn.say_text(refusal_text(turn, error, await turn.storage.sessions.get(session_id)))
         return
     turn.say(
         "sesi.registration.opened" if is_open else "sesi.registration.closed", code=session.code
@@ -334,41 +383,38 @@ async def _set_open(turn: Turn, officer: Officer, ids: tuple[int, ...], is_open:
     await show_detail(turn, session.id)
 
 
-async def _open(turn: Turn, officer: Officer, ids: tuple[int, ...]) -> None:
-    await _set_open(turn, officer, ids, True)
+async def _open(turn: Turn, pressed: OpenRegistration) -> None:
+    await _set_open(turn, pressed.session_id, True)
 
 
-async def _close(turn: Turn, officer: Officer, ids: tuple[int, ...]) -> None:
-    await _set_open(turn, officer, ids, False)
+async def _close(turn: Turn, pressed: CloseRegistration) -> None:
+    await _set_open(turn, pressed.session_id, False)
 
 
-async def _move(turn: Turn, _officer: Officer, ids: tuple[int, ...]) -> None:
-    session = await _active(turn, ids[0])
+async def _move(turn: Turn, pressed: MoveSession) -> None:
+    session = await _active(turn, pressed.session_id)
     if session is not None:
         await session_flows.start_move(turn, session)
 
 
-async def _new(turn: Turn, _officer: Officer, _ids: tuple[int, ...]) -> None:
+async def _new(turn: Turn, _pressed: NewSession) -> None:
     await session_flows.start_new(turn)
 
-
-# Action name → (how many ids its payload carries, what it does).
-ACTIONS: Final[dict[str, tuple[int, Action]]] = {
-    "list": (0, _list),
-    "show": (1, _detail),
-    "qr": (1, _qr),
-    "hadir": (2, _attendance),
-    "mark": (2, _mark_attended),
-    "cancel": (1, _ask_cancel),
-    "cancelok": (1, _cancel),
-    "open": (1, _open),
-    "close": (1, _close),
-    "move": (1, _move),
-    "new": (0, _new),
-}
 
 FEATURE = Feature(
     commands={"sesi": open_desk},
     flows=session_flows.FLOWS,
-    buttons={PREFIX: on_button},
+    buttons=(
+        on(ListSessions, _list),
+        on(ShowSession, _detail),
+        on(SessionQr, _qr),
+        on(Attendance, _attendance),
+        on(MarkAttended, _mark_attended),
+        on(AskCancel, _ask_cancel),
+        on(ConfirmCancel, _cancel),
+        on(OpenRegistration, _open),
+        on(CloseRegistration, _close),
+        on(MoveSession, _move, starts_flow=True),
+        on(NewSession, _new, starts_flow=True),
+    ),
 )

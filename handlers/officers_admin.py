@@ -8,20 +8,56 @@ themself, so a chat never loses its last admin by a slip.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Final
 
-from handlers import fields
 from handlers.core import Button
-from handlers.officers_auth import officer_actor, require_officer
-from handlers.router import Feature
-from handlers.turn import Flow, Turn
+from handlers.flows import Answer, Choice, Data, End, Flow, Go, Outcome, Prompt, Rows, Stay, Step
+from handlers.officers_auth import OfficersOnly, officer_actor, require_officer
+from handlers.payloads import Payload, read_number
+from handlers.router import Feature, on
+from handlers.turn import Turn
 from storage.models import Officer, Role
 
-PREFIX: Final = "petugas"
-ADD_FLOW: Final = "petugas_add"
 MAX_LISTED: Final = 30
-MAX_ID_DIGITS: Final = 15
+# Telegram user ids have at most 52 significant bits.
+MAX_USER_ID: Final = 2**52 - 1
 ROLES: Final[tuple[Role, ...]] = ("officer", "admin")
+
+
+class DeskButton(Payload, prefix="petugas", officers="petugas", admin=True):
+    """The /petugas desk: admins only, checked at every press."""
+
+
+@dataclass(frozen=True)
+class ListOfficers(DeskButton, tag="list"):
+    """`petugas:list`."""
+
+
+@dataclass(frozen=True)
+class AddOfficer(DeskButton, tag="add"):
+    """`petugas:add`: add an officer (a flow)."""
+
+
+@dataclass(frozen=True)
+class ToggleRole(DeskButton, tag="role"):
+    """`petugas:role:<officer>`: officer ↔ admin."""
+
+    officer_id: int
+
+
+@dataclass(frozen=True)
+class AskRemove(DeskButton, tag="rm"):
+    """`petugas:rm:<officer>`: ask to confirm the removal."""
+
+    officer_id: int
+
+
+@dataclass(frozen=True)
+class ConfirmRemove(DeskButton, tag="rmok"):
+    """`petugas:rmok:<officer>`: remove the officer."""
+
+    officer_id: int
 
 
 async def open_desk(turn: Turn, _arg: str) -> None:
@@ -43,62 +79,65 @@ async def show_officers(turn: Turn) -> None:
     buttons: list[tuple[Button, ...]] = [
         (
             Button(
-                turn.t("petugas.btn.toggle", address=officer.address), _payload("role", officer)
+                turn.t("petugas.btn.toggle", address=officer.address),
+                ToggleRole(officer.id).pack(),
             ),
-            Button(turn.t("petugas.btn.remove", address=officer.address), _payload("rm", officer)),
+            Button(
+                turn.t("petugas.btn.remove", address=officer.address), AskRemove(officer.id).pack()
+            ),
         )
         for officer in officers[:MAX_LISTED]
         if not _is_self(turn, officer)
     ]
-    buttons.append((Button(turn.t("petugas.btn.add"), f"{PREFIX}:add"),))
+    buttons.append((Button(turn.t("petugas.btn.add"), AddOfficer().pack()),))
     turn.say("petugas.list", buttons=tuple(buttons), lines="\n".join(lines) or "-")
-
-
-def _payload(action: str, officer: Officer) -> str:
-    return f"{PREFIX}:{action}:{officer.id}"
 
 
 def _is_self(turn: Turn, officer: Officer) -> bool:
     return officer.channel == turn.inbound.channel and officer.address == turn.inbound.sender_id
 
 
-async def on_button(turn: Turn, pressed: str) -> None:
-    """Carry out a /petugas button after checking that the sender is an admin."""
-    parts = pressed.split(":")
-    action = parts[1] if len(parts) > 1 else ""
-    admin = await require_officer(turn, f"petugas.{action or 'unknown'}", admin=True)
-    if admin is None:
-        return
-    if action == "list" and len(parts) == 2:
-        await show_officers(turn)
-        return
-    if action == "add" and len(parts) == 2:
-        await _start_add(turn)
-        return
-    target = await _target(turn, parts)
-    if target is None or action not in ("role", "rm", "rmok"):
-        turn.say("stale_button")
-        return
-    if _is_self(turn, target):
-        turn.say("petugas.not_self")
-        return
-    if action == "rm":
-        buttons = (
-            (
-                Button(turn.t("petugas.remove.yes"), _payload("rmok", target)),
-                Button(turn.t("petugas.remove.no"), f"{PREFIX}:list"),
-            ),
-        )
-        turn.say("petugas.remove.confirm", buttons=buttons, address=target.address)
-        return
-    await (_remove(turn, admin, target) if action == "rmok" else _toggle(turn, admin, target))
+async def list_officers(turn: Turn, _pressed: ListOfficers) -> None:
+    """List the officers again."""
+    await show_officers(turn)
 
 
-async def _target(turn: Turn, parts: list[str]) -> Officer | None:
-    officer_id = fields.choice_number(parts[2]) if len(parts) == 3 else None
-    if officer_id is None:
-        return None
-    return next(
+async def start_add(turn: Turn, _pressed: AddOfficer) -> None:
+    """Begin adding an officer: ask the user id."""
+    await ADD_FLOW.begin(turn)
+
+
+async def toggle_role(turn: Turn, pressed: ToggleRole) -> None:
+    """Make an officer an admin or an admin an officer."""
+    target = await _target(turn, pressed.officer_id)
+    if target is not None:
+        await _toggle(turn, turn.checked_officer(), target)
+
+
+async def ask_remove(turn: Turn, pressed: AskRemove) -> None:
+    """Ask to confirm removing an officer."""
+    target = await _target(turn, pressed.officer_id)
+    if target is None:
+        return
+    buttons = (
+        (
+            Button(turn.t("petugas.remove.yes"), ConfirmRemove(target.id).pack()),
+            Button(turn.t("petugas.remove.no"), ListOfficers().pack()),
+        ),
+    )
+    turn.say("petugas.remove.confirm", buttons=buttons, address=target.address)
+
+
+async def confirm_remove(turn: Turn, pressed: ConfirmRemove) -> None:
+    """Remove an officer."""
+    target = await _target(turn, pressed.officer_id)
+    if target is not None:
+        await _remove(turn, turn.checked_officer(), target)
+
+
+async def _target(turn: Turn, officer_id: int) -> Officer | None:
+    """Return the officer a button names, unless gone or the admin themself (then say so)."""
+    target = next(
         (
             officer
             for officer in await turn.storage.officers.list_all()
@@ -106,6 +145,13 @@ async def _target(turn: Turn, parts: list[str]) -> Officer | None:
         ),
         None,
     )
+    if target is None:
+        turn.say("stale_button")
+        return None
+    if _is_self(turn, target):
+        turn.say("petugas.not_self")
+        return None
+    return target
 
 
 async def _remove(turn: Turn, admin: Officer, target: Officer) -> None:
@@ -130,14 +176,6 @@ async def _toggle(turn: Turn, admin: Officer, target: Officer) -> None:
 # Adding an officer
 
 
-async def _start_add(turn: Turn) -> None:
-    if turn.conversation is not None:
-        turn.say("busy", flow=turn.t(f"flow.{turn.conversation.flow}"))
-        return
-    await turn.save_state(ADD_FLOW, "address", {})
-    turn.say("petugas.add.ask_id")
-
-
 def read_user_id(turn: Turn) -> str | None:
     """Return the Telegram user id typed or shared as a contact card, or None."""
     inbound = turn.inbound
@@ -145,77 +183,63 @@ def read_user_id(turn: Turn) -> str | None:
         return inbound.contact_user_id
     if inbound.kind != "text":
         return None
-    typed = inbound.text.strip()
-    if typed.isascii() and typed.isdigit() and len(typed) <= MAX_ID_DIGITS and int(typed) > 0:
-        return str(int(typed))
-    return None
+    user_id = read_number(inbound.text.strip(), MAX_USER_ID)
+    return None if user_id is None or user_id == 0 else str(user_id)
 
 
-class AddOfficerFlow:
-    """Ask the new officer's user id, then the role; store and audit."""
-
-    name = ADD_FLOW
-
-    async def prompt(self, turn: Turn) -> None:
-        """Ask again what the current step needs."""
-        assert turn.conversation is not None  # noqa: S101 - the router checks
-        if turn.conversation.step == "address":
-            turn.say("petugas.add.ask_id")
-        else:
-            _ask_role(turn, str(turn.conversation.data.get("address", "")))
-
-    async def resume(self, turn: Turn) -> None:
-        """Read the user id, or the role."""
-        assert turn.conversation is not None  # noqa: S101 - the router checks
-        admin = await require_officer(turn, "petugas.add", admin=True)
-        if admin is None:
-            await turn.end_flow()
-            return
-        data = dict(turn.conversation.data)
-        if turn.conversation.step == "address":
-            address = read_user_id(turn)
-            if address is None:
-                turn.say("petugas.add.invalid_id")
-                return
-            data["address"] = address
-            await turn.save_state(ADD_FLOW, "role", data)
-            _ask_role(turn, address)
-            return
-        await _on_role(turn, admin, data)
+async def _ask_id(turn: Turn, _data: Data) -> Prompt:
+    return Prompt(turn.t("petugas.add.ask_id"))
 
 
-def _ask_role(turn: Turn, address: str) -> None:
-    buttons = (
-        tuple(
-            Button(turn.t(f"petugas.role.{role}"), fields.payload(ADD_FLOW, "role", role))
-            for role in ROLES
-        ),
-    )
-    turn.say("petugas.add.ask_role", buttons=buttons, address=address)
+async def _on_id(turn: Turn, data: Data, _answer: Answer) -> Outcome:
+    address = read_user_id(turn)
+    if address is None:
+        turn.say("petugas.add.invalid_id")
+        return Stay(ask=False)
+    return Go("role", {**data, "address": address})
 
 
-async def _on_role(turn: Turn, admin: Officer, data: dict[str, str]) -> None:
-    pressed = fields.button_value(turn, ADD_FLOW, "role")
-    role = next((known for known in ROLES if known == pressed), None)
-    address = str(data.get("address", ""))
+async def _ask_role(turn: Turn, data: Data) -> Prompt:
+    return Prompt(turn.t("petugas.add.ask_role", address=str(data.get("address", ""))))
+
+
+async def _role_choices(turn: Turn, _data: Data) -> Rows:
+    return (tuple(Choice(turn.t(f"petugas.role.{role}"), role) for role in ROLES),)
+
+
+async def _on_role(turn: Turn, data: Data, answer: Answer) -> Outcome:
+    role = next((known for known in ROLES if known == answer.value), None)
     if role is None:
         turn.say("invalid.choice")
-        _ask_role(turn, address)
-        return
+        return Stay()
+    address = str(data.get("address", ""))
     storage = turn.storage
     officer = await storage.officers.add(turn.inbound.channel, address, role, turn.now)
-    await storage.audit.record(
-        officer_actor(admin), f"officer.add.{officer.role}", officer.address, turn.now
-    )
-    await turn.end_flow()
+    actor = officer_actor(turn.checked_officer())
+    await storage.audit.record(actor, f"officer.add.{officer.role}", officer.address, turn.now)
     turn.say("petugas.added", address=address, role=turn.t(f"petugas.role.{officer.role}"))
     await show_officers(turn)
+    return End()
 
 
-FLOWS: Final[dict[str, Flow]] = {ADD_FLOW: AddOfficerFlow()}
+# Ask the new officer's user id (typed, or a shared contact card), then the role.
+ADD_FLOW: Final = Flow(
+    "petugas_add",
+    {
+        "address": Step(_ask_id, _on_id, saves="address"),
+        "role": Step(_ask_role, _on_role, _role_choices),
+    },
+    officers=OfficersOnly("petugas.add", admin=True),
+)
 
 FEATURE = Feature(
     commands={"petugas": open_desk},
-    flows=FLOWS,
-    buttons={PREFIX: on_button},
+    flows=(ADD_FLOW,),
+    buttons=(
+        on(ListOfficers, list_officers),
+        on(AddOfficer, start_add, starts_flow=True),
+        on(ToggleRole, toggle_role),
+        on(AskRemove, ask_remove),
+        on(ConfirmRemove, confirm_remove),
+    ),
 )

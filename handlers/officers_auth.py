@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from handlers.turn import Turn
 from storage.models import Officer
+
+
+@dataclass(frozen=True)
+class OfficersOnly:
+    """An officer tool's access rule: the audited action name, and whether admins only."""
+
+    action: str
+    admin: bool = False
 
 
 def officer_actor(officer: Officer) -> str:
@@ -28,3 +38,14 @@ async def require_officer(turn: Turn, action: str, *, admin: bool = False) -> Of
     await turn.storage.audit.record(actor, f"denied:{action}", None, turn.now)
     turn.say("officer.denied")
     return None
+
+
+async def refuse_payload(turn: Turn, audited_as: str | None) -> None:
+    """Answer a payload the bot could not have packed: politely, audited for officer tools.
+
+    The same answer as an old button, and nothing is written but the audit entry.
+    """
+    turn.say("stale_button")
+    if audited_as is not None:
+        actor = turn.actor if turn.officer is None else officer_actor(turn.officer)
+        await turn.storage.audit.record(actor, "payload.refused", audited_as, turn.now)

@@ -2,19 +2,48 @@
 
 from __future__ import annotations
 
-from typing import Final
+from dataclasses import dataclass, replace
+from typing import Final, Literal
 
-from handlers import fields
 from handlers.core import Button, rows
 from handlers.erasure import erase_participant
-from handlers.router import Feature
+from handlers.fields import field_steps
+from handlers.flows import (
+    Answer,
+    Choice,
+    Data,
+    End,
+    Flow,
+    Outcome,
+    Prompt,
+    Rows,
+    Stay,
+    Step,
+)
+from handlers.payloads import Payload
+from handlers.router import Feature, on
 from handlers.turn import Turn
 from handlers.validation import mask_nik
 from storage.models import Participant
-from storage.participants import EDITABLE_FIELDS
+from storage.participants import EDITABLE_FIELDS, EditableField
 
-PROFILE: Final = "profile"
-ERASE: Final = "erase"
+
+class ProfileButton(Payload, prefix="profile"):
+    """The buttons of the profile message."""
+
+
+@dataclass(frozen=True)
+class EditField(ProfileButton, tag="edit"):
+    """`profile:edit:<field>`: change one field."""
+
+    field: EditableField
+
+
+@dataclass(frozen=True)
+class AskErase(ProfileButton, tag="erase"):
+    """`profile:erase:ask`: ask to erase the participant's data."""
+
+    confirm: Literal["ask"] = "ask"
 
 
 async def show(turn: Turn, _arg: str) -> None:
@@ -30,11 +59,11 @@ def _show(turn: Turn, participant: Participant) -> None:
     edits = [
         Button(
             turn.t("profile.edit", field=turn.t(f"field.{name}").lower()),
-            f"profile:edit:{name}",
+            EditField(name).pack(),
         )
         for name in EDITABLE_FIELDS
     ]
-    edits.append(Button(turn.t("profile.erase"), "profile:erase:ask"))
+    edits.append(Button(turn.t("profile.erase"), AskErase().pack()))
     turn.say(
         "profile.show",
         buttons=rows(edits, 2),
@@ -47,66 +76,42 @@ def _show(turn: Turn, participant: Participant) -> None:
     )
 
 
-async def on_profile_button(turn: Turn, payload: str) -> None:
-    """Start editing a field, or ask to erase, from a button of the profile message."""
-    participant = await turn.participant()
-    if participant is None:
+async def edit_field(turn: Turn, pressed: EditField) -> None:
+    """Start editing a field from a button of the profile message."""
+    if await turn.participant() is None:
         turn.say_with_menu("profile.not_registered")
         return
-    parts = payload.split(":", 2)
-    action, target = (parts[1], parts[2]) if len(parts) == 3 else ("", "")
-    if action == "edit" and target in EDITABLE_FIELDS:
-        await turn.save_state(PROFILE, target, {})
-        fields.ask(turn, PROFILE, target)
-    elif action == "erase":
-        await ask_erase(turn, "")
-    else:
-        turn.say("stale_button")
+    await PROFILE_FLOW.begin(turn, step=pressed.field)
 
 
-class ProfileEditFlow:
-    """Re-enter one field of the profile, validated as at registration."""
+async def erase_button(turn: Turn, _pressed: AskErase) -> None:
+    """Ask to erase, from the button of the profile message."""
+    await ask_erase(turn, "")
 
-    name = PROFILE
 
-    async def prompt(self, turn: Turn) -> None:
-        """Ask for the field again."""
-        assert turn.conversation is not None  # noqa: S101 - the router checks
-        fields.ask(turn, PROFILE, turn.conversation.step)
+def _for_participants(step: Step) -> Step:
+    """Read a profile answer only while the person is still registered."""
 
-    async def resume(self, turn: Turn) -> None:
-        """Store the new value of the field."""
-        assert turn.conversation is not None  # noqa: S101 - the router checks
-        participant = await turn.participant()
-        if participant is None:
-            await turn.end_flow()
+    async def read(turn: Turn, data: Data, answer: Answer) -> Outcome:
+        if await turn.participant() is None:
             turn.say_with_menu("profile.not_registered")
-            return
-        step = turn.conversation.step
-        if fields.is_stale_button(turn, PROFILE, step):
-            turn.say("stale_button")
-            fields.ask(turn, PROFILE, step)
-            return
-        data = dict(turn.conversation.data)
-        outcome = await fields.read(turn, PROFILE, step, data)
-        if outcome.wait_step is not None:
-            await turn.save_state(PROFILE, outcome.wait_step, data)
-        elif outcome.value is None:
-            if step in fields.CHOICE_STEPS:
-                fields.ask(turn, PROFILE, step)
-        else:
-            field = "kecamatan" if step == fields.KECAMATAN_CONFIRM else step
-            await _update(turn, participant, field, outcome.value)
+            return End()
+        return await step.read(turn, data, answer)
+
+    return replace(step, read=read)
 
 
-async def _update(turn: Turn, participant: Participant, field: str, value: str) -> None:
+async def _update(turn: Turn, _data: Data, field: str, value: str) -> Outcome:
+    """Store the new value of one field, then show the profile again."""
+    participant = await turn.participant()
+    assert participant is not None  # noqa: S101 - checked before the answer was read
     await turn.storage.participants.update_field(participant.id, field, value, turn.now)
     await turn.storage.audit.record(turn.actor, f"participant.edit.{field}", None, turn.now)
-    await turn.end_flow()
     turn.say_with_menu("profile.updated", field=turn.t(f"field.{field}"))
     updated = await turn.participant()
     if updated is not None:
         _show(turn, updated)
+    return End()
 
 
 async def ask_erase(turn: Turn, _arg: str) -> None:
@@ -114,39 +119,28 @@ async def ask_erase(turn: Turn, _arg: str) -> None:
     if await turn.participant() is None:
         turn.say_with_menu("profile.not_registered")
         return
-    await turn.save_state(ERASE, "confirm", {})
-    _ask_erase(turn)
+    await ERASE_FLOW.begin(turn)
 
 
-def _ask_erase(turn: Turn) -> None:
-    buttons = (
-        (Button(turn.t("erase.yes"), fields.payload(ERASE, "confirm", "yes")),),
-        (Button(turn.t("erase.no"), fields.payload(ERASE, "confirm", "no")),),
-    )
-    turn.say("erase.confirm", buttons=buttons)
+async def _ask_erase(turn: Turn, _data: Data) -> Prompt:
+    return Prompt(turn.t("erase.confirm"))
 
 
-class EraseFlow:
-    """Confirm, then erase personal data and keep anonymous counts."""
+async def _erase_choices(turn: Turn, _data: Data) -> Rows:
+    return ((Choice(turn.t("erase.yes"), "yes"),), (Choice(turn.t("erase.no"), "no"),))
 
-    name = ERASE
 
-    async def prompt(self, turn: Turn) -> None:
-        """Ask for the confirmation again."""
-        _ask_erase(turn)
-
-    async def resume(self, turn: Turn) -> None:
-        """Erase on yes, keep on no."""
-        answer = fields.button_value(turn, ERASE, "confirm")
-        participant = await turn.participant()
-        if answer == "yes" and participant is not None:
-            await _erase(turn, participant)
-        elif answer in ("yes", "no"):
-            await turn.end_flow()
-            turn.say_with_menu("erase.kept")
-        else:
-            turn.say("stale_button" if turn.inbound.kind == "button" else "invalid.choice")
-            _ask_erase(turn)
+async def _on_erase(turn: Turn, _data: Data, answer: Answer) -> Outcome:
+    """Erase on yes, keep on no."""
+    participant = await turn.participant()
+    if answer.value == "yes" and participant is not None:
+        await _erase(turn, participant)
+        return End()
+    if answer.value in ("yes", "no"):
+        turn.say_with_menu("erase.kept")
+        return End()
+    turn.say("stale_button" if answer.value is not None else "invalid.choice")
+    return Stay()
 
 
 async def _erase(turn: Turn, participant: Participant) -> None:
@@ -162,9 +156,23 @@ async def _erase(turn: Turn, participant: Participant) -> None:
     turn.say("erase.done", remove_menu=True)
 
 
+# Re-enter one field of the profile, validated as at registration.
+PROFILE_FLOW: Final = Flow(
+    "profile",
+    {
+        name: _for_participants(step)
+        for name, step in field_steps(_update, only=EDITABLE_FIELDS).items()
+    },
+)
+# Confirm, then erase personal data and keep anonymous counts.
+ERASE_FLOW: Final = Flow("erase", {"confirm": Step(_ask_erase, _on_erase, _erase_choices)})
+
 FEATURE = Feature(
     commands={"profil": show, "hapus": ask_erase},
-    flows={PROFILE: ProfileEditFlow(), ERASE: EraseFlow()},
-    idle_buttons={"profile": on_profile_button},
+    flows=(PROFILE_FLOW, ERASE_FLOW),
+    buttons=(
+        on(EditField, edit_field, starts_flow=True),
+        on(AskErase, erase_button, starts_flow=True),
+    ),
     menu={"menu.profile": "profil"},
 )

@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Final
 
-from handlers import fields
-from handlers.core import Button, rows
+from handlers.fields import FIELDS, field_steps
+from handlers.flows import (
+    Answer,
+    Choice,
+    Data,
+    End,
+    Flow,
+    Go,
+    Outcome,
+    Prompt,
+    Rows,
+    Stay,
+    Step,
+    choice_rows,
+)
 from handlers.preregistered import claim, claimable
 from handlers.router import Feature
 from handlers.sessions_view import session_details, session_label
@@ -13,12 +26,12 @@ from handlers.turn import Turn
 from handlers.validation import mask_nik
 from storage.models import EnrollmentStatus, NewParticipant, SessionAvailability
 
-FLOW: Final = "registration"
-STEPS: Final = ("consent", *fields.FIELDS, "session")
+# The numbered steps ("step 2 of 8"); the rest are confirmations and corrections.
+STEPS: Final = ("consent", *FIELDS, "session")
 SUMMARY: Final = "summary"
 PICK: Final = "pick"
 WAITLIST: Final = "waitlist"
-EDITABLE: Final = (*fields.FIELDS, "session")
+EDITABLE: Final = (*FIELDS, "session")
 
 
 async def start(turn: Turn, _arg: str) -> None:
@@ -27,159 +40,79 @@ async def start(turn: Turn, _arg: str) -> None:
     if participant is not None:
         turn.say_with_menu("reg.already", name=participant.full_name)
         return
-    await turn.save_state(FLOW, "consent", {})
-    _ask_consent(turn)
+    await FLOW.begin(turn)
 
 
-def _ask_consent(turn: Turn) -> None:
-    buttons = (
-        (
-            Button(turn.t("reg.consent.yes"), fields.payload(FLOW, "consent", "yes")),
-            Button(turn.t("reg.consent.no"), fields.payload(FLOW, "consent", "no")),
-        ),
-    )
-    turn.say("reg.consent", buttons=buttons)
-
-
-class RegistrationFlow:
-    """The /daftar conversation, resumable at any step after a restart."""
-
-    name = FLOW
-
-    async def prompt(self, turn: Turn) -> None:
-        """Ask again what the current step needs."""
-        assert turn.conversation is not None  # noqa: S101 - the router checks
-        await _ask_step(turn, turn.conversation.step, dict(turn.conversation.data))
-
-    async def resume(self, turn: Turn) -> None:
-        """Handle the answer at the current step."""
-        assert turn.conversation is not None  # noqa: S101 - the router checks
-        step = turn.conversation.step
-        data = dict(turn.conversation.data)
-        if fields.is_stale_button(turn, FLOW, step):
-            turn.say("stale_button")
-            await _ask_step(turn, step, data)
-        elif step == "consent":
-            await _on_consent(turn)
-        elif step in (*fields.FIELDS, fields.KECAMATAN_CONFIRM):
-            await _on_field(turn, step, data)
-        elif step == "session":
-            await _on_session(turn, data)
-        elif step == WAITLIST:
-            await _on_waitlist(turn, data)
-        elif step == SUMMARY:
-            await _on_summary(turn, data)
-        elif step == PICK:
-            await _on_pick(turn, data)
-        else:
-            await _ask_step(turn, step, data)
-
-
-async def _ask_step(turn: Turn, step: str, data: dict[str, Any]) -> None:
-    if step == "consent":
-        _ask_consent(turn)
-    elif step in (*fields.FIELDS, fields.KECAMATAN_CONFIRM):
-        fields.ask(turn, FLOW, step, _progress(turn, step, data))
-    elif step == "session":
-        await _ask_session(turn, data)
-    elif step == WAITLIST:
-        await _ask_waitlist(turn, data)
-    elif step == SUMMARY:
-        await _show_summary(turn, data)
-    elif step == PICK:
-        _ask_pick(turn)
-    else:
-        # A step this version no longer has (stored before an upgrade): start afresh.
-        await _go(turn, "consent", {})
-
-
-def _progress(turn: Turn, step: str, data: dict[str, Any]) -> str:
+def _progress(turn: Turn, step: str, data: Data) -> str:
     if data.get("editing"):
         return ""
-    if step == fields.KECAMATAN_CONFIRM:
-        step = "kecamatan"
     number = STEPS.index(step) + 1
     return turn.t("reg.step", step=number, total=len(STEPS)) + "\n"
 
 
-async def _on_consent(turn: Turn) -> None:
-    answer = fields.button_value(turn, FLOW, "consent")
-    if answer == "yes":
-        data = {"consent": True}
-        await _go(turn, "full_name", data)
-    elif answer == "no":
-        await turn.end_flow()
-        turn.say_with_menu("reg.consent.refused")
-    else:
-        turn.say("invalid.choice")
-        _ask_consent(turn)
-
-
-async def _go(turn: Turn, step: str, data: dict[str, Any]) -> None:
-    """Save the state at step and ask its question."""
-    await turn.save_state(FLOW, step, data)
-    await _ask_step(turn, step, data)
-
-
-async def _on_field(turn: Turn, step: str, data: dict[str, Any]) -> None:
-    outcome = await fields.read(turn, FLOW, step, data)
-    if outcome.wait_step is not None:
-        await turn.save_state(FLOW, outcome.wait_step, data)
-        return
-    if outcome.value is None:
-        if step in fields.CHOICE_STEPS:
-            fields.ask(turn, FLOW, step)
-        return
-    field = "kecamatan" if step == fields.KECAMATAN_CONFIRM else step
-    data[field] = outcome.value
+async def _accept_field(_turn: Turn, data: Data, field: str, value: str) -> Outcome:
+    data[field] = value
     if data.get("editing"):
-        await _go(turn, SUMMARY, data)
-        return
-    await _go(turn, STEPS[STEPS.index(field) + 1], data)
+        return Go(SUMMARY, data)
+    return Go(STEPS[STEPS.index(field) + 1], data)
+
+
+# Consent
+
+
+async def _ask_consent(turn: Turn, _data: Data) -> Prompt:
+    return Prompt(turn.t("reg.consent"))
+
+
+async def _consent_choices(turn: Turn, _data: Data) -> Rows:
+    return ((Choice(turn.t("reg.consent.yes"), "yes"), Choice(turn.t("reg.consent.no"), "no")),)
+
+
+async def _on_consent(turn: Turn, _data: Data, answer: Answer) -> Outcome:
+    if answer.value == "yes":
+        return Go("full_name", {"consent": True})
+    if answer.value == "no":
+        turn.say_with_menu("reg.consent.refused")
+        return End()
+    turn.say("invalid.choice")
+    return Stay()
+
+
+# Session
 
 
 async def _open_sessions(turn: Turn) -> list[SessionAvailability]:
     return await turn.storage.sessions.open_for_registration(turn.now)
 
 
-async def _ask_session(turn: Turn, data: dict[str, Any]) -> None:
+async def _ask_session(turn: Turn, data: Data) -> Prompt:
+    key = "reg.ask.session" if await _open_sessions(turn) else "reg.session.none"
+    return Prompt(_progress(turn, "session", data) + turn.t(key))
+
+
+async def _session_choices(turn: Turn, _data: Data) -> Rows:
     available = await _open_sessions(turn)
-    prefix = _progress(turn, "session", data)
     if not available:
-        skip = Button(turn.t("reg.session.skip"), fields.payload(FLOW, "session", "none"))
-        turn.say_text(prefix + turn.t("reg.session.none"), buttons=((skip,),))
-        return
-    choices = [
-        Button(
-            session_label(turn, option),
-            fields.payload(FLOW, "session", str(option.session.id)),
-        )
-        for option in available[:10]
-    ]
-    turn.say_text(prefix + turn.t("reg.ask.session"), buttons=rows(choices, 1))
+        return ((Choice(turn.t("reg.session.skip"), "none"),),)
+    return tuple(
+        (Choice(session_label(turn, option), option.session.id),) for option in available[:10]
+    )
 
 
-async def _on_session(turn: Turn, data: dict[str, Any]) -> None:
-    chosen = fields.button_value(turn, FLOW, "session")
-    if chosen == "none" and not await _open_sessions(turn):
-        data.update(session_id=None, waitlist=False)
-        await _go(turn, SUMMARY, data)
-        return
-    option = await _chosen_session(turn, chosen)
+async def _on_session(turn: Turn, data: Data, answer: Answer) -> Outcome:
+    if answer.value == "none" and not await _open_sessions(turn):
+        return Go(SUMMARY, {**data, "session_id": None, "waitlist": False})
+    option = await _chosen_session(turn, answer.number)
     if option is None:
-        turn.say("invalid.choice" if chosen is None else "reg.session.closed")
-        await _ask_session(turn, data)
-        return
+        turn.say("invalid.choice" if answer.value is None else "reg.session.closed")
+        return Stay()
     data["session_id"] = option.session.id
     if option.free_places > 0:
-        data["waitlist"] = False
-        await _go(turn, SUMMARY, data)
-    else:
-        await _go(turn, WAITLIST, data)
+        return Go(SUMMARY, {**data, "waitlist": False})
+    return Go(WAITLIST, data)
 
 
-async def _chosen_session(turn: Turn, chosen: str | None) -> SessionAvailability | None:
-    session_id = fields.choice_number(chosen)
+async def _chosen_session(turn: Turn, session_id: int | None) -> SessionAvailability | None:
     if session_id is None:
         return None
     for option in await _open_sessions(turn):
@@ -188,49 +121,51 @@ async def _chosen_session(turn: Turn, chosen: str | None) -> SessionAvailability
     return None
 
 
-async def _ask_waitlist(turn: Turn, data: dict[str, Any]) -> None:
+async def _ask_waitlist(turn: Turn, data: Data) -> Prompt:
     session = await turn.storage.sessions.get(int(data["session_id"]))
     title = session.title if session is not None else "-"
-    buttons = (
-        (Button(turn.t("reg.session.join_waitlist"), fields.payload(FLOW, WAITLIST, "yes")),),
-        (Button(turn.t("reg.session.other"), fields.payload(FLOW, WAITLIST, "other")),),
-    )
-    turn.say("reg.session.full", buttons=buttons, title=title)
+    return Prompt(turn.t("reg.session.full", title=title))
 
 
-async def _on_waitlist(turn: Turn, data: dict[str, Any]) -> None:
-    answer = fields.button_value(turn, FLOW, WAITLIST)
-    if answer == "yes":
-        data["waitlist"] = True
-        await _go(turn, SUMMARY, data)
-    elif answer == "other":
-        await _go(turn, "session", data)
-    else:
-        turn.say("invalid.choice")
-        await _ask_waitlist(turn, data)
-
-
-async def _show_summary(turn: Turn, data: dict[str, Any]) -> None:
-    buttons = (
-        (
-            Button(turn.t("reg.confirm"), fields.payload(FLOW, SUMMARY, "ok")),
-            Button(turn.t("reg.change"), fields.payload(FLOW, SUMMARY, "change")),
-        ),
-    )
-    turn.say(
-        "reg.summary",
-        buttons=buttons,
-        full_name=data["full_name"],
-        nik=mask_nik(data["nik"]),
-        phone=data["phone"],
-        business_name=data["business_name"],
-        sector=data["sector"],
-        kecamatan=data["kecamatan"],
-        session=await _session_summary(turn, data),
+async def _waitlist_choices(turn: Turn, _data: Data) -> Rows:
+    return (
+        (Choice(turn.t("reg.session.join_waitlist"), "yes"),),
+        (Choice(turn.t("reg.session.other"), "other"),),
     )
 
 
-async def _session_summary(turn: Turn, data: dict[str, Any]) -> str:
+async def _on_waitlist(turn: Turn, data: Data, answer: Answer) -> Outcome:
+    if answer.value == "yes":
+        return Go(SUMMARY, {**data, "waitlist": True})
+    if answer.value == "other":
+        return Go("session", data)
+    turn.say("invalid.choice")
+    return Stay()
+
+
+# Summary, and changing one answer from it
+
+
+async def _show_summary(turn: Turn, data: Data) -> Prompt:
+    return Prompt(
+        turn.t(
+            "reg.summary",
+            full_name=data["full_name"],
+            nik=mask_nik(data["nik"]),
+            phone=data["phone"],
+            business_name=data["business_name"],
+            sector=data["sector"],
+            kecamatan=data["kecamatan"],
+            session=await _session_summary(turn, data),
+        )
+    )
+
+
+async def _summary_choices(turn: Turn, _data: Data) -> Rows:
+    return ((Choice(turn.t("reg.confirm"), "ok"), Choice(turn.t("reg.change"), "change")),)
+
+
+async def _session_summary(turn: Turn, data: Data) -> str:
     session_id = data.get("session_id")
     session = None if session_id is None else await turn.storage.sessions.get(int(session_id))
     if session is None:
@@ -240,55 +175,48 @@ async def _session_summary(turn: Turn, data: dict[str, Any]) -> str:
     return session.title
 
 
-async def _on_summary(turn: Turn, data: dict[str, Any]) -> None:
-    answer = fields.button_value(turn, FLOW, SUMMARY)
-    if answer == "ok":
-        await _store(turn, data)
-    elif answer == "change":
-        await _go(turn, PICK, data)
-    else:
+async def _on_summary(turn: Turn, data: Data, answer: Answer) -> Outcome:
+    if answer.value == "ok":
+        return await _store(turn, data)
+    if answer.value == "change":
+        return Go(PICK, data)
+    turn.say("invalid.choice")
+    return Stay()
+
+
+async def _ask_pick(turn: Turn, _data: Data) -> Prompt:
+    return Prompt(turn.t("reg.pick_field"))
+
+
+async def _pick_choices(turn: Turn, _data: Data) -> Rows:
+    return choice_rows([Choice(turn.t(f"field.{name}"), name) for name in EDITABLE], 2)
+
+
+async def _on_pick(turn: Turn, data: Data, answer: Answer) -> Outcome:
+    chosen = next((name for name in EDITABLE if name == answer.value), None)
+    if chosen is None:
         turn.say("invalid.choice")
-        await _show_summary(turn, data)
+        return Stay()
+    return Go(chosen, {**data, "editing": True})
 
 
-def _ask_pick(turn: Turn) -> None:
-    choices = [
-        Button(turn.t(f"field.{name}"), fields.payload(FLOW, PICK, name)) for name in EDITABLE
-    ]
-    turn.say("reg.pick_field", buttons=rows(choices, 2))
-
-
-async def _on_pick(turn: Turn, data: dict[str, Any]) -> None:
-    chosen = fields.button_value(turn, FLOW, PICK)
-    if chosen not in EDITABLE:
-        turn.say("invalid.choice")
-        _ask_pick(turn)
-        return
-    data["editing"] = True
-    await _go(turn, chosen, data)
-
-
-async def _store(turn: Turn, data: dict[str, Any]) -> None:
+async def _store(turn: Turn, data: Data) -> Outcome:
     """Store participant, contact link, enrollment and audit entry in this turn's transaction."""
     storage = turn.storage
     registered = await turn.participant()
     if registered is not None:
-        await turn.end_flow()
         turn.say_with_menu("reg.already", name=registered.full_name)
-        return
+        return End()
     preregistered = await claimable(storage, data["nik"], data["phone"])
     if preregistered is None and await storage.participants.get_by_nik(data["nik"]) is not None:
         turn.say("reg.nik_taken")
-        data["editing"] = True
-        await _go(turn, "nik", data)
-        return
+        return Go("nik", {**data, "editing": True})
     option = None
     if data.get("session_id") is not None:
-        option = await _chosen_session(turn, str(data["session_id"]))
+        option = await _chosen_session(turn, int(data["session_id"]))
         if option is None:
             turn.say("reg.session.closed")
-            await _go(turn, "session", data)
-            return
+            return Go("session", data)
     new = NewParticipant(
         nik=data["nik"],
         full_name=data["full_name"],
@@ -305,10 +233,10 @@ async def _store(turn: Turn, data: dict[str, Any]) -> None:
     await storage.contacts.link(turn.contact.channel, turn.contact.address, participant.id)
     action = "participant.register" if preregistered is None else "participant.claim"
     await storage.audit.record(f"participant:{participant.id}", action, None, turn.now)
-    await turn.end_flow()
     turn.say_with_menu("reg.done", name=participant.full_name)
     if option is not None:
         await _enroll(turn, participant.id, option, bool(data.get("waitlist")))
+    return End()
 
 
 async def _enroll(
@@ -325,8 +253,20 @@ async def _enroll(
     turn.say_text(session_details(turn, option.session, "reg.done.waitlisted"))
 
 
+FLOW: Final = Flow(
+    "registration",
+    {
+        "consent": Step(_ask_consent, _on_consent, _consent_choices, saves="consent"),
+        **field_steps(_accept_field, _progress),
+        "session": Step(_ask_session, _on_session, _session_choices, saves="session_id"),
+        WAITLIST: Step(_ask_waitlist, _on_waitlist, _waitlist_choices, saves="waitlist"),
+        SUMMARY: Step(_show_summary, _on_summary, _summary_choices),
+        PICK: Step(_ask_pick, _on_pick, _pick_choices),
+    },
+)
+
 FEATURE = Feature(
     commands={"daftar": start},
-    flows={FLOW: RegistrationFlow()},
+    flows=(FLOW,),
     menu={"menu.register": "daftar"},
 )

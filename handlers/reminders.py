@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from handlers import texts
 from handlers.core import Button, Reply
 from handlers.notify import notify_participant
+from handlers.rsvp import Rsvp
 from handlers.timefmt import format_datetime
 from storage import Storage
 from storage.models import BimtekSession
@@ -117,8 +118,8 @@ def reminder_message(
     )
     buttons = (
         (
-            Button(texts.text(language, "rsvp.yes"), f"rsvp:{enrollment_id}:yes"),
-            Button(texts.text(language, "rsvp.no"), f"rsvp:{enrollment_id}:no"),
+            Button(texts.text(language, "rsvp.yes"), Rsvp(enrollment_id, "yes").pack()),
+            Button(texts.text(language, "rsvp.no"), Rsvp(enrollment_id, "no").pack()),
         ),
     )
     return Reply(body, buttons=buttons)

@@ -3,17 +3,84 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
 
 from handlers import texts
 from handlers.core import Command, Inbound, Outbound, Reply, parse_command
-from handlers.turn import Flow, Services, Turn, main_menu
+from handlers.flows import Flow
+from handlers.officers_auth import refuse_payload, require_officer
+from handlers.payloads import BadPayload, Family, Payload, prefix_of
+from handlers.turn import Services, Turn, main_menu
 
 logger = logging.getLogger(__name__)
 
 CommandHandler = Callable[[Turn, str], Awaitable[None]]
-ButtonHandler = Callable[[Turn, str], Awaitable[None]]
+P = TypeVar("P", bound=Payload)
+
+
+@dataclass(frozen=True)
+class ButtonRoute(Generic[P]):
+    """A button payload class and what pressing it does.
+
+    A button that starts a flow waits until the current flow is over ("finish or /batal
+    first"); every other button works in the middle of any flow, whose question is asked
+    again after it.
+    """
+
+    payload: type[P]
+    handler: Callable[[Turn, P], Awaitable[None]]
+    starts_flow: bool = False
+
+
+def on(
+    payload: type[P], handler: Callable[[Turn, P], Awaitable[None]], *, starts_flow: bool = False
+) -> ButtonRoute[P]:
+    """Route presses of one payload class to a handler."""
+    return ButtonRoute(payload, handler, starts_flow)
+
+
+@dataclass(frozen=True)
+class Desk:
+    """Every route of one payload prefix, and the checks each press goes through first."""
+
+    family: Family
+    routes: Mapping[type[Payload], ButtonRoute[Any]]
+
+    @classmethod
+    def of(cls, routes: Iterable[ButtonRoute[Any]]) -> Desk:
+        """Group routes that share a prefix; raise ValueError when their payloads collide."""
+        found = {route.payload: route for route in routes}
+        return cls(Family.of(found), found)
+
+    async def read(self, turn: Turn, payload: str) -> tuple[ButtonRoute[Any], Payload] | None:
+        """Check the sender's role for officer tools, then read the payload strictly.
+
+        Returns the route and the payload, or None after saying why not (a refusal is audited
+        when it targets an officer tool; nothing else is written).
+        """
+        family = self.family
+        if family.officers is not None:
+            action = family.audit_action(payload)
+            turn.officer = await require_officer(turn, action, admin=family.admin)
+            if turn.officer is None:
+                return None
+        try:
+            pressed = family.unpack(payload)
+        except BadPayload:
+            audited = None if family.officers is None else family.audit_action(payload)
+            await refuse_payload(turn, audited)
+            return None
+        return self.routes[type(pressed)], pressed
+
+    async def press(self, turn: Turn, payload: str) -> None:
+        """Read a press and run its route (for a flow whose buttons are this desk's)."""
+        found = await self.read(turn, payload)
+        if found is not None:
+            route, pressed = found
+            await route.handler(turn, pressed)
+
 
 # Commands that work in the middle of a flow; every other one is answered with "finish first".
 FREE_DURING_FLOW = frozenset({"batal", "cancel", "bantuan", "help"})
@@ -24,12 +91,8 @@ class Feature:
     """What one handler module answers: commands, stored flows, stateless buttons, menu labels."""
 
     commands: Mapping[str, CommandHandler] = field(default_factory=dict)
-    flows: Mapping[str, Flow] = field(default_factory=dict)
-    # Buttons keyed by payload prefix (before the first ':') that work whatever the flow;
-    # the flow's question is asked again after them, so the conversation goes on.
-    buttons: Mapping[str, ButtonHandler] = field(default_factory=dict)
-    # Buttons that start something new, so they wait until the current flow is over.
-    idle_buttons: Mapping[str, ButtonHandler] = field(default_factory=dict)
+    flows: Sequence[Flow] = ()
+    buttons: Sequence[ButtonRoute[Any]] = ()
     # Main-menu label keys mapped to the command they stand for.
     menu: Mapping[str, str] = field(default_factory=dict)
     # Commands allowed to interrupt a flow for a given argument (e.g. a check-in deep link).
@@ -48,17 +111,16 @@ class Router:
     def __init__(self, features: Iterable[Feature]) -> None:
         self.commands: dict[str, CommandHandler] = {}
         self.flows: dict[str, Flow] = {}
-        self.buttons: dict[str, ButtonHandler] = {}
-        self.idle_buttons: dict[str, ButtonHandler] = {}
+        routes: dict[str, list[ButtonRoute[Any]]] = {}
         self.menu: dict[str, str] = {}
         self.interrupting: list[Callable[[Command], bool]] = []
         self.keywords: dict[str, str] = {}
         self.photos: list[Callable[[Turn], Awaitable[bool]]] = []
         for feature in features:
             self.commands.update(feature.commands)
-            self.flows.update(feature.flows)
-            self.buttons.update(feature.buttons)
-            self.idle_buttons.update(feature.idle_buttons)
+            self.flows.update((flow.name, flow) for flow in feature.flows)
+            for route in feature.buttons:
+                routes.setdefault(route.payload.prefix, []).append(route)
             for key, command in feature.menu.items():
                 for label in texts.labels(key):
                     self.menu[label] = command
@@ -67,6 +129,11 @@ class Router:
                 self.interrupting.append(feature.interrupting)
             if feature.photos is not None:
                 self.photos.append(feature.photos)
+        self.desks = {prefix: Desk.of(found) for prefix, found in routes.items()}
+
+    def prefixes(self) -> list[str]:
+        """Return every payload prefix the router answers: button families and flows."""
+        return sorted({*self.desks, *self.flows})
 
     async def handle(self, inbound: Inbound, services: Services) -> list[Outbound]:
         """Answer one event; on an unexpected error, roll back and apologise."""
@@ -154,28 +221,40 @@ class Router:
         return any(allows(command) for allows in self.interrupting)
 
     async def _button(self, turn: Turn) -> None:
-        prefix = turn.inbound.payload.split(":", 1)[0]
-        anytime = self.buttons.get(prefix)
-        idle = self.idle_buttons.get(prefix)
-        in_flow = turn.conversation is not None
+        payload = turn.inbound.payload
+        prefix = prefix_of(payload)
+        desk = self.desks.get(prefix)
         if turn.conversation is not None and prefix == turn.conversation.flow:
             # The flow's own buttons first: a profile edit's sector choices ("profile:sector:3")
             # share their prefix with the profile message's buttons.
             await self._flow(turn).resume(turn)
-        elif anytime is not None:
-            await anytime(turn, turn.inbound.payload)
-            if in_flow and turn.conversation is not None:
-                await self._flow(turn).prompt(turn)
-        elif idle is not None and not in_flow:
-            await idle(turn, turn.inbound.payload)
-        elif idle is not None:
-            flow = self._flow(turn)
-            turn.say("busy", flow=turn.t(f"flow.{flow.name}"))
-            await flow.prompt(turn)
-        elif in_flow:
+        elif desk is not None:
+            await self._press(turn, desk, payload)
+        elif turn.conversation is not None:
             await self._flow(turn).resume(turn)
         else:
             turn.say_with_menu("stale_button")
+
+    async def _press(self, turn: Turn, desk: Desk, payload: str) -> None:
+        """Run a button's route once its checks pass; a flow's question comes again after it."""
+        in_flow = turn.conversation is not None
+        found = await desk.read(turn, payload)
+        if found is None:
+            await self._reprompt(turn, in_flow)
+            return
+        route, pressed = found
+        if route.starts_flow and turn.conversation is not None:
+            flow = self._flow(turn)
+            turn.say("busy", flow=turn.t(f"flow.{flow.name}"))
+            await flow.prompt(turn)
+            return
+        await route.handler(turn, pressed)
+        await self._reprompt(turn, in_flow)
+
+    async def _reprompt(self, turn: Turn, was_in_flow: bool) -> None:
+        """Ask the flow's question again after a button that worked beside it."""
+        if was_in_flow and turn.conversation is not None:
+            await self._flow(turn).prompt(turn)
 
     def _flow(self, turn: Turn) -> Flow:
         assert turn.conversation is not None  # noqa: S101 - callers check

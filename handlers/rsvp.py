@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
-from handlers.router import Feature
+from dataclasses import dataclass
+from typing import Literal
+
+from handlers.payloads import Payload
+from handlers.router import Feature, on
 from handlers.turn import Turn
 from handlers.waitlist import offer_free_places
 
 
-async def on_rsvp_button(turn: Turn, payload: str) -> None:
+@dataclass(frozen=True)
+class Rsvp(Payload, prefix="rsvp"):
+    """`rsvp:<enrollment>:yes|no`, the buttons of a reminder."""
+
+    enrollment_id: int
+    answer: Literal["yes", "no"]
+
+
+async def on_rsvp_button(turn: Turn, pressed: Rsvp) -> None:
     """Store the answer; a "cannot attend" gives the place to the waiting list."""
-    parts = payload.split(":")
     participant = await turn.participant()
-    enrollment = None
-    if len(parts) == 3 and parts[1].isdigit() and parts[2] in ("yes", "no"):
-        enrollment = await turn.storage.enrollments.get(int(parts[1]))
+    enrollment = await turn.storage.enrollments.get(pressed.enrollment_id)
     if participant is None or enrollment is None or enrollment.participant_id != participant.id:
         turn.say("stale_button")
         return
@@ -25,8 +34,8 @@ async def on_rsvp_button(turn: Turn, payload: str) -> None:
     if enrollment.status != "enrolled":
         turn.say("rsvp.released", title=session.title)
         return
-    answer = parts[2]
-    await turn.storage.enrollments.set_rsvp(enrollment.id, answer, turn.now)  # type: ignore[arg-type]
+    answer = pressed.answer
+    await turn.storage.enrollments.set_rsvp(enrollment.id, answer, turn.now)
     await turn.storage.audit.record(turn.actor, f"rsvp.{answer}", session.code, turn.now)
     if answer == "yes":
         turn.say("rsvp.thanks_yes", title=session.title)
@@ -38,4 +47,4 @@ async def on_rsvp_button(turn: Turn, payload: str) -> None:
     turn.say("rsvp.thanks_no", title=session.title)
 
 
-FEATURE = Feature(buttons={"rsvp": on_rsvp_button})
+FEATURE = Feature(buttons=(on(Rsvp, on_rsvp_button),))

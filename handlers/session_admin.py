@@ -19,6 +19,7 @@ from pydantic import ValidationError as PydanticError
 from handlers import texts
 from handlers.core import Reply
 from handlers.notify import notify_participant
+from handlers.payloads import read_number
 from handlers.timefmt import format_datetime, format_time
 from storage import Storage
 from storage.models import BimtekSession, Enrollment, EnrollmentStatus
@@ -91,11 +92,8 @@ def read_label(text: str) -> str:
 
 def read_capacity(text: str) -> int:
     """Return a capacity from 1 to 10000 or refuse."""
-    digits = text.strip()
-    if not (digits.isascii() and digits.isdigit()) or len(digits) > len(str(MAX_CAPACITY)):
-        raise SessionChangeRefused("capacity")
-    capacity = int(digits)
-    if not 1 <= capacity <= MAX_CAPACITY:
+    capacity = read_number(text.strip(), MAX_CAPACITY)
+    if capacity is None or capacity < 1:
         raise SessionChangeRefused("capacity")
     return capacity
 

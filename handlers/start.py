@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Final
+from dataclasses import dataclass
+from typing import Final, Literal
 
 from handlers import checkin
 from handlers.core import Button, Command, Reply
-from handlers.router import Feature
+from handlers.payloads import Payload
+from handlers.router import Feature, on
 from handlers.turn import Turn, main_menu
 
-LANGUAGES: Final = (("id", "Bahasa Indonesia"), ("en", "English"))
+LanguageCode = Literal["id", "en"]
+LANGUAGES: Final[tuple[tuple[LanguageCode, str], ...]] = (
+    ("id", "Bahasa Indonesia"),
+    ("en", "English"),
+)
+
+
+@dataclass(frozen=True)
+class ChooseLanguage(Payload, prefix="lang"):
+    """`lang:<code>`: switch the person's language."""
+
+    code: LanguageCode
 
 
 async def start(turn: Turn, arg: str) -> None:
@@ -45,16 +58,13 @@ async def cancel(turn: Turn, _arg: str) -> None:
 
 async def ask_language(turn: Turn, _arg: str) -> None:
     """Offer the languages."""
-    buttons = tuple((Button(label, f"lang:{code}"),) for code, label in LANGUAGES)
+    buttons = tuple((Button(label, ChooseLanguage(code).pack()),) for code, label in LANGUAGES)
     turn.say("language.ask", buttons=buttons)
 
 
-async def choose_language(turn: Turn, payload: str) -> None:
+async def choose_language(turn: Turn, pressed: ChooseLanguage) -> None:
     """Switch the person's language (works in the middle of any flow)."""
-    code = payload.removeprefix("lang:")
-    if code not in dict(LANGUAGES):
-        turn.say("stale_button")
-        return
+    code = pressed.code
     contact = turn.contact
     await turn.storage.contacts.set_language(contact.channel, contact.address, code)
     if contact.participant_id is not None:
@@ -78,7 +88,7 @@ FEATURE = Feature(
         "bahasa": ask_language,
         "language": ask_language,
     },
-    buttons={"lang": choose_language},
+    buttons=(on(ChooseLanguage, choose_language),),
     menu={"menu.help": "bantuan", "menu.language": "bahasa"},
     interrupting=is_checkin_link,
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from handlers import texts
@@ -12,7 +12,7 @@ from handlers.clock import Clock
 from handlers.core import Button, Inbound, Outbound, Reply
 from handlers.regions import Region
 from storage import Storage
-from storage.models import Contact, Conversation, Participant
+from storage.models import Contact, Conversation, Officer, Participant
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,8 @@ class Turn:
     conversation: Conversation | None
     now: datetime
     replies: list[Outbound] = field(default_factory=list)
+    # The sender's officer record, once the router checked it for an officer tool.
+    officer: Officer | None = None
 
     @property
     def storage(self) -> Storage:
@@ -66,6 +68,12 @@ class Turn:
         if self.contact.participant_id is not None:
             return f"participant:{self.contact.participant_id}"
         return f"contact:{self.contact.id}"
+
+    def checked_officer(self) -> Officer:
+        """Return the officer the router checked for this event (only for officer tools)."""
+        if self.officer is None:
+            raise RuntimeError("no officer check ran for this event")
+        return self.officer
 
     def t(self, key: str, **values: object) -> str:
         """Return a sentence in this person's language."""
@@ -122,18 +130,6 @@ class Turn:
         """Forget the person's current flow."""
         await self.storage.conversations.clear(self.contact.channel, self.contact.address)
         self.conversation = None
-
-
-class Flow(Protocol):
-    """A multi-step conversation whose position is stored between turns."""
-
-    name: str
-
-    async def resume(self, turn: Turn) -> None:
-        """Handle the person's answer at the stored step."""
-
-    async def prompt(self, turn: Turn) -> None:
-        """Ask again what the stored step needs."""
 
 
 MENU_KEYS = (

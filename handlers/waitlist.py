@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from handlers import texts
 from handlers.core import Button, Reply
 from handlers.notify import notify_participant
-from handlers.router import Feature
+from handlers.payloads import Payload
+from handlers.router import Feature, on
 from handlers.sessions_view import session_details
 from handlers.timefmt import format_datetime
 from handlers.turn import Policy, Turn
@@ -18,6 +21,14 @@ from storage import Storage
 from storage.models import BimtekSession, WaitlistOffer
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class OfferAnswer(Payload, prefix="offer"):
+    """`offer:<offer>:take|skip`, the buttons of a waiting-list offer."""
+
+    offer_id: int
+    answer: Literal["take", "skip"]
 
 
 async def offer_free_places(
@@ -62,8 +73,8 @@ def offer_message(
     )
     buttons = (
         (
-            Button(texts.text(language, "waitlist.take"), f"offer:{offer.id}:take"),
-            Button(texts.text(language, "waitlist.skip"), f"offer:{offer.id}:skip"),
+            Button(texts.text(language, "waitlist.take"), OfferAnswer(offer.id, "take").pack()),
+            Button(texts.text(language, "waitlist.skip"), OfferAnswer(offer.id, "skip").pack()),
         ),
     )
     return Reply(body, buttons=buttons)
@@ -82,12 +93,9 @@ async def expire_offers(storage: Storage, now: datetime, policy: Policy, zone: Z
     return expired
 
 
-async def on_offer_button(turn: Turn, payload: str) -> None:
+async def on_offer_button(turn: Turn, pressed: OfferAnswer) -> None:
     """Take or skip an offered place."""
-    parts = payload.split(":")
-    offer = None
-    if len(parts) == 3 and parts[1].isdigit():
-        offer = await turn.storage.waitlist.get(int(parts[1]))
+    offer = await turn.storage.waitlist.get(pressed.offer_id)
     participant = await turn.participant()
     enrollment = None if offer is None else await turn.storage.enrollments.get(offer.enrollment_id)
     if (
@@ -95,7 +103,6 @@ async def on_offer_button(turn: Turn, payload: str) -> None:
         or participant is None
         or enrollment is None
         or enrollment.participant_id != participant.id
-        or parts[2] not in ("take", "skip")
     ):
         turn.say("stale_button")
         return
@@ -104,7 +111,7 @@ async def on_offer_button(turn: Turn, payload: str) -> None:
     if offer.status != "open" or turn.now >= offer.expires_at:
         turn.say("waitlist.expired", title=session.title)
         return
-    if parts[2] == "take":
+    if pressed.answer == "take":
         await _take(turn, offer, session)
     else:
         await _skip(turn, offer, session)
@@ -126,4 +133,4 @@ async def _skip(turn: Turn, offer: WaitlistOffer, session: BimtekSession) -> Non
     turn.say("waitlist.skipped", title=session.title)
 
 
-FEATURE = Feature(buttons={"offer": on_offer_button})
+FEATURE = Feature(buttons=(on(OfferAnswer, on_offer_button),))

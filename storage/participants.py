@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Final
+from typing import Final, Literal, get_args
 
 from storage.db import Database, db_time
 from storage.models import NewParticipant, Participant
 
-EDITABLE_FIELDS: Final = ("full_name", "phone", "business_name", "sector", "kecamatan")
+EditableField = Literal["full_name", "phone", "business_name", "sector", "kecamatan"]
+EDITABLE_FIELDS: Final[tuple[EditableField, ...]] = get_args(EditableField)
 
 
 class NikTaken(Exception):

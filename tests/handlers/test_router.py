@@ -217,7 +217,7 @@ async def test_ordinary_traffic_logs_no_errors(
 
 
 @pytest.mark.parametrize("send", ["text", "button", "sticker", "command"])
-async def test_registration_stored_at_a_step_that_no_longer_exists_starts_afresh(
+async def test_registration_stored_at_a_step_that_no_longer_exists_carries_on(
     chat: Chat, storage: Storage, send: str
 ) -> None:
     # E.g. a step renamed by an upgrade: the person must never be left without an answer.
@@ -233,8 +233,11 @@ async def test_registration_stored_at_a_step_that_no_longer_exists_starts_afresh
     else:
         await chat.text("/jadwal")
     assert GENERIC_ERROR not in chat.said
+    # Apologise, keep the name, and ask the first question still unanswered (consent).
+    assert says(chat, "flow_restarted")
     assert says(chat, "reg.consent")
     assert chat.labels() == ["Setuju", "Tidak setuju"]
-    assert await conversation_of(storage, chat) == ("registration", "consent", {})
+    kept = {"full_name": "Siti Aminah"}
+    assert await conversation_of(storage, chat) == ("registration", "consent", kept)
     await chat.press("Setuju")
     assert says(chat, "reg.ask.full_name")

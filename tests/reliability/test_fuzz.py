@@ -55,7 +55,7 @@ class Fuzzer:
         self.rng = rng
         self.shown: dict[str, list[str]] = {}
         self.history: list[str] = []
-        self.prefixes = sorted({*router.buttons, *router.idle_buttons, *router.flows})
+        self.prefixes = router.prefixes()
 
     def event(self, address: str) -> Inbound:
         """Return one random event from this chat."""
