@@ -346,4 +346,6 @@ STEPS: Final = {
     "schedule": _on_schedule,
 }
 
-FEATURE = Feature(commands={"siaran": open_composer}, flows={FLOW: BroadcastFlow()})
+FEATURE = Feature(
+    commands={"siaran": open_composer}, flows={FLOW: BroadcastFlow()}, flow_role="officer"
+)

@@ -505,5 +505,6 @@ FLOWS: Final[dict[str, Flow]] = {
 FEATURE = Feature(
     commands={"kelolaalat": open_desk, "kasus": open_cases},
     flows=FLOWS,
+    flow_role="officer",
     buttons={PREFIX: on_button},
 )

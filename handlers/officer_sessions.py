@@ -370,5 +370,6 @@ ACTIONS: Final[dict[str, tuple[int, Action]]] = {
 FEATURE = Feature(
     commands={"sesi": open_desk},
     flows=session_flows.FLOWS,
+    flow_role="officer",
     buttons={PREFIX: on_button},
 )

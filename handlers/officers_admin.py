@@ -217,5 +217,6 @@ FLOWS: Final[dict[str, Flow]] = {ADD_FLOW: AddOfficerFlow()}
 FEATURE = Feature(
     commands={"petugas": open_desk},
     flows=FLOWS,
+    flow_role="admin",
     buttons={PREFIX: on_button},
 )
