@@ -340,7 +340,10 @@ ID: Final[dict[str, str]] = {
     "alatp.btn.resolve": "✅ Selesaikan kasus #{case}",
     "alatp.btn.cases_back": "« Kasus terbuka",
     "alatp.ask_nik": "Tulis NIK peserta (16 angka).",
-    "alatp.nik_invalid": "NIK itu tidak valid: NIK berisi 16 angka.",
+    "alatp.nik_invalid": (
+        "NIK itu tidak valid: periksa ke-16 angkanya (dua angka pertama kode provinsi, angka "
+        "ke-7 sampai ke-12 tanggal lahir)."
+    ),
     "alatp.nik_unknown": "Tidak ada peserta terdaftar dengan NIK itu.",
     "alatp.text_expected": "Di langkah ini saya menunggu jawaban berupa teks (atau /batal untuk berhenti).",
     "alatp.participant": "Peserta: {name} (NIK {nik}), {business}",
@@ -1047,7 +1050,10 @@ EN: Final[dict[str, str]] = {
     "alatp.btn.resolve": "✅ Resolve case #{case}",
     "alatp.btn.cases_back": "« Open cases",
     "alatp.ask_nik": "Type the participant's NIK (16 digits).",
-    "alatp.nik_invalid": "That NIK is not valid: a NIK has 16 digits.",
+    "alatp.nik_invalid": (
+        "That NIK is not valid: check its 16 digits (the first two are the province code, "
+        "digits 7 to 12 the birth date)."
+    ),
     "alatp.nik_unknown": "No participant is registered with that NIK.",
     "alatp.text_expected": "At this step I am waiting for a text answer (or /batal to stop).",
     "alatp.participant": "Participant: {name} (NIK {nik}), {business}",

@@ -212,3 +212,9 @@ def test_item_names_are_normalised_when_added_and_when_imported(
     status, out, err = run_cli(capsys, "equipment", "import", "alokasi.csv")
     assert (status, err) == (0, ""), out
     assert rows_of(database, "SELECT quantity FROM allocation") == [(1,)]
+    item = "\u202eMesin Jahit\u200b"
+    status, _, err = run_cli(
+        capsys, "equipment", "allocate", "--nik", nik(1), "--item", item, "--qty", "2"
+    )
+    assert (status, err) == (0, "")
+    assert rows_of(database, "SELECT quantity FROM allocation") == [(2,)]
