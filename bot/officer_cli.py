@@ -13,6 +13,7 @@ from bot.app import open_services
 from bot.settings import Settings
 from handlers import qr, session_admin
 from handlers.clock import SystemClock
+from handlers.textnorm import clean_line
 from handlers.timefmt import format_datetime, format_time, parse_local_datetime
 from handlers.validation import InvalidNik, mask_nik, normalize_nik
 from storage import Storage
@@ -63,8 +64,8 @@ async def add_session(settings: Settings, args: argparse.Namespace) -> int:
     """Create a bimtek session."""
     session_input = SessionInput(
         code=args.code,
-        title=args.title.strip(),
-        venue=args.venue.strip(),
+        title=clean_line(args.title),
+        venue=clean_line(args.venue),
         starts_at=_local_time(args.starts_at, settings, "--starts-at"),
         ends_at=_local_time(args.ends_at, settings, "--ends-at"),
         capacity=args.capacity,

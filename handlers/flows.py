@@ -77,7 +77,7 @@ class Answer:
     @property
     def number(self) -> int | None:
         """Return the pressed value as a number (an id or index), or None."""
-        return None if self.value is None else read_number(self.value)
+        return None if self.value is None else read_number(self.value, canonical=True)
 
 
 @dataclass(frozen=True)
@@ -178,7 +178,7 @@ class Flow:
         if step is None:
             await self._restart(turn)
             return
-        if not await self._authorised(turn):
+        if not await self._authorised(turn, self.officers.action if self.officers else ""):
             return
         if self.desk is not None and turn.inbound.kind == "button":
             await self.desk.press(turn, turn.inbound.payload)
@@ -196,7 +196,7 @@ class Flow:
         assert conversation is not None  # noqa: S101 - the router checks
         if conversation.step not in self.steps:
             await self._restart(turn)
-        elif await self._authorised(turn):
+        elif await self._authorised(turn, self.name):
             await self._ask(turn, conversation.step, dict(conversation.data))
 
     async def offered(self, turn: Turn) -> Rows:
@@ -213,11 +213,15 @@ class Flow:
         payload = value if isinstance(value, Payload) else self.answers(step, str(value))
         return Button(choice.label, payload.pack())
 
-    async def _authorised(self, turn: Turn) -> bool:
-        """Re-read an officer flow's role; a person no longer allowed is refused and let go."""
+    async def _authorised(self, turn: Turn, audited_as: str) -> bool:
+        """Re-read an officer flow's role; a person no longer allowed is refused and let go.
+
+        A refused answer is audited under the action it would have carried out
+        (`denied:sesi.new`), a refused re-ask under the flow's name (`denied:sesi_new`).
+        """
         if self.officers is None:
             return True
-        turn.officer = await require_officer(turn, self.officers.action, admin=self.officers.admin)
+        turn.officer = await require_officer(turn, audited_as, admin=self.officers.admin)
         if turn.officer is None:
             await turn.end_flow()
             return False

@@ -4,7 +4,8 @@ A payload is a frozen dataclass whose class names its prefix (and, when several 
 a prefix, its tag) and whose fields are typed: `int` (an id, index or page: ASCII digits, no
 sign, at most SQLite's largest integer), a `Literal` of words, or `str` (a short lower-case
 word). `pack()` writes `prefix[:tag]:field:...` and refuses anything over Telegram's 64 bytes;
-`unpack()` reads it back strictly and raises `BadPayload` for anything else — a forged,
+`unpack()` reads it back strictly and raises `BadPayload` for anything else (numbers only in
+the form the bot writes them: no sign, no leading zero) — a forged,
 truncated or out-of-range payload never reaches a handler. Modelled on aiogram's
 `CallbackData`; the wire format is the one the bot always used, so buttons in old messages and
 rows already in the outbox keep working.
@@ -35,13 +36,17 @@ class BadPayload(ValueError):
     """A payload that is not one the bot could have packed: forged, truncated or stale."""
 
 
-def read_number(text: str, maximum: int = MAX_ID) -> int | None:
+def read_number(text: str, maximum: int = MAX_ID, *, canonical: bool = False) -> int | None:
     """Return plain ASCII digits as a number from 0 to maximum, or None for anything else.
 
-    `str.isdigit()` alone also admits "²" and other scripts' digits; the length is checked
-    before `int()`, so a forged thousand-digit value costs nothing.
+    `str.isdigit()` alone also admits "²", and `int()` reads Arabic-Indic or fullwidth digits;
+    only "0"-"9" count here. The length is checked before `int()`, so a forged thousand-digit
+    value costs nothing. `canonical` also refuses leading zeros, which the bot never writes in
+    a payload (a person may type "05").
     """
     if not text or len(text) > len(str(maximum)) or not (text.isascii() and text.isdigit()):
+        return None
+    if canonical and text[0] == "0" and text != "0":
         return None
     value = int(text)
     return value if value <= maximum else None
@@ -62,7 +67,7 @@ class _Field:
 
     def read(self, segment: str) -> int | str:
         if self.kind == "number":
-            number = read_number(segment)
+            number = read_number(segment, canonical=True)
             if number is None:
                 raise BadPayload(f"{self.name}: not a number")
             return number

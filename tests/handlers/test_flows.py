@@ -61,7 +61,7 @@ async def test_an_officer_removed_mid_flow_is_stopped_when_the_question_comes_ag
     assert says(desk, "busy") and says(desk, "officer.denied")
     assert not says(desk, "sesi.new.ask.code")
     assert await conversation_of(storage, desk) is None
-    assert (await storage.audit.latest(1))[0].action == "denied:sesi.new"
+    assert (await storage.audit.latest(1))[0].action == "denied:sesi_new"
 
 
 async def test_a_forged_button_in_an_officer_flow_is_refused_and_audited(

@@ -74,6 +74,49 @@ def test_read_number_takes_plain_ascii_digits_only(text: str, expected: int | No
     assert read_number(text) == expected
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",
+        "²",  # isdigit() is True, int() raises
+        "١٢",  # Arabic-Indic digits: int() would read 12
+        "٣",
+        "１２",  # fullwidth
+        "𝟏",  # mathematical bold digit
+        "-1",
+        "+1",
+        "01",
+        "007",
+        " 1",
+        "1 ",
+        "1\n",
+        "1_000",
+        "1e3",
+        "0x10",
+        "1.0",
+        "9" * 19,
+        "9" * 5000,
+        "1; DROP TABLE",
+    ],
+)
+def test_payload_numbers_are_only_those_the_bot_writes(value: str) -> None:
+    assert read_number(value, canonical=True) is None
+    with pytest.raises(BadPayload):
+        Show.unpack(f"desk:show:{value}")
+
+
+@pytest.mark.parametrize(("value", "expected"), [("0", 0), ("7", 7), ("9" * 18, 10**18 - 1)])
+def test_payload_numbers_in_canonical_form_are_read(value: str, expected: int) -> None:
+    assert read_number(value, canonical=True) == expected
+    assert Show.unpack(f"desk:show:{value}") == Show(expected)
+
+
+def test_every_number_of_a_payload_must_be_good() -> None:
+    assert Page.unpack("desk:page:3:0") == Page(3, 0)
+    with pytest.raises(BadPayload):
+        Page.unpack("desk:page:3:²")
+
+
 def test_read_number_respects_the_maximum() -> None:
     assert read_number("1000", 1000) == 1000
     assert read_number("1001", 1000) is None
