@@ -7,12 +7,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-for folder in (ROOT, ROOT / "tests" / "e2e"):
-    if str(folder) not in sys.path:
-        sys.path.insert(0, str(folder))
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 
-from fake_telegram import FakeTelegram  # noqa: E402 - needs the path above
-from harness import BotProcess  # noqa: E402 - needs the path above
+from tests.support.fake_telegram import FakeTelegram  # noqa: E402 - needs the path above
+from tests.support.harness import BotProcess  # noqa: E402 - needs the path above
 
 __all__ = ["ROOT", "BotProcess", "FakeTelegram", "Stopwatch"]
 

@@ -26,7 +26,7 @@ from seed import seed
 from bot.app import open_services
 from bot.scheduler import ReminderScheduler
 from bot.settings import Settings
-from handlers.reminders import fire_reminder, plan_reminders
+from handlers.sessions.reminders import fire_reminder, plan_reminders
 
 
 async def startup(database: Path) -> tuple[float, int, float, int]:

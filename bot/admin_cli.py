@@ -16,16 +16,16 @@ from bot.app import open_services
 from bot.officer_cli import CommandError
 from bot.progress import progress_bar
 from bot.settings import Settings
-from handlers.exports import FORMATS, ExportFormat
-from handlers.participant_exports import EXPORTS, ExportKind, write_export
-from handlers.participant_import import (
+from handlers.officers.exports import EXPORTS, ExportKind, write_export
+from handlers.participants.imports import (
     Choices,
     ParsedSheet,
     SheetError,
     import_participants,
     parse_sheet,
 )
-from handlers.tables import TableError, read_table
+from handlers.spreadsheets.reading import TableError, read_table
+from handlers.spreadsheets.writing import FORMATS, ExportFormat
 
 ACTOR: Final = "cli"
 # The participant and enrollment exports; `export allocations` is the equipment CLI's.

@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.settings import Settings
-from handlers.clock import Clock, SystemClock
-from handlers.features import build_router
-from handlers.regions import load_region, load_sectors
-from handlers.turn import Policy, Services
+from handlers.conversation.clock import Clock, SystemClock
+from handlers.conversation.features import build_router
+from handlers.conversation.turn import Policy, Services
+from handlers.participants.regions import load_region, load_sectors
 from storage import Storage
 
 logger = logging.getLogger(__name__)

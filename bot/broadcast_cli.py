@@ -14,8 +14,8 @@ from typing import Final
 from bot.app import open_services
 from bot.officer_cli import CommandError
 from bot.settings import Settings
-from handlers.audience import InvalidAudience, parse_audience
-from handlers.broadcasting import (
+from handlers.broadcasts.audiences import InvalidAudience, parse_audience
+from handlers.broadcasts.service import (
     BroadcastRefused,
     BroadcastReport,
     cancel_scheduled,
@@ -23,7 +23,7 @@ from handlers.broadcasting import (
     report,
     start_broadcast,
 )
-from handlers.timefmt import format_datetime, parse_duration, parse_local_datetime
+from handlers.conversation.timefmt import format_datetime, parse_duration, parse_local_datetime
 
 ACTOR: Final = "cli"
 SPEC_HELP: Final = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.channels.console import ADDRESS as CONSOLE_ADDRESS
-from handlers.turn import Services
+from handlers.conversation.turn import Services
 from storage.models import NewParticipant
 
 

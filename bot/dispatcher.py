@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal, Protocol, runtime_checkable
 
-from handlers.clock import Clock
-from handlers.core import Reply
+from handlers.conversation.clock import Clock
+from handlers.conversation.messages import Reply
 from storage import Storage
 from storage.outbox import OutboxMessage
 

@@ -15,9 +15,11 @@ from rich.progress import Progress, TaskID
 from bot.app import open_services
 from bot.officer_cli import CommandError
 from bot.settings import Settings
-from handlers.allocation_import import ParsedSheet, SheetError, parse_sheet
-from handlers.bast import load_bast, render_bast
-from handlers.equipment_admin import (
+from handlers.equipment.bast import load_bast, render_bast
+from handlers.equipment.export import export_allocations
+from handlers.equipment.imports import ParsedSheet, SheetError, parse_sheet
+from handlers.equipment.rules import EquipmentRefused, read_quantity
+from handlers.equipment.service import (
     add_item,
     allocate_by_nik,
     edit_item,
@@ -25,11 +27,9 @@ from handlers.equipment_admin import (
     hand_over,
     import_allocations,
 )
-from handlers.equipment_export import export_allocations
-from handlers.equipment_rules import EquipmentRefused, read_quantity
-from handlers.exports import FORMATS, ExportFormat
-from handlers.tables import TableError, read_table
-from handlers.validation import mask_nik
+from handlers.participants.validation import mask_nik
+from handlers.spreadsheets.reading import TableError, read_table
+from handlers.spreadsheets.writing import FORMATS, ExportFormat
 
 ACTOR: Final = "cli"
 DEFAULT_OFFICER: Final = "Petugas (CLI)"

@@ -11,11 +11,12 @@ from pydantic import BaseModel, Field, HttpUrl, model_validator
 
 from bot.app import open_services
 from bot.settings import Settings
-from handlers import qr, session_admin
-from handlers.clock import SystemClock
-from handlers.textnorm import clean_line
-from handlers.timefmt import format_datetime, format_time, parse_local_datetime
-from handlers.validation import InvalidNik, mask_nik, normalize_nik
+from handlers.conversation.clock import SystemClock
+from handlers.conversation.textnorm import clean_line
+from handlers.conversation.timefmt import format_datetime, format_time, parse_local_datetime
+from handlers.participants.validation import InvalidNik, mask_nik, normalize_nik
+from handlers.sessions import qr
+from handlers.sessions import service as session_service
 from storage import Storage
 from storage.migrate import migrate
 from storage.models import BimtekSession
@@ -129,10 +130,10 @@ async def cancel_session(settings: Settings, args: argparse.Namespace) -> int:
         storage, now = services.storage, services.clock.now()
         session = await _session_by_code(storage, args.code)
         try:
-            told = await session_admin.cancel_session(
+            told = await session_service.cancel_session(
                 storage, session.id, actor="cli", now=now, zone=settings.zone
             )
-        except session_admin.SessionChangeRefused as error:
+        except session_service.SessionChangeRefused as error:
             raise CommandError(f"{session.code}: {error}") from error
     print(f"session {session.code} cancelled; notice queued for {told} participant(s)")
     return 0
@@ -146,10 +147,10 @@ async def move_session(settings: Settings, args: argparse.Namespace) -> int:
         storage, now = services.storage, services.clock.now()
         session = await _session_by_code(storage, args.code)
         try:
-            told = await session_admin.move_session(
+            told = await session_service.move_session(
                 storage, session.id, starts_at, ends_at, actor="cli", now=now, zone=settings.zone
             )
-        except session_admin.SessionChangeRefused as error:
+        except session_service.SessionChangeRefused as error:
             raise CommandError(f"{session.code}: {error}") from error
     when = format_datetime(starts_at, settings.zone)
     until = format_time(ends_at, settings.zone)
@@ -173,10 +174,10 @@ async def _set_registration(settings: Settings, code: str, is_open: bool) -> int
         storage, now = services.storage, services.clock.now()
         session = await _session_by_code(storage, code)
         try:
-            await session_admin.set_registration(
+            await session_service.set_registration(
                 storage, session.id, is_open, actor="cli", now=now
             )
-        except session_admin.SessionChangeRefused as error:
+        except session_service.SessionChangeRefused as error:
             raise CommandError(f"{session.code}: {error}") from error
     print(f"session {session.code}: registration {'open' if is_open else 'closed'}")
     return 0
@@ -217,11 +218,11 @@ async def mark_attendance(settings: Settings, args: argparse.Namespace) -> int:
         enrollment = await storage.enrollments.get_for(participant.id, session.id)
         try:
             if enrollment is None:
-                raise session_admin.SessionChangeRefused("not_enrolled")
-            _, marked = await session_admin.mark_attended_by_officer(
+                raise session_service.SessionChangeRefused("not_enrolled")
+            _, marked = await session_service.mark_attended_by_officer(
                 storage, session.id, enrollment.id, actor="cli", now=now
             )
-        except session_admin.SessionChangeRefused as error:
+        except session_service.SessionChangeRefused as error:
             raise CommandError(f"{session.code}: {error}") from error
     state = "recorded" if marked else "was already recorded"
     print(f"attendance of {mask_nik(nik)} at {session.code} {state}")

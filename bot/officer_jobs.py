@@ -17,9 +17,9 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from handlers.broadcasting import BroadcastWorker, ProgressBoard
-from handlers.retention import erase_expired
-from handlers.turn import Services
+from handlers.broadcasts.service import BroadcastWorker, ProgressBoard
+from handlers.conversation.turn import Services
+from handlers.participants.retention import erase_expired
 
 logger = logging.getLogger(__name__)
 

@@ -9,10 +9,10 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from handlers.equipment_messages import queue_due_nudges
-from handlers.reminders import ReminderSlot, fire_reminder, plan_reminders
-from handlers.turn import Services
-from handlers.waitlist import expire_offers
+from handlers.conversation.turn import Services
+from handlers.equipment.messages import queue_due_nudges
+from handlers.sessions.reminders import ReminderSlot, fire_reminder, plan_reminders
+from handlers.sessions.waitlist import expire_offers
 
 logger = logging.getLogger(__name__)
 

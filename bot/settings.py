@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from handlers.timefmt import parse_duration, parse_durations
+from handlers.conversation.timefmt import parse_duration, parse_durations
 
 
 class MissingSetting(Exception):

@@ -7,7 +7,7 @@ from typing import Any, Literal, get_args
 
 from pydantic import field_validator
 
-from handlers.core import Button, Reply
+from handlers.conversation.messages import Button, Reply
 from storage.db import Database, db_time
 from storage.models import Channel, Model
 

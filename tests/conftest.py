@@ -7,14 +7,14 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from chat_support import NOW, ZONE, Chat
 
-from handlers.clock import FrozenClock
-from handlers.features import build_router
-from handlers.regions import load_region, load_sectors
-from handlers.router import Router
-from handlers.turn import Services
+from handlers.conversation.features import build_router
+from handlers.conversation.router import Router
+from handlers.conversation.turn import Services
+from handlers.participants.regions import load_region, load_sectors
 from storage import Storage
+from tests.support.chat import NOW, ZONE, Chat
+from tests.support.clock import FrozenClock
 
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 from typing import TextIO
 
-from handlers.core import Document, Inbound, Outbound, Photo, Reply
-from handlers.router import Router
-from handlers.turn import Services
+from handlers.conversation.messages import Document, Inbound, Outbound, Photo, Reply
+from handlers.conversation.router import Router
+from handlers.conversation.turn import Services
 
 ADDRESS = "demo"
 # The console person's "own" number, offered when the bot asks to share a contact.

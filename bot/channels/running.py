@@ -16,8 +16,8 @@ from bot.channels.whatsapp_messenger import ChoicePages, WhatsAppMessenger
 from bot.channels.whatsapp_sender import WhatsAppSender
 from bot.settings import Settings
 from bot.webhook import TelegramEndpoint, WhatsAppEndpoint, build_app
-from handlers.router import Router
-from handlers.turn import Services
+from handlers.conversation.router import Router
+from handlers.conversation.turn import Services
 
 
 @dataclass(frozen=True)

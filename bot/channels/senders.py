@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.dispatcher import Delivery, OutboxSender, Sender
-from handlers.core import Reply
+from handlers.conversation.messages import Reply
 from storage.outbox import OutboxMessage
 
 

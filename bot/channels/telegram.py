@@ -30,9 +30,9 @@ from telegram.ext import (
 
 from bot.channels.media import MediaStore, is_stored
 from bot.settings import Settings
-from handlers.core import Document, Inbound, Outbound, Photo, Reply
-from handlers.router import Router
-from handlers.turn import Services
+from handlers.conversation.messages import Document, Inbound, Outbound, Photo, Reply
+from handlers.conversation.router import Router
+from handlers.conversation.turn import Services
 
 logger = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, Tele
 from bot.channels.media import MediaStore
 from bot.channels.telegram import send_reply
 from bot.dispatcher import Delivery
-from handlers.core import Reply
+from handlers.conversation.messages import Reply
 
 
 class TelegramSender:

@@ -26,8 +26,8 @@ from typing import Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from handlers import texts
-from handlers.core import Button, Inbound, Reply
+from handlers.conversation import texts
+from handlers.conversation.messages import Button, Inbound, Reply
 
 MAX_TEXT: Final = 4096
 MAX_INTERACTIVE_BODY: Final = 1024

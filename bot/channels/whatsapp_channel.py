@@ -34,10 +34,10 @@ from bot.channels.whatsapp import (
 from bot.channels.whatsapp_messenger import WhatsAppMessenger
 from bot.channels.whatsapp_sender import record_status
 from bot.settings import WhatsAppTemplates
-from handlers import texts
-from handlers.core import Inbound
-from handlers.router import Router
-from handlers.turn import Services
+from handlers.conversation import texts
+from handlers.conversation.messages import Inbound
+from handlers.conversation.router import Router
+from handlers.conversation.turn import Services
 from storage.whatsapp_inbox import InboxEntry
 
 logger = logging.getLogger(__name__)

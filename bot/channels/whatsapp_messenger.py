@@ -11,7 +11,7 @@ from typing import Any, Final
 from bot.channels.graph import GraphClient
 from bot.channels.media import MediaStore, is_stored
 from bot.channels.whatsapp import MAX_CAPTION, render_page, render_reply
-from handlers.core import Document, Outbound, Photo, Reply
+from handlers.conversation.messages import Document, Outbound, Photo, Reply
 
 logger = logging.getLogger(__name__)
 

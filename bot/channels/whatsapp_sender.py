@@ -26,8 +26,8 @@ from bot.channels.whatsapp import WebhookStatus, template_message
 from bot.channels.whatsapp_messenger import WhatsAppMessenger
 from bot.dispatcher import Delivery
 from bot.settings import WhatsAppTemplates
-from handlers.clock import Clock
-from handlers.core import Reply
+from handlers.conversation.clock import Clock
+from handlers.conversation.messages import Reply
 from storage import Storage
 from storage.models import Contact
 from storage.outbox import DeliveryReport, OutboxMessage

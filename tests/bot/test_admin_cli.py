@@ -13,12 +13,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from chat_support import NOW, add_session
-from officer_support import cli_database, enroll, nik, open_storage, person, phone, run_cli
 from openpyxl import Workbook, load_workbook
 
 from bot.admin_cli import copy_database
-from handlers.participant_exports import ENROLLMENT_COLUMNS, PARTICIPANT_COLUMNS
+from handlers.officers.exports import ENROLLMENT_COLUMNS, PARTICIPANT_COLUMNS
+from tests.support.chat import NOW, add_session
+from tests.support.officers import cli_database, enroll, nik, open_storage, person, phone, run_cli
 
 
 @pytest.fixture

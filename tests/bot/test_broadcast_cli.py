@@ -8,8 +8,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from chat_support import NOW, add_session
-from officer_support import cli_database, open_storage, person, run_cli, settle
+
+from tests.support.chat import NOW, add_session
+from tests.support.officers import cli_database, open_storage, person, run_cli, settle
 
 TEXT = "Pameran produk IKM besok pukul 09.00 di Aula Disperindag."
 

@@ -6,14 +6,14 @@ import io
 import re
 
 import pytest
-from chat_support import GOOD_NIK
 
 from bot.channels.console import DEMO_PHONE, ConsoleChannel
 from bot.demo import seed_demo
-from handlers import texts
-from handlers.router import Router
-from handlers.turn import Services, main_menu
+from handlers.conversation import texts
+from handlers.conversation.router import Router
+from handlers.conversation.turn import Services, main_menu
 from storage import Storage
+from tests.support.chat import GOOD_NIK
 
 
 @pytest.fixture

@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 
 from bot.dispatcher import Delivery, Dispatcher, Pacer
-from handlers.clock import FrozenClock, SystemClock
-from handlers.core import Button, Reply
+from handlers.conversation.clock import SystemClock
+from handlers.conversation.messages import Button, Reply
 from storage import Storage
+from tests.support.clock import FrozenClock
 
 NOW = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
 OK = Delivery.ok()

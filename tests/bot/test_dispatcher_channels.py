@@ -6,14 +6,13 @@ import asyncio
 import itertools
 from datetime import datetime, timedelta
 
-from chat_support import NOW
-
 from bot.channels.senders import ChannelRouter
 from bot.dispatcher import Delivery, Dispatcher
-from handlers.clock import FrozenClock
-from handlers.core import Reply
+from handlers.conversation.messages import Reply
 from storage import Storage
 from storage.outbox import OutboxMessage
+from tests.support.chat import NOW
+from tests.support.clock import FrozenClock
 
 
 class Telegram:

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from chat_support import NOW, add_session
-from officer_support import FakeBoard, enroll, person
 
 from bot.officer_jobs import BROADCAST_JOB, RETENTION_FIRST_RUN, RETENTION_JOB, OfficerJobs
-from handlers.audience import Audience
-from handlers.broadcasting import start_broadcast
-from handlers.turn import Services
+from handlers.broadcasts.audiences import Audience
+from handlers.broadcasts.service import start_broadcast
+from handlers.conversation.turn import Services
 from storage import Storage
+from tests.support.chat import NOW, add_session
+from tests.support.officers import FakeBoard, enroll, person
 
 
 async def test_jobs_are_added_and_retention_can_be_turned_off(services: Services) -> None:

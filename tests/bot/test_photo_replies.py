@@ -8,7 +8,7 @@ import pytest
 from telegram.error import BadRequest
 
 from bot.channels.telegram import send_reply
-from handlers.core import Button, Reply
+from handlers.conversation.messages import Button, Reply
 from storage.outbox import ReplyBody
 
 BUTTONS = ((Button("✅ Selesaikan kasus #1", "alatp:resolve:1"),),)

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.cli import main
-from handlers.timefmt import parse_local_datetime
+from handlers.conversation.timefmt import parse_local_datetime
 from storage import Storage
 from storage.models import NewParticipant
 

@@ -14,7 +14,7 @@ from telegram import (
 )
 
 from bot.channels.telegram import PerChatUpdateProcessor, reply_markup, to_inbound
-from handlers.core import Button, Reply
+from handlers.conversation.messages import Button, Reply
 
 USER = {"id": 42, "is_bot": False, "first_name": "Siti"}
 PRIVATE = {"id": 42, "type": "private", "first_name": "Siti"}

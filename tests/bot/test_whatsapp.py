@@ -20,7 +20,7 @@ from bot.channels.whatsapp import (
     template_parameter,
     to_inbound,
 )
-from handlers.core import Button, Inbound, Reply, rows
+from handlers.conversation.messages import Button, Inbound, Reply, rows
 
 WA_ID = "6281234567890"
 

@@ -11,17 +11,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from chat_support import NOW
-from whatsapp_support import PHONE_NUMBER_ID, ScriptedGraph
 
 from bot.channels.media import MediaStore
 from bot.channels.whatsapp import WebhookPayload
 from bot.channels.whatsapp_channel import KEEP_SEEN, PerSenderRunner, WhatsAppChannel, encode
 from bot.channels.whatsapp_messenger import ChoicePages, WhatsAppMessenger
 from bot.settings import WhatsAppTemplates
-from handlers.core import Button, Inbound, Outbound, Reply, rows
-from handlers.router import Router
-from handlers.turn import Services
+from handlers.conversation.messages import Button, Inbound, Outbound, Reply, rows
+from handlers.conversation.router import Router
+from handlers.conversation.turn import Services
+from tests.support.chat import NOW
+from tests.support.whatsapp import PHONE_NUMBER_ID, ScriptedGraph
 
 ALICE = "6281111111111"
 BUDI = "6282222222222"

@@ -7,8 +7,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from chat_support import NOW
-from whatsapp_support import ScriptedGraph
 
 from bot.channels.graph import GraphError
 from bot.channels.media import MediaStore
@@ -23,11 +21,13 @@ from bot.channels.whatsapp_sender import (
 )
 from bot.dispatcher import Delivery
 from bot.settings import WhatsAppTemplates
-from handlers.clock import FrozenClock
-from handlers.core import Button, Reply
+from handlers.conversation.messages import Button, Reply
 from storage import Storage
 from storage.models import Contact
 from storage.outbox import OutboxMessage
+from tests.support.chat import NOW
+from tests.support.clock import FrozenClock
+from tests.support.whatsapp import ScriptedGraph
 
 WA_ID = "6281234567890"
 TEMPLATES = WhatsAppTemplates(reminder="wub_pengingat", notice="wub_info")

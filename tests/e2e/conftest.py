@@ -6,9 +6,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fake_graph import FakeGraph
-from fake_telegram import FakeTelegram
-from harness import BotProcess
+
+from tests.support.fake_graph import FakeGraph
+from tests.support.fake_telegram import FakeTelegram
+from tests.support.harness import BotProcess
 
 
 @pytest.fixture

@@ -9,9 +9,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from fake_telegram import FakeTelegram
-from harness import BotProcess, Person
-from test_registration_e2e import register_until_summary
+
+from tests.support.fake_telegram import FakeTelegram
+from tests.support.harness import BotProcess, Person
+from tests.support.walks import register_until_summary
 
 WIB = ZoneInfo("Asia/Jakarta")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

@@ -8,13 +8,13 @@ from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 
 import pytest
-from fake_telegram import FakeTelegram
 
 from bot.channels.telegram_sender import TelegramSender
 from bot.dispatcher import Dispatcher
-from handlers.clock import SystemClock
-from handlers.core import Button, Reply
+from handlers.conversation.clock import SystemClock
+from handlers.conversation.messages import Button, Reply
 from storage import Storage
+from tests.support.fake_telegram import FakeTelegram
 
 TOKEN = "123456:TEST-dispatcher"
 RATE = 28.0  # configured a little under the fake's 30/s, as BROADCAST_RATE_PER_SECOND should be

@@ -7,9 +7,10 @@ import io
 import time
 from pathlib import Path
 
-from fake_telegram import ApiCall, FakeTelegram
-from harness import BotProcess, Person
 from pypdf import PdfReader
+
+from tests.support.fake_telegram import ApiCall, FakeTelegram
+from tests.support.harness import BotProcess, Person
 
 NIK = "3216015505900002"
 OFFICER = 9001

@@ -14,7 +14,6 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
-from fake_telegram import FakeTelegram, callback_data, reply_markup_buttons
 from telegram import (
     Bot,
     InlineKeyboardButton,
@@ -28,6 +27,8 @@ from telegram import (
 )
 from telegram.error import Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
+
+from tests.support.fake_telegram import FakeTelegram, callback_data, reply_markup_buttons
 
 TOKEN = "123456:TEST"
 USER = 424242

@@ -6,8 +6,8 @@ import random
 import time
 from pathlib import Path
 
-from fake_telegram import FakeTelegram
-from harness import BotProcess
+from tests.support.fake_telegram import FakeTelegram
+from tests.support.harness import BotProcess
 
 PEOPLE = 6
 KILLS = 3

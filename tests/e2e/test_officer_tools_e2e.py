@@ -8,8 +8,8 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
-from fake_telegram import FakeTelegram
-from harness import BotProcess, Person
+from tests.support.fake_telegram import FakeTelegram
+from tests.support.harness import BotProcess, Person
 
 OFFICER = 5000
 FIRST_CHAT = 810_000

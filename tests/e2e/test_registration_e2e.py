@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from fake_telegram import FakeTelegram
-from harness import BotProcess, Person
-
-NIK = "3216015505900002"
+from tests.support.fake_telegram import FakeTelegram
+from tests.support.harness import BotProcess, Person
+from tests.support.walks import NIK, register_until_summary
 
 
 def add_session(bot: BotProcess, code: str = "BTK-01", capacity: int = 30) -> None:
@@ -14,19 +13,6 @@ def add_session(bot: BotProcess, code: str = "BTK-01", capacity: int = 30) -> No
         "--starts-at", "2030-12-01 09:00", "--ends-at", "2030-12-01 16:00",
         "--capacity", str(capacity),
     )  # fmt: skip
-
-
-def register_until_summary(person: Person, nik: str = NIK) -> str:
-    assert "persetujuan" in person.says("/daftar")
-    assert "nama lengkap" in person.presses("Setuju")
-    assert "NIK" in person.says("Siti Aminah")
-    assert "nomor HP" in person.says(nik)
-    assert "nama usaha" in person.shares_contact("+62 812-3456-7890")
-    assert "sektor" in person.says("Batik Siti")
-    assert "kecamatan" in person.presses("Batik & Tekstil")
-    assert "Maksud Anda Kecamatan Cikarang Utara?" in person.says("cikarang utr")
-    assert "Pilih sesi" in person.presses("Ya, benar")
-    return person.presses(person.buttons()[0])
 
 
 def test_happy_path_registration(fake: FakeTelegram, bot: BotProcess) -> None:

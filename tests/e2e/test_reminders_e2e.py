@@ -5,29 +5,15 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from fake_telegram import ApiCall, FakeTelegram
-from harness import BotProcess, Person
-from test_registration_e2e import NIK
+from tests.support.fake_telegram import ApiCall, FakeTelegram
+from tests.support.harness import BotProcess, Person
+from tests.support.walks import NIK, session_due_in
 
 WIB = ZoneInfo("Asia/Jakarta")
-
-
-def session_due_in(bot: BotProcess, seconds: float, capacity: int) -> str:
-    """Add a session a few minutes ahead; return the REMINDER_OFFSETS value due in `seconds`."""
-    now = datetime.now(UTC)
-    starts = (now + timedelta(minutes=5)).astimezone(WIB).replace(second=0, microsecond=0)
-    bot.cli(
-        "sessions", "add", "--code", "BTK-R", "--title", "Bimtek Roti", "--venue", "Aula",
-        "--starts-at", starts.strftime("%Y-%m-%d %H:%M"),
-        "--ends-at", (starts + timedelta(hours=6)).strftime("%Y-%m-%d %H:%M"),
-        "--capacity", str(capacity),
-    )  # fmt: skip
-    offset = int((starts - now).total_seconds() - seconds)
-    return f"{offset}s"
 
 
 def wait_for_text(fake: FakeTelegram, chat_id: int, needle: str, timeout: float = 40) -> ApiCall:

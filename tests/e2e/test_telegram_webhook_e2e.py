@@ -12,8 +12,9 @@ from typing import Any
 
 import httpx
 import pytest
-from fake_telegram import FakeTelegram, callback_data
-from whatsapp_harness import WebhookBot, free_port
+
+from tests.support.fake_telegram import FakeTelegram, callback_data
+from tests.support.whatsapp_harness import WebhookBot, free_port
 
 SECRET = "webhook-secret_123"
 URL = "https://bot.example.org/telegram"

@@ -12,11 +12,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-from fake_graph import FakeGraph
-from fake_telegram import FakeTelegram
-from harness import TOKEN
-from test_registration_e2e import NIK
-from whatsapp_harness import (
+
+from tests.support.fake_graph import FakeGraph
+from tests.support.fake_telegram import FakeTelegram
+from tests.support.harness import TOKEN
+from tests.support.walks import NIK
+from tests.support.whatsapp_harness import (
     VERIFY_TOKEN,
     WebhookBot,
     WhatsAppPerson,

@@ -9,11 +9,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from fake_graph import FakeGraph, GraphMessage
-from fake_telegram import FakeTelegram
-from test_registration_e2e import NIK
-from test_reminders_e2e import session_due_in
-from whatsapp_harness import (
+from tests.support.fake_graph import FakeGraph, GraphMessage
+from tests.support.fake_telegram import FakeTelegram
+from tests.support.walks import NIK, session_due_in
+from tests.support.whatsapp_harness import (
     WebhookBot,
     WhatsAppPerson,
     delivery,

@@ -13,13 +13,13 @@ import random
 from datetime import timedelta
 
 import pytest
-from chat_support import NOW, add_session
 
-from handlers import texts
-from handlers.core import Inbound, Reply
-from handlers.router import Router
-from handlers.turn import Services
+from handlers.conversation import texts
+from handlers.conversation.messages import Inbound, Reply
+from handlers.conversation.router import Router
+from handlers.conversation.turn import Services
 from storage import Storage
+from tests.support.chat import NOW, add_session
 
 EVENTS = 10_000
 OFFICER = "9000"

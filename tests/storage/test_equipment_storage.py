@@ -5,12 +5,12 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from chat_support import GOOD_NIK, NOW
 
 from storage import Storage
 from storage.db import db_time
 from storage.equipment import ItemNameTaken, item_key
 from storage.models import NewParticipant
+from tests.support.chat import GOOD_NIK, NOW
 
 STAMP = db_time(NOW)
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from handlers.core import Button, Reply
+from handlers.conversation.messages import Button, Reply
 from storage import Storage
 
 NOW = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)

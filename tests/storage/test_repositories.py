@@ -7,7 +7,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from chat_support import GOOD_NIK, NOW, OTHER_NIK, add_session
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -16,6 +15,7 @@ from storage.db import db_time
 from storage.models import EnrollmentStatus, NewParticipant, Participant
 from storage.participants import EDITABLE_FIELDS, NikTaken
 from storage.sessions import SessionCodeTaken
+from tests.support.chat import GOOD_NIK, NOW, OTHER_NIK, add_session
 
 LATER = NOW + timedelta(hours=1)
 

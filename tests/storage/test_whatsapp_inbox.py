@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from chat_support import NOW
-
 from storage import Storage
+from tests.support.chat import NOW
 
 
 async def test_a_message_id_is_recorded_once(storage: Storage) -> None:

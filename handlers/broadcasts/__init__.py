@@ -1,0 +1,1 @@
+"""Broadcasts: the /siaran flow, audiences and the sending service."""

@@ -1,0 +1,1 @@
+"""The conversation core: messages, the router, turns, flows, payloads, texts."""

@@ -1,0 +1,1 @@
+"""Equipment: answers, the desk, rules, cases, BAST, import and export."""

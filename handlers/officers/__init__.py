@@ -1,0 +1,1 @@
+"""Officer tools: roles, numbers and charts, exports."""

@@ -1,0 +1,257 @@
+"""Admins manage officers in chat (/petugas): list, add, change role, remove.
+
+Buttons carry `petugas:<action>[:<officer id>]`; adding is a stored flow that asks the new
+officer's Telegram user id (typed, or a shared contact card) and then the role. Every press
+and every step checks that the sender is an admin. An admin cannot remove or demote
+themself, so a chat never loses its last admin by a slip.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+from handlers.conversation.access import OfficersOnly, officer_actor, require_officer
+from handlers.conversation.flows import (
+    Answer,
+    Choice,
+    Data,
+    End,
+    Flow,
+    Go,
+    Outcome,
+    Prompt,
+    Rows,
+    Stay,
+    Step,
+)
+from handlers.conversation.messages import Button
+from handlers.conversation.payloads import Payload, read_number
+from handlers.conversation.router import Feature, on
+from handlers.conversation.turn import Turn
+from storage.models import Officer, Role
+
+MAX_LISTED: Final = 30
+# Telegram user ids have at most 52 significant bits.
+MAX_USER_ID: Final = 2**52 - 1
+ROLES: Final[tuple[Role, ...]] = ("officer", "admin")
+
+
+class DeskButton(Payload, prefix="petugas", officers="petugas", admin=True):
+    """The /petugas desk: admins only, checked at every press."""
+
+
+@dataclass(frozen=True)
+class ListOfficers(DeskButton, tag="list"):
+    """`petugas:list`."""
+
+
+@dataclass(frozen=True)
+class AddOfficer(DeskButton, tag="add"):
+    """`petugas:add`: add an officer (a flow)."""
+
+
+@dataclass(frozen=True)
+class ToggleRole(DeskButton, tag="role"):
+    """`petugas:role:<officer>`: officer ↔ admin."""
+
+    officer_id: int
+
+
+@dataclass(frozen=True)
+class AskRemove(DeskButton, tag="rm"):
+    """`petugas:rm:<officer>`: ask to confirm the removal."""
+
+    officer_id: int
+
+
+@dataclass(frozen=True)
+class ConfirmRemove(DeskButton, tag="rmok"):
+    """`petugas:rmok:<officer>`: remove the officer."""
+
+    officer_id: int
+
+
+async def open_desk(turn: Turn, _arg: str) -> None:
+    """Show the officers to an admin (/petugas)."""
+    if await require_officer(turn, "petugas", admin=True) is None:
+        return
+    await show_officers(turn)
+
+
+async def show_officers(turn: Turn) -> None:
+    """List the officers with buttons to change role or remove, and one to add."""
+    officers = await turn.storage.officers.list_all()
+    lines = [
+        turn.t(
+            "petugas.line", address=officer.address, role=turn.t(f"petugas.role.{officer.role}")
+        )
+        for officer in officers[:MAX_LISTED]
+    ]
+    buttons: list[tuple[Button, ...]] = [
+        (
+            Button(
+                turn.t("petugas.btn.toggle", address=officer.address),
+                ToggleRole(officer.id).pack(),
+            ),
+            Button(
+                turn.t("petugas.btn.remove", address=officer.address), AskRemove(officer.id).pack()
+            ),
+        )
+        for officer in officers[:MAX_LISTED]
+        if not _is_self(turn, officer)
+    ]
+    buttons.append((Button(turn.t("petugas.btn.add"), AddOfficer().pack()),))
+    turn.say("petugas.list", buttons=tuple(buttons), lines="\n".join(lines) or "-")
+
+
+def _is_self(turn: Turn, officer: Officer) -> bool:
+    return officer.channel == turn.inbound.channel and officer.address == turn.inbound.sender_id
+
+
+async def list_officers(turn: Turn, _pressed: ListOfficers) -> None:
+    """List the officers again."""
+    await show_officers(turn)
+
+
+async def start_add(turn: Turn, _pressed: AddOfficer) -> None:
+    """Begin adding an officer: ask the user id."""
+    await ADD_FLOW.begin(turn)
+
+
+async def toggle_role(turn: Turn, pressed: ToggleRole) -> None:
+    """Make an officer an admin or an admin an officer."""
+    target = await _target(turn, pressed.officer_id)
+    if target is not None:
+        await _toggle(turn, turn.checked_officer(), target)
+
+
+async def ask_remove(turn: Turn, pressed: AskRemove) -> None:
+    """Ask to confirm removing an officer."""
+    target = await _target(turn, pressed.officer_id)
+    if target is None:
+        return
+    buttons = (
+        (
+            Button(turn.t("petugas.remove.yes"), ConfirmRemove(target.id).pack()),
+            Button(turn.t("petugas.remove.no"), ListOfficers().pack()),
+        ),
+    )
+    turn.say("petugas.remove.confirm", buttons=buttons, address=target.address)
+
+
+async def confirm_remove(turn: Turn, pressed: ConfirmRemove) -> None:
+    """Remove an officer."""
+    target = await _target(turn, pressed.officer_id)
+    if target is not None:
+        await _remove(turn, turn.checked_officer(), target)
+
+
+async def _target(turn: Turn, officer_id: int) -> Officer | None:
+    """Return the officer a button names, unless gone or the admin themself (then say so)."""
+    target = next(
+        (
+            officer
+            for officer in await turn.storage.officers.list_all()
+            if officer.id == officer_id
+        ),
+        None,
+    )
+    if target is None:
+        turn.say("stale_button")
+        return None
+    if _is_self(turn, target):
+        turn.say("petugas.not_self")
+        return None
+    return target
+
+
+async def _remove(turn: Turn, admin: Officer, target: Officer) -> None:
+    storage = turn.storage
+    await storage.officers.remove(target.channel, target.address)
+    await storage.audit.record(officer_actor(admin), "officer.remove", target.address, turn.now)
+    turn.say("petugas.removed", address=target.address)
+    await show_officers(turn)
+
+
+async def _toggle(turn: Turn, admin: Officer, target: Officer) -> None:
+    role: Role = "officer" if target.role == "admin" else "admin"
+    storage = turn.storage
+    await storage.officers.add(target.channel, target.address, role, turn.now)
+    await storage.audit.record(
+        officer_actor(admin), f"officer.role.{role}", target.address, turn.now
+    )
+    turn.say("petugas.role_set", address=target.address, role=turn.t(f"petugas.role.{role}"))
+    await show_officers(turn)
+
+
+# Adding an officer
+
+
+def read_user_id(turn: Turn) -> str | None:
+    """Return the Telegram user id typed or shared as a contact card, or None."""
+    inbound = turn.inbound
+    if inbound.kind == "contact":
+        return inbound.contact_user_id
+    if inbound.kind != "text":
+        return None
+    user_id = read_number(inbound.text.strip(), MAX_USER_ID)
+    return None if user_id is None or user_id == 0 else str(user_id)
+
+
+async def _ask_id(turn: Turn, _data: Data) -> Prompt:
+    return Prompt(turn.t("petugas.add.ask_id"))
+
+
+async def _on_id(turn: Turn, data: Data, _answer: Answer) -> Outcome:
+    address = read_user_id(turn)
+    if address is None:
+        turn.say("petugas.add.invalid_id")
+        return Stay(ask=False)
+    return Go("role", {**data, "address": address})
+
+
+async def _ask_role(turn: Turn, data: Data) -> Prompt:
+    return Prompt(turn.t("petugas.add.ask_role", address=str(data.get("address", ""))))
+
+
+async def _role_choices(turn: Turn, _data: Data) -> Rows:
+    return (tuple(Choice(turn.t(f"petugas.role.{role}"), role) for role in ROLES),)
+
+
+async def _on_role(turn: Turn, data: Data, answer: Answer) -> Outcome:
+    role = next((known for known in ROLES if known == answer.value), None)
+    if role is None:
+        turn.say("invalid.choice")
+        return Stay()
+    address = str(data.get("address", ""))
+    storage = turn.storage
+    officer = await storage.officers.add(turn.inbound.channel, address, role, turn.now)
+    actor = officer_actor(turn.checked_officer())
+    await storage.audit.record(actor, f"officer.add.{officer.role}", officer.address, turn.now)
+    turn.say("petugas.added", address=address, role=turn.t(f"petugas.role.{officer.role}"))
+    await show_officers(turn)
+    return End()
+
+
+# Ask the new officer's user id (typed, or a shared contact card), then the role.
+ADD_FLOW: Final = Flow(
+    "petugas_add",
+    {
+        "address": Step(_ask_id, _on_id, saves="address"),
+        "role": Step(_ask_role, _on_role, _role_choices),
+    },
+    officers=OfficersOnly("petugas.add", admin=True),
+)
+
+FEATURE = Feature(
+    commands={"petugas": open_desk},
+    flows=(ADD_FLOW,),
+    buttons=(
+        on(ListOfficers, list_officers),
+        on(AddOfficer, start_add, starts_flow=True),
+        on(ToggleRole, toggle_role),
+        on(AskRemove, ask_remove),
+        on(ConfirmRemove, confirm_remove),
+    ),
+)

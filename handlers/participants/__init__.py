@@ -1,0 +1,1 @@
+"""Participants: start, registration, profile, erasure, opt-out, imports."""

@@ -1,0 +1,1 @@
+"""Bimtek sessions: schedule, calendar, RSVP, waiting list, check-in, the desk."""

@@ -1,0 +1,1 @@
+"""Spreadsheets shared by imports and exports: reading and writing tables."""
