@@ -28,7 +28,7 @@ from handlers.equipment_admin import (
 from handlers.equipment_export import export_allocations
 from handlers.equipment_rules import EquipmentRefused, read_quantity
 from handlers.exports import FORMATS, ExportFormat
-from handlers.tables import TableError, read_table
+from handlers.tables import TableError, TableLimits, read_table
 from handlers.validation import mask_nik
 
 ACTOR: Final = "cli"
@@ -95,7 +95,7 @@ async def allocate(settings: Settings, args: argparse.Namespace) -> int:
 async def import_sheet(settings: Settings, args: argparse.Namespace) -> int:
     """Import allocations from a .csv/.xlsx sheet; exit 2 when some rows were bad."""
     path = Path(args.file)
-    sheet = _read_sheet(path)
+    sheet = _read_sheet(path, TableLimits(max_rows=settings.import_max_rows))
     async with open_services(settings) as services:
         with _progress(len(sheet.rows)) as advance:
             report = await import_allocations(
@@ -115,11 +115,11 @@ async def import_sheet(settings: Settings, args: argparse.Namespace) -> int:
     return 2 if bad else 0
 
 
-def _read_sheet(path: Path) -> ParsedSheet:
+def _read_sheet(path: Path, limits: TableLimits) -> ParsedSheet:
     if not path.is_file():
         raise CommandError(f"{path}: no such file")
     try:
-        return parse_sheet(read_table(path))
+        return parse_sheet(read_table(path, limits))
     except (TableError, SheetError) as error:
         raise CommandError(str(error)) from error
 
