@@ -13,6 +13,7 @@ from typing import Final
 from rich.console import Console
 
 from bot.app import open_services
+from bot.desk import give_the_bot_the_cpu_first
 from bot.officer_cli import CommandError
 from bot.progress import progress_bar
 from bot.settings import Settings
@@ -66,6 +67,7 @@ def add_officer_parsers(officers: argparse._SubParsersAction[argparse.ArgumentPa
 
 async def export(settings: Settings, args: argparse.Namespace) -> int:
     """Write the participants or enrollments export as CSV or XLSX."""
+    give_the_bot_the_cpu_first()
     kind: ExportKind = args.action
     out = Path(args.out)
     export_format = _format(args.format, out)
@@ -102,6 +104,7 @@ def _format(given: str | None, out: Path) -> ExportFormat:
 
 async def import_sheet(settings: Settings, args: argparse.Namespace) -> int:
     """Import pre-registered participants; exit 2 when some rows were bad."""
+    give_the_bot_the_cpu_first()
     path = Path(args.file)
     async with open_services(settings) as services:
         choices = Choices(services.sectors, services.region.kecamatan)

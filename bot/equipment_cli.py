@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import Progress, TaskID
 
 from bot.app import open_services
+from bot.desk import give_the_bot_the_cpu_first
 from bot.officer_cli import CommandError
 from bot.settings import Settings
 from handlers.allocation_import import ParsedSheet, SheetError, parse_sheet
@@ -94,6 +95,7 @@ async def allocate(settings: Settings, args: argparse.Namespace) -> int:
 
 async def import_sheet(settings: Settings, args: argparse.Namespace) -> int:
     """Import allocations from a .csv/.xlsx sheet; exit 2 when some rows were bad."""
+    give_the_bot_the_cpu_first()
     path = Path(args.file)
     sheet = _read_sheet(path, TableLimits(max_rows=settings.import_max_rows))
     async with open_services(settings) as services:
@@ -183,6 +185,7 @@ async def bast(settings: Settings, args: argparse.Namespace) -> int:
 
 async def export(settings: Settings, args: argparse.Namespace) -> int:
     """Export the rekap penerima bantuan (allocations) as CSV or XLSX."""
+    give_the_bot_the_cpu_first()
     out = Path(args.out)
     export_format = _format(args.format, out)
     _check_folder(out)

@@ -36,7 +36,7 @@ BUSY_TIMEOUT: Final = 5.0
 LOCK_PATIENCE: Final = 120.0
 RETRY_DELAY: Final = 0.05
 # Bounds of the pause a desk writer takes between its transactions (see `make_way`).
-MIN_MAKE_WAY: Final = 0.02
+MIN_MAKE_WAY: Final = 0.01
 MAX_MAKE_WAY: Final = 0.2
 
 
