@@ -157,6 +157,8 @@ def _read_xlsx(path: Path, limits: TableLimits) -> Iterator[list[Cell]]:
 
 def cell_text(value: Cell) -> str:
     """Return a cell as the text a person would read in it ("12" for the number 12.0)."""
+    if isinstance(value, str):
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, bool):
