@@ -13,7 +13,10 @@ was lost, and how long the import and the export took.
 from __future__ import annotations
 
 import argparse
+import heapq
+import itertools
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -55,12 +58,54 @@ class Replies:
         return statistics.quantiles(self.seconds, n=100, method="inclusive")[percent - 1]
 
 
-class Wave:
-    """N people register at once; each next update goes out when the last one was answered."""
+class Typist:
+    """Run actions after a delay, on one thread: people reading a reply and typing the next."""
 
-    def __init__(self, fake: FakeTelegram, first_index: int, people: int, replies: Replies):
+    def __init__(self) -> None:
+        self._due: list[tuple[float, int, Callable[[], object]]] = []
+        self._count = itertools.count()
+        self._changed = threading.Condition()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def after(self, delay: float, action: Callable[[], object]) -> None:
+        """Run the action `delay` seconds from now."""
+        with self._changed:
+            heapq.heappush(self._due, (time.monotonic() + delay, next(self._count), action))
+            self._changed.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._changed:
+                while not self._due or self._due[0][0] > time.monotonic():
+                    timeout = self._due[0][0] - time.monotonic() if self._due else None
+                    self._changed.wait(timeout)
+                _, _, action = heapq.heappop(self._due)
+            action()
+
+
+class Wave:
+    """N people register at once; each next update goes out when the last one was answered.
+
+    With `think` > 0 a person takes a random 0.5–1.5 × think seconds before each next update,
+    as people read and type; with 0 the next update goes out at once (a closed loop that keeps
+    the bot as busy as it can be).
+    """
+
+    def __init__(
+        self,
+        fake: FakeTelegram,
+        first_index: int,
+        people: int,
+        replies: Replies,
+        think: float = 0.0,
+        typist: Typist | None = None,
+    ) -> None:
         self.fake = fake
         self.replies = replies
+        self.think = think
+        self.typist = typist
+        self.random = random.Random(first_index)
         indexes = range(first_index, first_index + people)
         self.scripts = {FIRST_USER + index: registration_script(index) for index in indexes}
         self.position = dict.fromkeys(self.scripts, 0)
@@ -70,11 +115,11 @@ class Wave:
         self.remaining = people
         self.counting = True  # updates sent from now on are counted in `replies`
 
-    def run(self, timeout: float = 600) -> None:
+    def run(self, timeout: float = 900) -> None:
         """Start everyone and wait until all finished."""
         self.fake.on_message = self._on_message
         for user_id in self.scripts:
-            self._push_next(user_id)
+            self._next_after_thinking(user_id)
         if not self.done.wait(timeout):
             raise TimeoutError(f"{self.remaining} people unfinished after {timeout} s")
         self.fake.on_message = None
@@ -97,7 +142,15 @@ class Wave:
                 if self.remaining == 0:
                     self.done.set()
                 return
-        self._push_next(chat_id)
+        self._next_after_thinking(chat_id)
+
+    def _next_after_thinking(self, user_id: int) -> None:
+        if self.think <= 0 or self.typist is None:
+            self._push_next(user_id)
+            return
+        with self.lock:
+            delay = self.think * self.random.uniform(0.5, 1.5)
+        self.typist.after(delay, lambda: self._push_next(user_id))
 
     def _push_next(self, user_id: int) -> None:
         with self.lock:
@@ -185,7 +238,13 @@ def import_sheet(path: Path, rows: int) -> Path:
 
 
 def measure(
-    folder: Path, *, people: int, rows: int, seeded: int, idle_waves: int = 2
+    folder: Path,
+    *,
+    people: int,
+    rows: int,
+    seeded: int,
+    idle_waves: int = 2,
+    think: float = 0.0,
 ) -> Contention:
     """Run the idle phase, then the busy phase, and check nothing was lost."""
     seed(folder / "bot.sqlite3", participants=seeded, sessions=0)
@@ -200,16 +259,17 @@ def measure(
         bot.start()
         try:
             idle, busy = Replies(), Replies()
+            typist = Typist()
             waves = 0
             for _ in range(idle_waves):
-                Wave(fake, waves * people, people, idle).run()
+                Wave(fake, waves * people, people, idle, think, typist).run()
                 waves += 1
             importing = DeskJob(bot, "participants", "import", str(sheet))
             exporting = DeskJob(
                 bot, "export", "participants", "--out", str(folder / "export.xlsx")
             )
             while importing.running or exporting.running or waves == idle_waves:
-                wave = Wave(fake, waves * people, people, busy)
+                wave = Wave(fake, waves * people, people, busy, think, typist)
                 watcher = threading.Thread(
                     target=_stop_counting_when_done, args=(wave, importing, exporting)
                 )
@@ -265,11 +325,26 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=50)
     parser.add_argument("--rows", type=int, default=50_000)
     parser.add_argument("--seeded", type=int, default=20_000)
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=1.0,
+        help="mean seconds a person takes before the next update (0: at once, a closed loop)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        result = measure(Path(folder), people=args.people, rows=args.rows, seeded=args.seeded)
+        result = measure(
+            Path(folder),
+            people=args.people,
+            rows=args.rows,
+            seeded=args.seeded,
+            think=args.think,
+        )
     ratio = result.busy.percentile(95) / max(result.idle.percentile(95), 1e-9)
-    print(f"{args.people} people per wave; import of {args.rows} rows; {args.seeded} seeded")
+    print(
+        f"{args.people} people per wave, {args.think} s to think between updates;"
+        f" import of {args.rows} rows; {args.seeded} participants already stored"
+    )
     for name, replies in (("idle", result.idle), ("busy", result.busy)):
         print(
             f"{name}: {len(replies.seconds)} replies, p50 {replies.percentile(50):.3f} s,"
