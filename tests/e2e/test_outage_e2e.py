@@ -115,7 +115,10 @@ def wait_for(what: str, condition: object, timeout: float) -> None:
 
 @pytest.mark.parametrize(
     "outage",
-    [60, pytest.param(600, marks=pytest.mark.slow)],
+    [
+        pytest.param(60, marks=pytest.mark.timeout(300)),
+        pytest.param(600, marks=[pytest.mark.slow, pytest.mark.timeout(1200)]),
+    ],
     ids=["60s", "10min"],
 )
 def test_outage_loses_nothing_and_logs_little(
