@@ -179,7 +179,9 @@ def test_outage_loses_nothing_and_logs_little(
             30,
         )
     finally:
-        bot.stop()
+        # After a long outage python-telegram-bot's polling loop sleeps up to 30 s between
+        # tries, and stopping waits for that sleep to end.
+        bot.stop(timeout=45)
 
     print("\n".join(during))
     print(f"back {back_after:.1f} s after Telegram; {hits} calls during the outage")
