@@ -23,12 +23,13 @@ from handlers.broadcasting import (
     report,
     start_broadcast,
 )
-from handlers.timefmt import format_datetime, parse_duration, parse_local_datetime
+from handlers.timefmt import format_datetime, format_time, parse_duration, parse_local_datetime
 
 ACTOR: Final = "cli"
 SPEC_HELP: Final = (
     "all | session:CODE | waitlist:CODE | kecamatan:NAME | sector:NAME | unconfirmed | noshow:CODE"
 )
+CHANNEL_NAMES: Final = {"telegram": "Telegram", "whatsapp": "WhatsApp"}
 REFUSALS: Final = {
     "text_empty": "--text: the announcement is empty",
     "text_too_long": "--text: the announcement is longer than 3500 characters",
@@ -118,16 +119,34 @@ def _audience_problem(error: InvalidAudience) -> str:
 async def status(settings: Settings, args: argparse.Namespace) -> int:
     """Print a broadcast's progress and report."""
     async with open_services(settings) as services:
-        result = await report(services.storage, args.id)
-    if result is None:
-        raise CommandError(f"no broadcast with id {args.id}")
-    for line in status_lines(result, settings):
+        storage = services.storage
+        result = await report(storage, args.id)
+        if result is None:
+            raise CommandError(f"no broadcast with id {args.id}")
+        waiting_on = await storage.outbox.waiting_by_channel(args.id)
+        down = {
+            channel: since
+            for channel, since in (await storage.channel_states.down_since()).items()
+            if waiting_on.get(channel)
+        }
+        now = services.clock.now()
+    for line in status_lines(result, settings, down=down, now=now):
         print(line)
     return 0
 
 
-def status_lines(result: BroadcastReport, settings: Settings) -> list[str]:
-    """Return the lines `broadcast status` prints."""
+def status_lines(
+    result: BroadcastReport,
+    settings: Settings,
+    *,
+    down: dict[str, datetime] | None = None,
+    now: datetime | None = None,
+) -> list[str]:
+    """Return the lines `broadcast status` prints.
+
+    `down` names the channels this broadcast's waiting messages are on that are down, and
+    since when: those messages wait for the platform, they have not failed.
+    """
     broadcast = result.broadcast
     reasons = format_reasons(result.failed_by_reason(), "en")
     lines = [
@@ -146,9 +165,27 @@ def status_lines(result: BroadcastReport, settings: Settings) -> list[str]:
         f"sent: {result.sent}",
         f"failed: {result.failed}" + (f" ({reasons})" if reasons else ""),
         f"blocked: {result.blocked}",
-        f"waiting: {result.waiting}",
+        f"waiting: {result.waiting}" + _waiting_for(down or {}, settings, now),
     ]
     return lines
+
+
+def _waiting_for(down: dict[str, datetime], settings: Settings, now: datetime | None) -> str:
+    """Return " (waiting for Telegram since 14.05 WIB)" for the channels that are down."""
+    if not down:
+        return ""
+    parts = []
+    for channel, since in sorted(down.items()):
+        same_day = now is not None and (
+            since.astimezone(settings.zone).date() == now.astimezone(settings.zone).date()
+        )
+        when = (
+            format_time(since, settings.zone)
+            if same_day
+            else format_datetime(since, settings.zone)
+        )
+        parts.append(f"waiting for {CHANNEL_NAMES.get(channel, channel)} since {when}")
+    return f" ({'; '.join(parts)})"
 
 
 async def list_broadcasts(settings: Settings, _args: argparse.Namespace) -> int:

@@ -437,6 +437,7 @@ ID: Final[dict[str, str]] = {
     "broadcast.reason.rate_limited": "dibatasi laju lalu menyerah",
     "broadcast.reason.invalid": "pesan ditolak",
     "broadcast.reason.other": "gangguan lain",
+    "broadcast.reason.expired": "tidak terkirim sampai batas waktunya",
     "broadcast.progress": (
         "📣 Siaran #{id} sedang dikirim: {done}/{total}\n"
         "✅ terkirim {sent} · ❌ gagal {failed}{reasons} · 🚫 memblokir bot {blocked}"
@@ -1147,6 +1148,7 @@ EN: Final[dict[str, str]] = {
     "broadcast.reason.rate_limited": "rate limited, given up",
     "broadcast.reason.invalid": "message refused",
     "broadcast.reason.other": "other error",
+    "broadcast.reason.expired": "not delivered before its deadline",
     "broadcast.progress": (
         "📣 Broadcast #{id} is being sent: {done}/{total}\n"
         "✅ sent {sent} · ❌ failed {failed}{reasons} · 🚫 blocked the bot {blocked}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import (
@@ -19,7 +19,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -134,6 +134,15 @@ def to_inbound(update: Update) -> Inbound | None:
     return Inbound(kind="unsupported", **base)
 
 
+def is_transport_error(error: TelegramError) -> bool:
+    """Tell whether the Bot API did not answer: network error, timeout or a 5xx.
+
+    python-telegram-bot raises NetworkError (TimedOut is one) for those; BadRequest subclasses
+    it but is Telegram refusing the message.
+    """
+    return isinstance(error, NetworkError) and not isinstance(error, BadRequest)
+
+
 def reply_markup(reply: Reply) -> Any:
     """Return the Telegram keyboard for a reply: inline choices, contact, menu, or removal."""
     if reply.buttons:
@@ -201,6 +210,8 @@ class TelegramChannel:
         self._services = services
         self._media = MediaStore(settings.media_dir)
         self.application = self._build(settings)
+        # Told about each network error of long polling (the dispatcher's outage monitor).
+        self.on_network_error: Callable[[str], None] | None = None
 
     def _build(self, settings: Settings) -> Application[Any, Any, Any, Any, Any, Any]:
         root = settings.telegram_api_base_url
@@ -239,7 +250,10 @@ class TelegramChannel:
             return
         assert application.updater is not None  # noqa: S101 - built with an updater
         await application.updater.start_polling(
-            poll_interval=0, timeout=10, allowed_updates=Update.ALL_TYPES
+            poll_interval=0,
+            timeout=10,
+            allowed_updates=Update.ALL_TYPES,
+            error_callback=self._on_polling_error,
         )
         logger.info("telegram: polling as @%s", username)
 
@@ -310,6 +324,16 @@ class TelegramChannel:
                 InputFile(outbound.content, filename=outbound.filename),
                 caption=outbound.caption[:1024] or None,
             )
+
+    def _on_polling_error(self, error: TelegramError) -> None:
+        # PTB logs each failed poll with a traceback at ERROR; an outage would fill the log.
+        # Network errors go to DEBUG and to the outage monitor, which logs the outage once.
+        if is_transport_error(error):
+            logger.debug("telegram: polling failed: %s", error, exc_info=error)
+            if self.on_network_error is not None:
+                self.on_network_error(f"{type(error).__name__}: {error.message}")
+            return
+        logger.warning("telegram: polling failed: %s: %s", type(error).__name__, error.message)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         # Only the error's type and message: never the update, which carries personal data.

@@ -259,6 +259,10 @@ class FakeTelegram:
         self._updates_event: asyncio.Event | None = None
         self._stopping = False
         self._port: int | None = None
+        self._site: web.SockSite | None = None
+        # Outage simulation: None (normal), "refused" (not listening) or an error answer.
+        self._outage: str | _Failure | None = None
+        self._outage_hits = 0
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -350,15 +354,26 @@ class FakeTelegram:
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=2.0)
         await runner.setup()
         self._runner = runner
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         try:
-            sock.bind(("127.0.0.1", 0))
-            self._port = int(sock.getsockname()[1])
-            await web.SockSite(runner, sock).start()
+            await self._listen(0)
         except BaseException:
-            sock.close()
             await runner.cleanup()
             raise
+
+    async def _listen(self, port: int) -> None:
+        """Bind 127.0.0.1:port (0: any free port) and serve the app there."""
+        assert self._runner is not None  # noqa: S101 - set up first
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind(("127.0.0.1", port))
+            self._port = int(sock.getsockname()[1])
+            site = web.SockSite(self._runner, sock)
+            await site.start()
+        except BaseException:
+            sock.close()
+            raise
+        self._site = site
 
     async def _shutdown(self) -> None:
         """Wake long polls and clean up the aiohttp runner."""
@@ -378,8 +393,26 @@ class FakeTelegram:
 
     # ------------------------------------------------------------------ HTTP handlers
 
+    def _outage_answer(self, request: web.Request) -> web.Response | None:
+        """Cut the connection or answer the outage's error, while an outage is on."""
+        outage = self._outage
+        if outage is None:
+            return None
+        with self._cond:
+            self._outage_hits += 1
+        if outage == "refused":
+            # Not listening any more; a request on a connection opened before is cut off.
+            if request.transport is not None:
+                request.transport.abort()
+            return web.Response(status=502)
+        assert isinstance(outage, _Failure)  # noqa: S101 - the only other kind
+        body = _error(outage.status, outage.description)
+        return web.json_response(body, status=outage.status)
+
     async def _handle_api(self, request: web.Request) -> web.Response:
         """Serve ``/bot<token>/<method>``."""
+        if (cut := self._outage_answer(request)) is not None:
+            return cut
         token = request.match_info["token"]
         method = request.match_info["method"]
         try:
@@ -397,6 +430,8 @@ class FakeTelegram:
 
     async def _handle_file(self, request: web.Request) -> web.Response:
         """Serve ``/file/bot<token>/<path>`` with bytes registered via add_file."""
+        if (cut := self._outage_answer(request)) is not None:
+            return cut
         if self.latency > 0:
             await asyncio.sleep(self.latency)
         path = request.match_info["path"]
@@ -946,6 +981,50 @@ class FakeTelegram:
         with self._cond:
             queue = self._failures.setdefault(method.lower(), deque())
             queue.extend(_Failure(status, description, retry_after) for _ in range(count))
+
+    # ------------------------------------------------------------------ outages
+
+    def _in_server(self, action: Callable[[], Any]) -> None:
+        """Run a coroutine function in the server's loop and wait for it."""
+        loop = self._loop
+        if loop is None:
+            raise RuntimeError("FakeTelegram is not started")
+        asyncio.run_coroutine_threadsafe(action(), loop).result(timeout=10)
+
+    def refuse_connections(self) -> None:
+        """Become unreachable: stop listening (connection refused) and cut open connections."""
+        self._outage = "refused"
+
+        async def stop_listening() -> None:
+            if self._site is not None:
+                await self._site.stop()
+                self._site = None
+
+        self._in_server(stop_listening)
+
+    def answer_every_call(self, status: int = 502, description: str = "Bad Gateway") -> None:
+        """Listen again, but answer every call (getUpdates too) with this error, as a proxy."""
+        self._outage = _Failure(status, description, None)
+        self._listen_again()
+
+    def recover(self) -> None:
+        """End the outage: listen on the same port and answer normally."""
+        self._outage = None
+        self._listen_again()
+
+    def _listen_again(self) -> None:
+        port = self._port
+
+        async def listen() -> None:
+            if self._site is None and port is not None:
+                await self._listen(port)
+
+        self._in_server(listen)
+
+    def outage_hits(self) -> int:
+        """How many requests reached the fake while an outage was on (cut or refused)."""
+        with self._cond:
+            return self._outage_hits
 
     # ------------------------------------------------------------------ inspection
 
