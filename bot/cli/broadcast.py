@@ -60,9 +60,7 @@ def register(commands: Subparsers) -> None:
 async def send(settings: Settings, args: argparse.Namespace) -> int:
     """Queue a broadcast now, or schedule it; print its id and recipient count."""
     if not args.text or not args.audience:
-        raise CliError(
-            "broadcast needs --text and --audience (or: status ID, list, cancel ID)"
-        )
+        raise CliError("broadcast needs --text and --audience (or: status ID, list, cancel ID)")
     try:
         audience = parse_audience(args.audience)
     except InvalidAudience as error:
@@ -184,4 +182,3 @@ async def cancel(settings: Settings, args: argparse.Namespace) -> int:
             )
     print(f"broadcast {args.id} cancelled")
     return 0
-

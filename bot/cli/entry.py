@@ -27,7 +27,7 @@ from bot.cli import (
     sessions,
 )
 from bot.cli.common import CliError
-from bot.logs import configure_logging
+from bot.logs import configure_logging, redact
 from bot.settings import MissingSetting, Settings
 
 # The command groups, in the order `--help` lists them.
@@ -71,9 +71,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except sqlite3.Error as error:
         # Locked, full, read-only or not a database at all: the operator can act on the file.
         database = "database" if settings is None else f"database {settings.database_path}"
-        return fail(f"{database}: {error}")
+        return fail(redact(f"{database}: {error}"))
     except OSError as error:
-        return fail(os_problem(error))
+        return fail(redact(os_problem(error)))
     except KeyboardInterrupt:
         return 130
 
