@@ -44,6 +44,23 @@ ID: Final[dict[str, str]] = {
         "/ekspor — unduh data (CSV/XLSX)\n"
         "/petugas — kelola petugas (khusus admin)"
     ),
+    # Telegram's command menu (the "/" button): one line per command, at most 256 characters.
+    "command.start": "Mulai dan menu utama",
+    "command.daftar": "Daftar bimtek",
+    "command.jadwal": "Jadwal bimtek saya",
+    "command.alat": "Bantuan alat saya: konfirmasi penerimaan, BAST",
+    "command.profil": "Lihat atau ubah data saya",
+    "command.hapus": "Hapus data saya",
+    "command.bahasa": "Ganti bahasa / change language",
+    "command.batal": "Batalkan langkah yang sedang berjalan",
+    "command.bantuan": "Bantuan dan daftar perintah",
+    "command.sesi": "Petugas: kelola sesi bimtek, QR check-in, daftar hadir",
+    "command.kelolaalat": "Petugas: alokasi dan serah terima alat, BAST",
+    "command.kasus": "Petugas: kasus alat belum diterima atau rusak",
+    "command.siaran": "Petugas: kirim pengumuman ke peserta pilihan",
+    "command.rekap": "Petugas: angka terkini dan grafik",
+    "command.ekspor": "Petugas: unduh data (CSV/XLSX)",
+    "command.petugas": "Admin: kelola petugas",
     "group_only": (
         "Mohon maaf, layanan ini hanya melayani chat pribadi. "
         "Silakan kirim pesan langsung ke bot ini."
@@ -756,6 +773,23 @@ EN: Final[dict[str, str]] = {
         "/ekspor — download data (CSV/XLSX)\n"
         "/petugas — manage officers (admins only)"
     ),
+    # Telegram's command menu (the "/" button): one line per command, at most 256 characters.
+    "command.start": "Start and main menu",
+    "command.daftar": "Register for a bimtek",
+    "command.jadwal": "My bimtek schedule",
+    "command.alat": "My equipment: confirm receipt, BAST",
+    "command.profil": "View or change my data",
+    "command.hapus": "Delete my data",
+    "command.bahasa": "Change language / ganti bahasa",
+    "command.batal": "Cancel the current step",
+    "command.bantuan": "Help and the list of commands",
+    "command.sesi": "Officers: manage sessions, check-in QR, attendance",
+    "command.kelolaalat": "Officers: equipment allocations and handovers, BAST",
+    "command.kasus": "Officers: equipment not received or damaged",
+    "command.siaran": "Officers: send an announcement to chosen participants",
+    "command.rekap": "Officers: live numbers and a chart",
+    "command.ekspor": "Officers: download data (CSV/XLSX)",
+    "command.petugas": "Admins: manage officers",
     "group_only": "Sorry, this service works in private chats only. Please message the bot directly.",
     "not_understood": "Sorry, I did not understand that. Use the menu below or type /bantuan.",
     "unknown_command": "Unknown command {command}. Type /bantuan for the list of commands.",
@@ -1466,6 +1500,24 @@ BUILT_KEYS: Final[dict[str, tuple[str, ...]]] = {
         "checkin.already",
         "checkin.too_early",
         "checkin.over",
+    ),
+    "command.{}": (
+        "command.start",
+        "command.daftar",
+        "command.jadwal",
+        "command.alat",
+        "command.profil",
+        "command.hapus",
+        "command.bahasa",
+        "command.batal",
+        "command.bantuan",
+        "command.sesi",
+        "command.kelolaalat",
+        "command.kasus",
+        "command.siaran",
+        "command.rekap",
+        "command.ekspor",
+        "command.petugas",
     ),
     "ekspor.caption.{}": (
         "ekspor.caption.participants",

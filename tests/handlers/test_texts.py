@@ -15,6 +15,7 @@ from typing import get_args
 
 import pytest
 
+from bot.channels.telegram_menu import ADMIN_COMMANDS, OFFICER_COMMANDS, PARTICIPANT_COMMANDS
 from handlers import texts
 from handlers.audience import AUDIENCE_KINDS
 from handlers.broadcast import KIND_BUTTONS
@@ -163,6 +164,7 @@ def values_of(pattern: str) -> set[str]:
         # A closed case has a sentence of its own, not a header.
         ("alatp.case.header.{}", set(get_args(CaseEvent)) - {"closed"}),
         ("checkin.{}", set(get_args(Refusal))),
+        ("command.{}", {*PARTICIPANT_COMMANDS, *OFFICER_COMMANDS, *ADMIN_COMMANDS}),
         ("ekspor.caption.{}", set(get_args(ExportKind))),
         ("ekspor.kind.{}", set(get_args(ExportKind))),
         ("field.{}", set(EDITABLE)),
