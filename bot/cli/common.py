@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Final, TypeAlias, TypeVar
+from typing import Any, Final, TypeAlias, TypeVar
 
 from rich.console import Console
 from rich.progress import (
@@ -30,8 +30,9 @@ ACTOR: Final = "cli"
 # Work smaller than this is over before a bar would help.
 PROGRESS_FROM: Final = 200
 
-# A command's body: it gets the settings and the parsed arguments, returns the exit status.
-Command = Callable[[Settings, argparse.Namespace], Awaitable[int]]
+# A command's body: it gets the settings and the parsed arguments and returns the exit status;
+# most are coroutines the entry runs, `run` manages its own event loop.
+Command = Callable[[Settings, argparse.Namespace], Coroutine[Any, Any, int] | int]
 Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 Parsed = TypeVar("Parsed")
 

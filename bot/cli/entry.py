@@ -26,7 +26,7 @@ from bot.cli import (
     running,
     sessions,
 )
-from bot.cli.common import CliError
+from bot.cli.common import CliError, Command
 from bot.logs import configure_logging, redact
 from bot.settings import MissingSetting, Settings
 
@@ -62,7 +62,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings()
         configure_logging(settings.log_level)
-        return asyncio.run(args.func(settings, args))
+        command: Command = args.func
+        outcome = command(settings, args)
+        return outcome if isinstance(outcome, int) else asyncio.run(outcome)
     except (CliError, MissingSetting) as error:
         return fail(str(error))
     except ValidationError as error:

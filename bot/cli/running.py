@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 import tempfile
 from pathlib import Path
@@ -24,13 +25,14 @@ def register(commands: Subparsers) -> None:
     ).set_defaults(func=run)
 
 
-async def run(settings: Settings, _args: argparse.Namespace) -> int:
+def run(settings: Settings, _args: argparse.Namespace) -> int:
     """Run the configured channels until a signal."""
     from bot.webhook import ListenError
 
+    # Before the event loop starts, so a missing setting is the only line printed.
     settings.check_channels()
     try:
-        await run_bot(settings)
+        asyncio.run(run_bot(settings))
     except ListenError as error:
         raise CliError(str(error)) from error
     return 0
