@@ -22,6 +22,7 @@ from handlers.tables import (
     row_values,
     validation_reason,
 )
+from handlers.textnorm import clean_line
 from handlers.validation import ValidationError, normalize_nik
 from storage.equipment import item_key
 
@@ -51,7 +52,7 @@ class ImportRow(BaseModel):
     @field_validator("item", mode="before")
     @classmethod
     def _item(cls, value: str) -> str:
-        name = " ".join(value.split())
+        name = clean_line(value) if len(value) <= MAX_ITEM_NAME * 10 else value
         if not name:
             raise ValueError("empty")
         if len(name) > MAX_ITEM_NAME:

@@ -22,6 +22,7 @@ from handlers.broadcasting import (
 )
 from handlers.core import Button, rows
 from handlers.officers_auth import officer_actor, require_officer
+from handlers.payload_ids import parse_id
 from handlers.router import Feature
 from handlers.timefmt import ZONE_LABELS, format_date, format_datetime, parse_local_datetime
 from handlers.turn import Turn
@@ -203,7 +204,7 @@ async def _on_session(turn: Turn, data: dict[str, Any]) -> None:
         await _go(turn, "audience", data)
         return
     kind = str(data.get("kind", "session"))
-    session_id = fields.choice_number(value)
+    session_id = parse_id(value)
     sessions = {session.id: session for session in await _sessions(turn, kind)}
     if session_id is None or session_id not in sessions:
         turn.say("invalid.choice")
@@ -218,7 +219,7 @@ async def _on_name(turn: Turn, data: dict[str, Any]) -> None:
     step = turn.conversation.step
     kind = "kecamatan" if step == "pick_kecamatan" else "sector"
     names = turn.services.region.kecamatan if kind == "kecamatan" else turn.services.sectors
-    index = fields.choice_number(fields.button_value(turn, FLOW, step))
+    index = parse_id(fields.button_value(turn, FLOW, step))
     if index is None or index >= len(names):
         turn.say("invalid.choice")
         await _ask(turn, step, data)
@@ -346,4 +347,6 @@ STEPS: Final = {
     "schedule": _on_schedule,
 }
 
-FEATURE = Feature(commands={"siaran": open_composer}, flows={FLOW: BroadcastFlow()})
+FEATURE = Feature(
+    commands={"siaran": open_composer}, flows={FLOW: BroadcastFlow()}, flow_role="officer"
+)

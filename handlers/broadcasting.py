@@ -25,6 +25,7 @@ from handlers.audience import (
 )
 from handlers.audience import resolve_audience as _resolve
 from handlers.core import Reply
+from handlers.textnorm import clean_text
 from handlers.turn import Services
 from storage import Storage
 from storage.broadcasts import Broadcast, FailureCount
@@ -33,6 +34,8 @@ from storage.models import Channel
 logger = logging.getLogger(__name__)
 
 MAX_TEXT: Final = 3500
+# Longer than this it is too long whatever normalising would remove.
+MAX_RAW_TEXT: Final = 10 * MAX_TEXT
 PROGRESS_EVERY: Final = timedelta(seconds=3)
 REASON_KEYS: Final = ("chat_not_found", "outside_window", "rate_limited", "invalid")
 
@@ -52,8 +55,10 @@ def compose(text: str, photo_file_id: str | None, language: str) -> Reply:
 
 
 def check_text(text: str) -> str:
-    """Return the announcement text trimmed, or raise BroadcastRefused."""
-    body = text.strip()
+    """Return the announcement text normalised (line breaks kept), or raise BroadcastRefused."""
+    if len(text) > MAX_RAW_TEXT:
+        raise BroadcastRefused("text_too_long")
+    body = clean_text(text)
     if not body:
         raise BroadcastRefused("text_empty")
     if len(body) > MAX_TEXT:

@@ -26,6 +26,7 @@ from handlers.equipment_rules import (
     EquipmentRefused,
     read_note,
 )
+from handlers.payload_ids import parse_id
 from handlers.router import Feature
 from handlers.turn import Turn
 from storage.models import Allocation, Confirmation, Participant
@@ -120,7 +121,7 @@ async def _on_item_button(
 
 
 async def _own_allocation(turn: Turn, participant: Participant, value: str) -> Allocation | None:
-    allocation_id = fields.choice_number(value)
+    allocation_id = parse_id(value)
     if allocation_id is None:
         return None
     allocation = await turn.storage.allocations.get(allocation_id)

@@ -20,6 +20,7 @@ from handlers.equipment_rules import (
     quantity_change,
     read_label,
 )
+from handlers.textnorm import clean_line
 from handlers.validation import ValidationError, normalize_nik
 from storage import Storage
 from storage.equipment import ItemNameTaken, item_key
@@ -95,9 +96,10 @@ async def edit_item(
 
 async def find_item(storage: Storage, name: str) -> EquipmentItem:
     """Return the item with this name or refuse."""
-    item = await storage.equipment_items.get_by_name(name)
+    typed = clean_line(name[: MAX_ITEM_NAME * 10])
+    item = await storage.equipment_items.get_by_name(typed)
     if item is None:
-        raise EquipmentRefused("unknown_item", repr(" ".join(name.split())))
+        raise EquipmentRefused("unknown_item", repr(typed))
     return item
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final, Literal, get_args
 
+from handlers.textnorm import clean_line
 from storage.models import Allocation, CaseKind, Confirmation
 
 MAX_QUANTITY: Final = 1000
@@ -15,6 +16,8 @@ MAX_NOTE: Final = 500
 MAX_ITEM_NAME: Final = 100
 MAX_UNIT: Final = 30
 MAX_OFFICER_LABEL: Final = 100
+# Typed text this many times over a field's limit is refused before it is normalised.
+RAW_LENGTH_FACTOR: Final = 10
 ANSWERS: Final[tuple[Confirmation, ...]] = get_args(Confirmation)
 PROBLEMS: Final[frozenset[str]] = frozenset(get_args(CaseKind))
 # Button payloads carry one letter per answer: they must stay under Telegram's 64 bytes.
@@ -71,16 +74,20 @@ def read_quantity(text: str) -> int:
 
 
 def read_note(text: str) -> str:
-    """Return a note with its whitespace collapsed, or refuse an empty or long one."""
-    note = " ".join(text.split())
+    """Return a note normalised (see handlers/textnorm.py), or refuse an empty or long one."""
+    if len(text) > MAX_NOTE * RAW_LENGTH_FACTOR:
+        raise EquipmentRefused("note")
+    note = clean_line(text)
     if not 1 <= len(note) <= MAX_NOTE:
         raise EquipmentRefused("note")
     return note
 
 
 def read_label(text: str, limit: int, reason: str) -> str:
-    """Return an item name, unit or officer name with spaces collapsed, or refuse."""
-    label = " ".join(text.split())
+    """Return an item name, unit or officer name normalised, or refuse."""
+    if len(text) > limit * RAW_LENGTH_FACTOR:
+        raise EquipmentRefused(reason)
+    label = clean_line(text)
     if not 1 <= len(label) <= limit:
         raise EquipmentRefused(reason)
     return label

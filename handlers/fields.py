@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from handlers.core import Button, rows
+from handlers.payload_ids import parse_id
 from handlers.preregistered import is_unclaimed
 from handlers.turn import Turn
 from handlers.validation import (
@@ -21,8 +22,6 @@ FIELDS: Final = ("full_name", "nik", "phone", "business_name", "sector", "kecama
 # A typed kecamatan that is only close to a known name waits at this step for a yes or no.
 KECAMATAN_CONFIRM: Final = "kecamatan_confirm"
 MAX_TEXT: Final = 4096
-# The most digits a button number may have: 18 fit SQLite's 64-bit integers.
-MAX_NUMBER: Final = 18
 
 
 # Steps answered with buttons: after a bad answer the buttons are shown again.
@@ -54,14 +53,6 @@ def button_value(turn: Turn, flow: str, step: str) -> str | None:
     if len(parts) != 3 or parts[0] != flow or parts[1] != step:
         return None
     return parts[2]
-
-
-def choice_number(value: str | None) -> int | None:
-    """Return the number a button value carries, or None when it is not a plain number."""
-    # isdigit() alone admits "²" and other digits int() rejects; a forged payload may be long.
-    if value is None or not (value.isascii() and value.isdigit()) or len(value) > MAX_NUMBER:
-        return None
-    return int(value)
 
 
 def is_stale_button(turn: Turn, flow: str, step: str) -> bool:
@@ -183,7 +174,7 @@ def _read_phone(turn: Turn, flow: str) -> Outcome:
 
 def _read_choice(turn: Turn, flow: str, step: str) -> Outcome:
     options = turn.services.sectors if step == "sector" else turn.services.region.kecamatan
-    index = choice_number(button_value(turn, flow, step))
+    index = parse_id(button_value(turn, flow, step))
     if index is None or index >= len(options):
         turn.say("stale_button")
         return Outcome()

@@ -18,6 +18,7 @@ from handlers.equipment_cases import load_case, officer_message, resolve_case
 from handlers.equipment_messages import bullet_list, item_text
 from handlers.equipment_rules import EquipmentRefused, read_note, read_quantity, state_of
 from handlers.officers_auth import officer_actor, require_officer
+from handlers.payload_ids import parse_id
 from handlers.router import Feature
 from handlers.turn import Flow, Turn
 from handlers.validation import mask_nik
@@ -70,8 +71,9 @@ async def on_button(turn: Turn, pressed: str) -> None:
     if officer is None:
         return
     needs_id, action = ACTIONS.get(name, (False, _stale))
-    value = fields.choice_number(parts[2]) if len(parts) == 3 else None
-    if needs_id != (value is not None) or len(parts) > 3:
+    value = parse_id(parts[2]) if len(parts) == 3 else None
+    # An extra part, even one that is not an id, makes the payload forged or broken.
+    if len(parts) != (3 if needs_id else 2) or (needs_id and value is None):
         await _stale(turn, officer, None)
         return
     await action(turn, officer, value)
@@ -303,7 +305,7 @@ class AllocateFlow:
         await self._ask(turn, step, data)
 
     async def _on_item(self, turn: Turn, data: dict[str, Any]) -> None:
-        item_id = fields.choice_number(fields.button_value(turn, ALLOCATE, "item"))
+        item_id = parse_id(fields.button_value(turn, ALLOCATE, "item"))
         item = None if item_id is None else await turn.storage.equipment_items.get(item_id)
         if item is None:
             turn.say("invalid.choice")
@@ -505,5 +507,6 @@ FLOWS: Final[dict[str, Flow]] = {
 FEATURE = Feature(
     commands={"kelolaalat": open_desk, "kasus": open_cases},
     flows=FLOWS,
+    flow_role="officer",
     buttons={PREFIX: on_button},
 )

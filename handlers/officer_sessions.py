@@ -14,6 +14,7 @@ from typing import Final
 from handlers import session_flows
 from handlers.core import Button, Photo, rows
 from handlers.officers_auth import officer_actor, require_officer
+from handlers.payload_ids import parse_ids
 from handlers.qr import BotUsernameUnknown, bot_username, checkin_link, checkin_qr_png
 from handlers.router import Feature
 from handlers.session_admin import (
@@ -31,7 +32,6 @@ PREFIX: Final = "sesi"
 SHOW_ENDED_FOR: Final = timedelta(days=30)
 LIST_LIMIT: Final = 30
 PAGE_SIZE: Final = 15
-MAX_ID_DIGITS: Final = 18
 
 Action = Callable[[Turn, Officer, tuple[int, ...]], Awaitable[None]]
 
@@ -64,17 +64,11 @@ async def on_button(turn: Turn, pressed: str) -> None:
     if officer is None:
         return
     arity, action = ACTIONS.get(name, (-1, _stale))
-    ids = _ids(parts[2:])
+    ids = parse_ids(parts[2:])
     if ids is None or len(ids) != arity:
         await _stale(turn, officer, ())
         return
     await action(turn, officer, ids)
-
-
-def _ids(values: list[str]) -> tuple[int, ...] | None:
-    if not all(v.isascii() and v.isdigit() and len(v) <= MAX_ID_DIGITS for v in values):
-        return None
-    return tuple(int(value) for value in values)
 
 
 async def _stale(turn: Turn, _officer: Officer, _ids: tuple[int, ...]) -> None:
@@ -370,5 +364,6 @@ ACTIONS: Final[dict[str, tuple[int, Action]]] = {
 FEATURE = Feature(
     commands={"sesi": open_desk},
     flows=session_flows.FLOWS,
+    flow_role="officer",
     buttons={PREFIX: on_button},
 )

@@ -13,6 +13,7 @@ from typing import Final
 from handlers import fields
 from handlers.core import Button
 from handlers.officers_auth import officer_actor, require_officer
+from handlers.payload_ids import parse_id
 from handlers.router import Feature
 from handlers.turn import Flow, Turn
 from storage.models import Officer, Role
@@ -95,7 +96,7 @@ async def on_button(turn: Turn, pressed: str) -> None:
 
 
 async def _target(turn: Turn, parts: list[str]) -> Officer | None:
-    officer_id = fields.choice_number(parts[2]) if len(parts) == 3 else None
+    officer_id = parse_id(parts[2]) if len(parts) == 3 else None
     if officer_id is None:
         return None
     return next(
@@ -217,5 +218,6 @@ FLOWS: Final[dict[str, Flow]] = {ADD_FLOW: AddOfficerFlow()}
 FEATURE = Feature(
     commands={"petugas": open_desk},
     flows=FLOWS,
+    flow_role="admin",
     buttons={PREFIX: on_button},
 )

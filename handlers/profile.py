@@ -58,7 +58,7 @@ async def on_profile_button(turn: Turn, payload: str) -> None:
     if action == "edit" and target in EDITABLE_FIELDS:
         await turn.save_state(PROFILE, target, {})
         fields.ask(turn, PROFILE, target)
-    elif action == "erase":
+    elif action == "erase" and target == "ask":
         await ask_erase(turn, "")
     else:
         turn.say("stale_button")

@@ -6,6 +6,7 @@ from typing import Any, Final
 
 from handlers import fields
 from handlers.core import Button, rows
+from handlers.payload_ids import parse_id
 from handlers.preregistered import claim, claimable
 from handlers.router import Feature
 from handlers.sessions_view import session_details, session_label
@@ -179,7 +180,7 @@ async def _on_session(turn: Turn, data: dict[str, Any]) -> None:
 
 
 async def _chosen_session(turn: Turn, chosen: str | None) -> SessionAvailability | None:
-    session_id = fields.choice_number(chosen)
+    session_id = parse_id(chosen)
     if session_id is None:
         return None
     for option in await _open_sessions(turn):

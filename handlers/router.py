@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from handlers import texts
 from handlers.core import Command, Inbound, Outbound, Reply, parse_command
+from handlers.officers_auth import FlowRole, OfficerOnly
 from handlers.turn import Flow, Services, Turn, main_menu
 
 logger = logging.getLogger(__name__)
@@ -25,6 +26,8 @@ class Feature:
 
     commands: Mapping[str, CommandHandler] = field(default_factory=dict)
     flows: Mapping[str, Flow] = field(default_factory=dict)
+    # Who may be in these flows; the router re-checks it before asking a question again.
+    flow_role: FlowRole | None = None
     # Buttons keyed by payload prefix (before the first ':') that work whatever the flow;
     # the flow's question is asked again after them, so the conversation goes on.
     buttons: Mapping[str, ButtonHandler] = field(default_factory=dict)
@@ -56,7 +59,9 @@ class Router:
         self.photos: list[Callable[[Turn], Awaitable[bool]]] = []
         for feature in features:
             self.commands.update(feature.commands)
-            self.flows.update(feature.flows)
+            for name, flow in feature.flows.items():
+                role = feature.flow_role
+                self.flows[name] = flow if role is None else OfficerOnly(flow, role)
             self.buttons.update(feature.buttons)
             self.idle_buttons.update(feature.idle_buttons)
             for key, command in feature.menu.items():

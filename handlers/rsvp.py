@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from handlers.payload_ids import parse_id
 from handlers.router import Feature
 from handlers.turn import Turn
 from handlers.waitlist import offer_free_places
@@ -12,8 +13,9 @@ async def on_rsvp_button(turn: Turn, payload: str) -> None:
     parts = payload.split(":")
     participant = await turn.participant()
     enrollment = None
-    if len(parts) == 3 and parts[1].isdigit() and parts[2] in ("yes", "no"):
-        enrollment = await turn.storage.enrollments.get(int(parts[1]))
+    enrollment_id = parse_id(parts[1]) if len(parts) == 3 else None
+    if enrollment_id is not None and parts[2] in ("yes", "no"):
+        enrollment = await turn.storage.enrollments.get(enrollment_id)
     if participant is None or enrollment is None or enrollment.participant_id != participant.id:
         turn.say("stale_button")
         return

@@ -19,6 +19,7 @@ from pydantic import ValidationError as PydanticError
 from handlers import texts
 from handlers.core import Reply
 from handlers.notify import notify_participant
+from handlers.textnorm import clean_line
 from handlers.timefmt import format_datetime, format_time
 from storage import Storage
 from storage.models import BimtekSession, Enrollment, EnrollmentStatus
@@ -82,8 +83,10 @@ def read_code(text: str) -> str:
 
 
 def read_label(text: str) -> str:
-    """Return a title or venue, whitespace collapsed, or refuse."""
-    label = " ".join(text.split())
+    """Return a title or venue normalised (see handlers/textnorm.py), or refuse."""
+    if len(text) > 10 * MAX_LABEL:
+        raise SessionChangeRefused("text")
+    label = clean_line(text)
     if not 1 <= len(label) <= MAX_LABEL:
         raise SessionChangeRefused("text")
     return label

@@ -176,14 +176,24 @@ ID: Final[dict[str, str]] = {
         "Nama hanya boleh berisi huruf, spasi, titik, koma, tanda petik dan tanda hubung. "
         "Tulis nama lengkap sesuai KTP."
     ),
+    "invalid.full_name.script": (
+        "Tulis nama dengan huruf Latin (A-Z, boleh dengan tanda aksen seperti é), "
+        "sama seperti di KTP."
+    ),
     "invalid.nik.chars": "NIK hanya berisi angka. Tulis 16 angka NIK Anda.",
     "invalid.nik.length": "NIK harus 16 angka. Periksa kembali KTP Anda.",
     "invalid.nik.date": (
-        "NIK itu tidak valid: bagian tanggal lahirnya (angka ke-7 sampai ke-12) tidak cocok. "
-        "Periksa kembali KTP Anda."
+        "NIK itu tidak valid: angka ke-7 sampai ke-12 harus tanggal lahir yang ada "
+        "(tanggal, bulan, tahun: 150890 untuk 15 Agustus 1990; pada NIK perempuan tanggalnya "
+        "ditambah 40, jadi 550890). Periksa kembali KTP Anda."
     ),
-    "invalid.nik.repeated": "NIK itu tidak valid. Periksa kembali KTP Anda.",
-    "invalid.nik.region": "NIK itu tidak valid: kode wilayahnya tidak dikenal.",
+    "invalid.nik.repeated": (
+        "NIK itu tidak valid: angkanya tidak mungkin sama semua. Periksa kembali KTP Anda."
+    ),
+    "invalid.nik.region": (
+        "NIK itu tidak valid: dua angka pertama harus kode provinsi (misalnya 32 untuk "
+        "Jawa Barat). Periksa kembali KTP Anda."
+    ),
     "invalid.nik.empty": "NIK belum diisi. Tulis 16 angka NIK Anda.",
     "invalid.nik.too_long": "NIK harus 16 angka. Periksa kembali KTP Anda.",
     "invalid.phone.invalid": (
@@ -347,7 +357,10 @@ ID: Final[dict[str, str]] = {
     "alatp.btn.resolve": "✅ Selesaikan kasus #{case}",
     "alatp.btn.cases_back": "« Kasus terbuka",
     "alatp.ask_nik": "Tulis NIK peserta (16 angka).",
-    "alatp.nik_invalid": "NIK itu tidak valid: NIK berisi 16 angka.",
+    "alatp.nik_invalid": (
+        "NIK itu tidak valid: periksa ke-16 angkanya (dua angka pertama kode provinsi, angka "
+        "ke-7 sampai ke-12 tanggal lahir)."
+    ),
     "alatp.nik_unknown": "Tidak ada peserta terdaftar dengan NIK itu.",
     "alatp.text_expected": "Di langkah ini saya menunggu jawaban berupa teks (atau /batal untuk berhenti).",
     "alatp.participant": "Peserta: {name} (NIK {nik}), {business}",
@@ -894,14 +907,24 @@ EN: Final[dict[str, str]] = {
         "A name may only contain letters, spaces, dots, commas, apostrophes and hyphens. "
         "Type your full name as on your KTP."
     ),
+    "invalid.full_name.script": (
+        "Please write your name in Latin letters (A-Z, accents such as é are fine), "
+        "as on your KTP."
+    ),
     "invalid.nik.chars": "A NIK contains digits only. Type the 16 digits of your NIK.",
     "invalid.nik.length": "A NIK has exactly 16 digits. Please check your KTP.",
     "invalid.nik.date": (
-        "That NIK is not valid: its birth-date part (digits 7 to 12) does not fit. "
+        "That NIK is not valid: digits 7 to 12 must be a real birth date (day, month, year: "
+        "150890 for 15 August 1990; women's NIKs add 40 to the day, so 550890). "
         "Please check your KTP."
     ),
-    "invalid.nik.repeated": "That NIK is not valid. Please check your KTP.",
-    "invalid.nik.region": "That NIK is not valid: its region code is unknown.",
+    "invalid.nik.repeated": (
+        "That NIK is not valid: its digits cannot all be the same. Please check your KTP."
+    ),
+    "invalid.nik.region": (
+        "That NIK is not valid: its first two digits must be a province code (for example 32 "
+        "for Jawa Barat). Please check your KTP."
+    ),
     "invalid.nik.empty": "The NIK is empty. Type the 16 digits of your NIK.",
     "invalid.nik.too_long": "A NIK has exactly 16 digits. Please check your KTP.",
     "invalid.phone.invalid": (
@@ -1060,7 +1083,10 @@ EN: Final[dict[str, str]] = {
     "alatp.btn.resolve": "✅ Resolve case #{case}",
     "alatp.btn.cases_back": "« Open cases",
     "alatp.ask_nik": "Type the participant's NIK (16 digits).",
-    "alatp.nik_invalid": "That NIK is not valid: a NIK has 16 digits.",
+    "alatp.nik_invalid": (
+        "That NIK is not valid: check its 16 digits (the first two are the province code, "
+        "digits 7 to 12 the birth date)."
+    ),
     "alatp.nik_unknown": "No participant is registered with that NIK.",
     "alatp.text_expected": "At this step I am waiting for a text answer (or /batal to stop).",
     "alatp.participant": "Participant: {name} (NIK {nik}), {business}",
@@ -1557,6 +1583,7 @@ BUILT_KEYS: Final[dict[str, tuple[str, ...]]] = {
         "invalid.full_name.too_long",
         "invalid.full_name.too_short",
         "invalid.full_name.chars",
+        "invalid.full_name.script",
         "invalid.nik.empty",
         "invalid.nik.too_long",
         "invalid.nik.chars",

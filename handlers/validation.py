@@ -6,6 +6,7 @@ Telegram, WhatsApp and the tests.
 
 from __future__ import annotations
 
+import calendar
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -14,18 +15,24 @@ from dataclasses import dataclass
 import phonenumbers
 from rapidfuzz import fuzz, process
 
+from handlers.provinces import province_name
+from handlers.textnorm import clean_line
+
 NAME_MIN_LENGTH = 3
 NAME_MAX_LENGTH = 100
 NAME_MIN_LETTERS = 3
 NAME_PUNCTUATION = frozenset(" '.-,")
 BUSINESS_NAME_MAX_LENGTH = 100
 NIK_LENGTH = 16
+NIK_MAX_INPUT = 100
 PHONE_MAX_LENGTH = 30
 PHONE_REGION = "ID"
 KECAMATAN_MAX_INPUT = 100
 KECAMATAN_MIN_FUZZY_LENGTH = 4
 KECAMATAN_SCORE_CUTOFF = 80.0
 KECAMATAN_AMBIGUITY_MARGIN = 5.0
+# Typed text this many times over a field's limit is refused before it is normalised.
+RAW_LENGTH_FACTOR = 10
 
 # Phone keyboards often insert typographic apostrophes (e.g. "Ma’ruf").
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'", "\u2018": "'"})
@@ -59,40 +66,73 @@ class InvalidBusinessName(ValidationError):
     """Signal an unacceptable business name."""
 
 
-def _collapse_whitespace(text: str) -> str:
-    return " ".join(text.split())
+def _is_latin_letter(char: str) -> bool:
+    is_letter = unicodedata.category(char).startswith("L")
+    return is_letter and unicodedata.name(char, "").startswith("LATIN ")
 
 
-def _is_name_char(char: str) -> bool:
-    # Combining marks are kept for scripts and accents without precomposed forms.
+def _is_accent(char: str) -> bool:
+    # Accents NFC cannot fold into a letter stay as combining diacritical marks.
+    return unicodedata.category(char) == "Mn" and "\u0300" <= char <= "\u036f"
+
+
+def _is_foreign(char: str) -> bool:
+    """Tell whether a character is a letter or mark of another script than Latin."""
     category = unicodedata.category(char)
-    return category[0] in "LM" or char in NAME_PUNCTUATION
+    if category.startswith("L"):
+        return not _is_latin_letter(char)
+    return category.startswith("M") and not _is_accent(char)
 
 
 def validate_full_name(text: str) -> str:
-    """Return the participant's full name normalised, or raise InvalidName."""
-    name = _collapse_whitespace(unicodedata.normalize("NFC", text).translate(_APOSTROPHES))
+    """Return the participant's full name normalised, or raise InvalidName.
+
+    A name is Latin letters (accents allowed), spaces and ' . - , as on a KTP; other scripts
+    are refused with their own reason, so the person knows what to change.
+    """
+    too_long = InvalidName("too_long", f"name is longer than {NAME_MAX_LENGTH} characters")
+    if len(text) > NAME_MAX_LENGTH * RAW_LENGTH_FACTOR:
+        raise too_long
+    name = clean_line(text.translate(_APOSTROPHES))
     if not name:
         raise InvalidName("empty", "name is empty")
     if len(name) > NAME_MAX_LENGTH:
-        raise InvalidName("too_long", f"name is longer than {NAME_MAX_LENGTH} characters")
-    if not all(_is_name_char(char) for char in name):
+        raise too_long
+    if any(_is_foreign(char) for char in name):
+        raise InvalidName("script", "name must be written in Latin letters")
+    if not all(
+        _is_latin_letter(char) or _is_accent(char) or char in NAME_PUNCTUATION for char in name
+    ):
         raise InvalidName("chars", "name may contain only letters, spaces and ' . - ,")
-    letters = sum(1 for char in name if unicodedata.category(char).startswith("L"))
+    letters = sum(1 for char in name if _is_latin_letter(char))
     if len(name) < NAME_MIN_LENGTH or letters < NAME_MIN_LETTERS:
         raise InvalidName("too_short", f"name needs at least {NAME_MIN_LETTERS} letters")
     return name
 
 
-def _is_birth_day(day: str) -> bool:
-    # Women's NIKs carry the birth day plus 40.
-    value = int(day)
-    return 1 <= value <= 31 or 41 <= value <= 71
+def is_birth_date(ddmmyy: str) -> bool:
+    """Tell whether a NIK's DDMMYY part is a real date; women's days are counted from 41.
+
+    The two-digit year may mean 19YY or 20YY, so 29 February is accepted when either is a
+    leap year: exactly when YY is divisible by 4 (2000 was a leap year, 1900 was not).
+    """
+    day, month, year = int(ddmmyy[0:2]), int(ddmmyy[2:4]), int(ddmmyy[4:6])
+    if day > 40:
+        day -= 40
+    if not 1 <= month <= 12:
+        return False
+    # 2000-2099 has a leap year exactly when YY % 4 == 0, the rule above.
+    return 1 <= day <= calendar.monthrange(2000 + year, month)[1]
 
 
 def normalize_nik(text: str) -> str:
-    """Return the 16-digit NIK without separators, or raise InvalidNik."""
-    nik = _NIK_SEPARATORS.sub("", text)
+    """Return the 16-digit NIK without separators, or raise InvalidNik.
+
+    Checked: digits only, 16 of them, not one digit repeated, a province code that exists
+    (handlers/data/provinces.json) and a birth date (digits 7-12, DDMMYY) that exists.
+    """
+    # Invisible marks a copied NIK may carry (e.g. U+200E) are dropped with the separators.
+    nik = _NIK_SEPARATORS.sub("", text if len(text) > NIK_MAX_INPUT else clean_line(text))
     if not nik:
         raise InvalidNik("empty", "NIK is empty")
     if not (nik.isascii() and nik.isdigit()):
@@ -101,9 +141,9 @@ def normalize_nik(text: str) -> str:
         raise InvalidNik("length", f"NIK must have exactly {NIK_LENGTH} digits")
     if len(set(nik)) == 1:
         raise InvalidNik("repeated", "NIK cannot be one digit repeated")
-    if nik[:2] == "00":
-        raise InvalidNik("region", "NIK has no valid province code")
-    if not _is_birth_day(nik[6:8]) or not 1 <= int(nik[8:10]) <= 12:
+    if province_name(nik[:2]) is None:
+        raise InvalidNik("region", "NIK does not start with a known province code")
+    if not is_birth_date(nik[6:12]):
         raise InvalidNik("date", "NIK does not contain a valid birth date")
     return nik
 
@@ -138,23 +178,17 @@ def normalize_phone(text: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def _is_forbidden_in_business_name(char: str) -> bool:
-    # Surrogates cannot be stored as UTF-8; control characters break layouts.
-    return unicodedata.category(char) in ("Cc", "Cs")
-
-
 def validate_business_name(text: str) -> str:
     """Return the business name normalised, or raise InvalidBusinessName."""
-    name = _collapse_whitespace(text)
-    if all(unicodedata.category(char) == "Cf" for char in name):
-        # Zero-width and direction marks alone would store a name nobody can see.
+    limit = BUSINESS_NAME_MAX_LENGTH
+    too_long = InvalidBusinessName("too_long", f"business name is longer than {limit} characters")
+    if len(text) > limit * RAW_LENGTH_FACTOR:
+        raise too_long
+    name = clean_line(text)
+    if not name:
         raise InvalidBusinessName("empty", "business name is empty")
-    if len(name) > BUSINESS_NAME_MAX_LENGTH:
-        raise InvalidBusinessName(
-            "too_long", f"business name is longer than {BUSINESS_NAME_MAX_LENGTH} characters"
-        )
-    if any(_is_forbidden_in_business_name(char) for char in name):
-        raise InvalidBusinessName("chars", "business name contains control characters")
+    if len(name) > limit:
+        raise too_long
     return name
 
 

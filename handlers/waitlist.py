@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from handlers import texts
 from handlers.core import Button, Reply
 from handlers.notify import notify_participant
+from handlers.payload_ids import parse_id
 from handlers.router import Feature
 from handlers.sessions_view import session_details
 from handlers.timefmt import format_datetime
@@ -86,8 +87,9 @@ async def on_offer_button(turn: Turn, payload: str) -> None:
     """Take or skip an offered place."""
     parts = payload.split(":")
     offer = None
-    if len(parts) == 3 and parts[1].isdigit():
-        offer = await turn.storage.waitlist.get(int(parts[1]))
+    offer_id = parse_id(parts[1]) if len(parts) == 3 else None
+    if offer_id is not None:
+        offer = await turn.storage.waitlist.get(offer_id)
     participant = await turn.participant()
     enrollment = None if offer is None else await turn.storage.enrollments.get(offer.enrollment_id)
     if (

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -46,6 +47,8 @@ CONTACT_PAYLOAD: Final = "wa:contact"
 _IGNORED: Final = frozenset({"reaction", "system", "request_welcome"})
 # A WhatsApp id is the number in international form, digits only.
 _WA_ID = re.compile(r"^[0-9]{5,20}$")
+# Unix seconds up to the year 33658: more digits cannot be a real time.
+MAX_TIMESTAMP_DIGITS: Final = 12
 
 
 class _Lenient(BaseModel):
@@ -108,6 +111,8 @@ class WebhookMessage(_Lenient):
 
     id: str
     sender: str = Field(alias="from")
+    # When the person sent it: Unix seconds as a string.
+    timestamp: str = ""
     type: str = ""
     text: TextBody | None = None
     interactive: InteractiveBody | None = None
@@ -175,6 +180,14 @@ class WebhookPayload(_Lenient):
             if change.field == "messages"
             and change.value.metadata.phone_number_id == phone_number_id
         ]
+
+
+def sent_at(message: WebhookMessage) -> datetime | None:
+    """Return when the person sent the message, or None when the webhook does not say."""
+    stamp = message.timestamp
+    if not (stamp.isascii() and stamp.isdigit()) or len(stamp) > MAX_TIMESTAMP_DIGITS:
+        return None
+    return datetime.fromtimestamp(int(stamp), UTC)
 
 
 def to_inbound(message: WebhookMessage) -> Inbound | None:

@@ -14,7 +14,7 @@ import dataclasses
 import json
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, Final
 
@@ -23,9 +23,11 @@ import httpx
 from bot.channels.graph import GraphError
 from bot.channels.media import MediaStore
 from bot.channels.whatsapp import (
+    WebhookMessage,
     WebhookPayload,
     WebhookStatus,
     page_of,
+    sent_at,
     text_messages,
     to_inbound,
 )
@@ -42,6 +44,8 @@ logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_ID: Final = 256
 # Meta retries an unanswered delivery for up to 7 days; ids older than that cannot return.
+# A message sent longer ago than this is ignored by its timestamp: its id may be forgotten,
+# so it can only be a replay.
 KEEP_SEEN: Final = timedelta(days=8)
 # A failed-status webhook can overtake the dispatcher recording the message id it is about.
 STATUS_RETRIES: Final = 5
@@ -134,13 +138,18 @@ class WhatsAppChannel:
     async def receive(self, payload: WebhookPayload) -> None:
         """Record a webhook delivery's messages (once each) and queue their processing."""
         storage = self._services.storage
+        stale = 0
         for value in payload.for_number(self._phone_number_id):
             for message in value.messages:
                 inbound = to_inbound(message)
                 if inbound is None or not 0 < len(message.id) <= MAX_MESSAGE_ID:
                     continue
+                now = self._services.clock.now()
+                if self._forgotten(message, now):
+                    stale += 1
+                    continue
                 entry = await storage.whatsapp_inbox.record(
-                    message.id, inbound.address, encode(inbound), self._services.clock.now()
+                    message.id, inbound.address, encode(inbound), now
                 )
                 if entry is None:
                     logger.info("whatsapp: a message delivered again was dropped")
@@ -148,6 +157,18 @@ class WhatsAppChannel:
                 self._runner.submit(entry.address, partial(self._process, entry))
             for status in value.statuses:
                 self._runner.spawn(self._status(status))
+        if stale:
+            logger.warning(
+                "whatsapp: %d message(s) sent more than %d days ago ignored (a replay?)",
+                stale,
+                KEEP_SEEN.days,
+            )
+
+    @staticmethod
+    def _forgotten(message: WebhookMessage, now: datetime) -> bool:
+        """Tell whether a message is older than the inbox remembers ids: it may be a replay."""
+        sent = sent_at(message)
+        return sent is not None and sent < now - KEEP_SEEN
 
     async def _process(self, entry: InboxEntry) -> None:
         storage = self._services.storage

@@ -14,6 +14,7 @@ from bot.app import open_services
 from bot.cli.common import ACTOR, CliError, Subparsers, session_by_code
 from bot.settings import Settings
 from handlers import qr, session_admin
+from handlers.textnorm import clean_line
 from handlers.timefmt import format_datetime, format_time, parse_local_datetime
 from storage.sessions import SessionCodeTaken
 
@@ -86,8 +87,8 @@ async def add_session(settings: Settings, args: argparse.Namespace) -> int:
     """Create a bimtek session."""
     session_input = SessionInput(
         code=args.code,
-        title=args.title.strip(),
-        venue=args.venue.strip(),
+        title=clean_line(args.title),
+        venue=clean_line(args.venue),
         starts_at=local_time(args.starts_at, settings, "--starts-at"),
         ends_at=local_time(args.ends_at, settings, "--ends-at"),
         capacity=args.capacity,

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import logging
 import random
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +16,7 @@ from whatsapp_support import PHONE_NUMBER_ID, ScriptedGraph
 
 from bot.channels.media import MediaStore
 from bot.channels.whatsapp import WebhookPayload
-from bot.channels.whatsapp_channel import PerSenderRunner, WhatsAppChannel, encode
+from bot.channels.whatsapp_channel import KEEP_SEEN, PerSenderRunner, WhatsAppChannel, encode
 from bot.channels.whatsapp_messenger import ChoicePages, WhatsAppMessenger
 from bot.settings import WhatsAppTemplates
 from handlers.core import Button, Inbound, Outbound, Reply, rows
@@ -230,3 +232,47 @@ async def test_the_real_router_answers_over_whatsapp(
     assert body["interactive"]["action"]["button"] == "Menu"
     contact = await services.storage.contacts.get("whatsapp", ALICE)
     assert contact is not None and contact.last_inbound_at == NOW
+
+
+def sent(message: dict[str, Any], moment: datetime) -> dict[str, Any]:
+    return {**message, "timestamp": str(int(moment.timestamp()))}
+
+
+async def test_messages_older_than_the_inbox_memory_are_ignored_and_logged_once(
+    services: Services, graph: ScriptedGraph, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot.channels.whatsapp_channel")
+    router = RecordingRouter()
+    channel = make_channel(router, services, graph, tmp_path)
+    old = NOW - KEEP_SEEN - timedelta(seconds=1)
+    await channel.receive(
+        payload(
+            sent(text(ALICE, "replayed", "wamid.old1"), old),
+            sent(text(BUDI, "replayed too", "wamid.old2"), NOW - timedelta(days=400)),
+            sent(text(ALICE, "just now"), NOW - timedelta(seconds=5)),
+            sent(text(BUDI, "a week old, still retried by Meta"), NOW - timedelta(days=7)),
+            text(ALICE, "no timestamp"),
+        )
+    )
+    await channel.stop()
+    assert sorted(inbound.text for inbound in router.seen) == [
+        "a week old, still retried by Meta",
+        "just now",
+        "no timestamp",
+    ]
+    stored = await services.storage.db.fetch_all("SELECT message_id FROM whatsapp_inbox")
+    assert "wamid.old1" not in {row["message_id"] for row in stored}
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert warnings == ["whatsapp: 2 message(s) sent more than 8 days ago ignored (a replay?)"]
+    assert not any(ALICE in message or BUDI in message for message in caplog.messages)
+
+
+@pytest.mark.parametrize("stamp", ["", "abc", "²", "-5", "9" * 13, "1.5e9"])
+async def test_an_unreadable_timestamp_does_not_refuse_the_message(
+    services: Services, graph: ScriptedGraph, tmp_path: Path, stamp: str
+) -> None:
+    router = RecordingRouter()
+    channel = make_channel(router, services, graph, tmp_path)
+    await channel.receive(payload({**text(ALICE, "halo"), "timestamp": stamp}))
+    await channel.stop()
+    assert [inbound.text for inbound in router.seen] == ["halo"]

@@ -165,3 +165,82 @@ async def test_officer_management_is_for_admins_only(
         await chat.payload(action.format(**ids))
     await assert_refused(chat, storage, f"officer:{ids['officer']}", before)
     assert await snapshot(storage) == before
+
+
+# Every officer flow at a step whose question shows a participant (or another officer).
+FLOW_STEPS = [
+    ("alatp_alloc", "item", {"participant_id": 1}),
+    ("alatp_alloc", "qty", {"participant_id": 1, "item_id": 1}),
+    ("alatp_alloc", "more", {"participant_id": 1}),
+    ("alatp_handover", "confirm", {"participant_id": 1}),
+    ("alatp_resolve", "note", {"case_id": 1}),
+    ("alatp_bast", "nik", {}),
+    ("siaran", "preview", {"text": "Halo", "audience": "all", "kind": "all"}),
+    ("sesi_new", "title", {"code": "BTK-09"}),
+    ("sesi_move", "starts_at", {"session_id": 1}),
+    ("petugas_add", "role", {"address": "123456"}),
+]
+# What re-asks a flow's question instead of answering it.
+NOT_ANSWERS = {
+    "sticker": lambda chat: chat.kind("unsupported"),
+    "edited": lambda chat: chat.kind("edited"),
+    "stop": lambda chat: chat.text("STOP"),
+    "other_command": lambda chat: chat.text("/jadwal"),
+    "unknown_command": lambda chat: chat.text("/terbang"),
+    "language_button": lambda chat: chat.payload("lang:id"),
+    "reminder_button": lambda chat: chat.payload("rsvp:1:yes"),
+}
+PERSONAL = ("Peserta Nomor B", "************0001", "Usaha 1", "123456", "BTK-01")
+
+
+def test_the_table_covers_every_officer_flow(router: Router) -> None:
+    participant_flows = {"registration", "profile", "erase", "alat"}
+    assert {flow for flow, _, _ in FLOW_STEPS} == set(router.flows) - participant_flows
+
+
+@pytest.mark.parametrize("sent", NOT_ANSWERS)
+@pytest.mark.parametrize(("flow", "step", "data"), FLOW_STEPS)
+async def test_a_removed_officer_is_refused_at_the_question_too(
+    router: Router,
+    services: Services,
+    storage: Storage,
+    ids: dict[str, int],
+    flow: str,
+    step: str,
+    data: dict[str, Any],
+    sent: str,
+) -> None:
+    """Removed in the middle of a flow: no question with a participant's data, the flow ends."""
+    address = ADMIN if flow == "petugas_add" else OFFICER
+    async with storage.db.transaction():
+        await storage.conversations.save("telegram", address, flow, step, data, NOW)
+        await storage.officers.remove("telegram", address)
+    chat = Chat(router, services, address)
+    before = await snapshot(storage, "conversation")
+    await NOT_ANSWERS[sent](chat)
+    assert REFUSAL in [reply.text for reply in chat.last if isinstance(reply, Reply)]
+    assert not any(value in chat.said for value in PERSONAL), chat.said
+    assert await storage.conversations.get("telegram", address) is None
+    assert await snapshot(storage, "conversation") == before
+    assert (await storage.audit.latest(1))[0].action == f"denied:{flow}"
+
+
+@pytest.mark.parametrize(("flow", "step", "data"), FLOW_STEPS)
+async def test_a_demoted_admin_is_refused_in_admin_flows_only(
+    router: Router,
+    services: Services,
+    storage: Storage,
+    ids: dict[str, int],
+    flow: str,
+    step: str,
+    data: dict[str, Any],
+) -> None:
+    async with storage.db.transaction():
+        await storage.conversations.save("telegram", ADMIN, flow, step, data, NOW)
+        await storage.officers.add("telegram", ADMIN, "officer", NOW)
+    chat = Chat(router, services, ADMIN)
+    await chat.kind("unsupported")
+    refused = REFUSAL in chat.said
+    assert refused == (flow == "petugas_add")
+    if refused:
+        assert await storage.conversations.get("telegram", ADMIN) is None

@@ -69,6 +69,10 @@ async def test_allocate_then_hand_over_in_chat(desk: Chat, storage: Storage) -> 
     await desk.press("➕ Catat alokasi")
     await desk.text("1234")
     assert "NIK itu tidak valid" in desk.said
+    await desk.text("3216013102900002")  # 31 February
+    assert "NIK itu tidak valid" in desk.said and "tanggal lahir" in desk.said
+    await desk.text("9916011508900002")  # no province 99
+    assert "NIK itu tidak valid" in desk.said and "kode provinsi" in desk.said
     await desk.text(OTHER_NIK)
     assert "Tidak ada peserta terdaftar" in desk.said
     await desk.text(GOOD_NIK)

@@ -96,7 +96,8 @@ TEXT_REASONS: dict[str, dict[str, str]] = {
         "huge": "invalid.full_name.too_long",
         "emoji": "invalid.full_name.chars",
         "sql": "invalid.full_name.chars",
-        "rtl_zero_width": "invalid.full_name.chars",
+        # Direction and zero-width characters are removed: nothing is left.
+        "rtl_zero_width": "invalid.full_name.empty",
     },
     "nik": {
         "empty": "invalid.nik.empty",
@@ -104,7 +105,7 @@ TEXT_REASONS: dict[str, dict[str, str]] = {
         "huge": "invalid.nik.chars",
         "emoji": "invalid.nik.chars",
         "sql": "invalid.nik.chars",
-        "rtl_zero_width": "invalid.nik.chars",
+        "rtl_zero_width": "invalid.nik.empty",
     },
     "phone": {
         "empty": "invalid.phone.empty",
