@@ -11,7 +11,7 @@ from storage.bot_settings import BotSettingRepository
 from storage.broadcasts import AudienceRepository, BroadcastRepository
 from storage.contacts import ContactRepository
 from storage.conversations import ConversationRepository
-from storage.db import Database
+from storage.db import BUSY_TIMEOUT, Database
 from storage.enrollments import EnrollmentRepository
 from storage.equipment import (
     AllocationRepository,
@@ -60,9 +60,11 @@ class Storage:
     whatsapp_inbox: WhatsAppInboxRepository
 
     @classmethod
-    async def open(cls, path: str | Path, now: datetime) -> Storage:
+    async def open(
+        cls, path: str | Path, now: datetime, *, busy_timeout: float = BUSY_TIMEOUT
+    ) -> Storage:
         """Connect, apply pending migrations and build the repositories."""
-        db = await Database.connect(path)
+        db = await Database.connect(path, busy_timeout=busy_timeout)
         try:
             await migrate(db, now)
         except BaseException:

@@ -21,7 +21,7 @@ from rich.progress import (
 from bot.settings import Settings
 from handlers.equipment_rules import EquipmentRefused
 from handlers.exports import FORMATS, ExportFormat
-from handlers.tables import Cell, SheetError, TableError, read_table
+from handlers.tables import Cell, SheetError, TableError, TableLimits, read_table
 from storage import Storage
 from storage.models import BimtekSession
 
@@ -81,12 +81,14 @@ def write_file(out: Path, content: bytes) -> None:
         raise CliError(f"{out}: {error.strerror or error}") from error
 
 
-def read_sheet(path: Path, parse: Callable[[Iterator[list[Cell]]], Parsed]) -> Parsed:
-    """Read a .csv/.xlsx sheet and parse it; a sheet that cannot be read is a CliError."""
+def read_sheet(
+    path: Path, parse: Callable[[Iterator[list[Cell]]], Parsed], settings: Settings
+) -> Parsed:
+    """Read a .csv/.xlsx sheet within the limits and parse it; a bad sheet is a CliError."""
     if not path.is_file():
         raise CliError(f"{path}: no such file")
     try:
-        return parse(read_table(path))
+        return parse(read_table(path, TableLimits(max_rows=settings.import_max_rows)))
     except (TableError, SheetError) as error:
         raise CliError(str(error)) from error
 

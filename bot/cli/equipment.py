@@ -9,6 +9,7 @@ from typing import Final
 
 from bot.app import open_services
 from bot.cli.common import ACTOR, Subparsers, equipment_refusals, progress_bar, read_sheet
+from bot.desk import give_the_bot_the_cpu_first
 from bot.settings import Settings
 from handlers.allocation_import import parse_sheet
 from handlers.equipment_admin import (
@@ -115,8 +116,9 @@ async def allocate(settings: Settings, args: argparse.Namespace) -> int:
 
 async def import_sheet(settings: Settings, args: argparse.Namespace) -> int:
     """Import allocations from a .csv/.xlsx sheet; exit 2 when some rows were bad."""
+    give_the_bot_the_cpu_first()
     path = Path(args.file)
-    sheet = read_sheet(path, parse_sheet)
+    sheet = read_sheet(path, parse_sheet, settings)
     async with open_services(settings) as services:
         with progress_bar("importing", len(sheet.rows)) as advance:
             report = await import_allocations(

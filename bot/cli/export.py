@@ -8,6 +8,7 @@ from typing import Final
 
 from bot.app import open_services
 from bot.cli.common import ACTOR, CliError, Subparsers, check_folder, export_format, progress_bar
+from bot.desk import give_the_bot_the_cpu_first
 from bot.settings import Settings
 from handlers.exports import FORMATS
 from handlers.participant_exports import EXPORTS, ExportKind, write_export
@@ -38,6 +39,7 @@ def register(commands: Subparsers) -> None:
 
 async def export(settings: Settings, args: argparse.Namespace) -> int:
     """Write one export as CSV or XLSX."""
+    give_the_bot_the_cpu_first()
     kind: ExportKind = args.action
     out = Path(args.out)
     chosen = export_format(args.format, out)

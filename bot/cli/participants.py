@@ -9,6 +9,7 @@ from pathlib import Path
 
 from bot.app import open_services
 from bot.cli.common import ACTOR, Subparsers, progress_bar, read_sheet
+from bot.desk import give_the_bot_the_cpu_first
 from bot.settings import Settings
 from handlers.participant_import import Choices, import_participants, parse_sheet
 
@@ -29,10 +30,11 @@ def register(commands: Subparsers) -> None:
 
 async def import_sheet(settings: Settings, args: argparse.Namespace) -> int:
     """Import pre-registered participants; exit 2 when some rows were bad."""
+    give_the_bot_the_cpu_first()
     path = Path(args.file)
     async with open_services(settings) as services:
         choices = Choices(services.sectors, services.region.kecamatan)
-        sheet = read_sheet(path, partial(parse_sheet, choices=choices))
+        sheet = read_sheet(path, partial(parse_sheet, choices=choices), settings)
         with progress_bar("import", len(sheet.rows)) as advance:
             result = await import_participants(
                 services.storage,
