@@ -116,6 +116,8 @@ async def run_bot(settings: Settings) -> None:
             )
         await scheduler.start()
         OfficerJobs(services, board, settings.retention_days).add_to(scheduler.scheduler)
+        if telegram is not None:
+            telegram.channel.menu.add_to(scheduler.scheduler)
         dispatching = asyncio.create_task(dispatcher.run(), name="dispatcher")
         try:
             await stop.wait()

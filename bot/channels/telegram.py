@@ -9,7 +9,6 @@ from typing import Any
 
 from telegram import (
     Bot,
-    BotCommand,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
@@ -29,6 +28,7 @@ from telegram.ext import (
 )
 
 from bot.channels.media import MediaStore, is_stored
+from bot.channels.telegram_menu import CommandMenu
 from bot.settings import Settings
 from handlers.core import Document, Inbound, Outbound, Photo, Reply
 from handlers.router import Router
@@ -38,17 +38,6 @@ logger = logging.getLogger(__name__)
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
-COMMANDS = (
-    ("start", "Mulai dan menu utama"),
-    ("daftar", "Daftar bimtek"),
-    ("jadwal", "Jadwal bimtek saya"),
-    ("alat", "Bantuan alat saya"),
-    ("profil", "Lihat atau ubah data saya"),
-    ("hapus", "Hapus data saya"),
-    ("bahasa", "Ganti bahasa / change language"),
-    ("batal", "Batalkan langkah yang berjalan"),
-    ("bantuan", "Bantuan"),
-)
 
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
@@ -212,6 +201,7 @@ class TelegramChannel:
         self.application = self._build(settings)
         # Told about each network error of long polling (the dispatcher's outage monitor).
         self.on_network_error: Callable[[str], None] | None = None
+        self.menu = CommandMenu(self.application.bot, services.storage, services.clock)
 
     def _build(self, settings: Settings) -> Application[Any, Any, Any, Any, Any, Any]:
         root = settings.telegram_api_base_url
@@ -243,7 +233,7 @@ class TelegramChannel:
         username = self._settings.telegram_bot_username or application.bot.username
         async with self._services.storage.db.transaction():
             await self._services.storage.bot_settings.put("telegram_username", username)
-        await self._set_commands()
+        await self.menu.publish()
         await application.start()
         if self._settings.telegram_webhook:
             await self._set_webhook()
@@ -278,14 +268,6 @@ class TelegramChannel:
             return False
         await self.application.update_queue.put(update)
         return True
-
-    async def _set_commands(self) -> None:
-        try:
-            await self.application.bot.set_my_commands(
-                [BotCommand(name, description) for name, description in COMMANDS]
-            )
-        except TelegramError as error:
-            logger.warning("telegram: could not set the command list (%s)", type(error).__name__)
 
     async def stop(self) -> None:
         """Stop polling and close the connection."""

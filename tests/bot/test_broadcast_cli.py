@@ -22,7 +22,8 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     async def seed() -> None:
         storage = await open_storage(path)
         try:
-            await add_session(storage, "BTK-01")
+            # The CLI runs on the real clock: the session must not have started by then.
+            await add_session(storage, "BTK-01", starts_in=timedelta(days=3650))
             await person(storage, 1)
             await person(storage, 2)
             await person(storage, 3, kecamatan="Cibitung")

@@ -87,6 +87,7 @@ _TRUE_RESULT = frozenset(
         "deletewebhook",
         "setwebhook",
         "setmycommands",
+        "deletemycommands",
         "answercallbackquery",
         "sendchataction",
         "deletemessage",
@@ -153,6 +154,18 @@ def _decode_json_value(key: str, value: Any) -> Any:
         with contextlib.suppress(ValueError):
             return json.loads(value)
     return value
+
+
+def _scope_key(scope: Any) -> str:
+    """A command-menu scope as one comparable string ("default" when none is given)."""
+    if not isinstance(scope, dict):
+        return "default"
+    return json.dumps(scope, sort_keys=True)
+
+
+def _menu_key(params: dict[str, Any]) -> tuple[str, str]:
+    """The (scope, language code) a set/get/deleteMyCommands call is about."""
+    return _scope_key(params.get("scope")), str(params.get("language_code") or "")
 
 
 def _utf16_len(text: str) -> int:
@@ -251,7 +264,8 @@ class FakeTelegram:
         self._file_paths: dict[str, str] = {}
         self._failures: dict[str, deque[_Failure]] = {}
         self._rate_log: deque[tuple[float, Any]] = deque()
-        self._commands: list[Any] = []
+        # Command menus by (scope, language code), as Telegram keeps them: "" is no code.
+        self._commands: dict[tuple[str, str], list[Any]] = {}
         self._serial = 0
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -616,10 +630,15 @@ class FakeTelegram:
             return self._file_result(str(params.get("file_id", "")))
         if name == "setmycommands":
             commands = params.get("commands")
-            self._commands = list(commands) if isinstance(commands, list) else []
+            self._commands[_menu_key(params)] = (
+                list(commands) if isinstance(commands, list) else []
+            )
+            return True
+        if name == "deletemycommands":
+            self._commands.pop(_menu_key(params), None)
             return True
         if name == "getmycommands":
-            return list(self._commands)
+            return list(self._commands.get(_menu_key(params), []))
         if name == "getchat":
             chat_id = _as_int(params.get("chat_id")) or 0
             return {**self._chat(chat_id), "accent_color_id": 0, "max_reaction_count": 11}
@@ -1034,6 +1053,32 @@ class FakeTelegram:
         return (method is None or call.method == method) and (
             chat_id is None or call.params.get("chat_id") == chat_id
         )
+
+    def menu(self, scope: dict[str, Any] | None = None, language_code: str = "") -> list[str]:
+        """The commands set for exactly this scope and language code (as getMyCommands)."""
+        with self._cond:
+            commands = self._commands.get((_scope_key(scope), language_code), [])
+            return [str(command.get("command")) for command in commands]
+
+    def menu_seen(self, chat_id: int, language_code: str) -> list[str]:
+        """The commands a person sees in their private chat, resolved as Telegram does.
+
+        The first menu set wins, from the narrowest scope down: this chat in the person's
+        language, this chat, all private chats in the language, all private chats, the
+        default in the language, the default.
+        """
+        scopes = (
+            {"type": "chat", "chat_id": chat_id},
+            {"type": "all_private_chats"},
+            None,
+        )
+        with self._cond:
+            for scope in scopes:
+                for code in (language_code, ""):
+                    commands = self._commands.get((_scope_key(scope), code))
+                    if commands is not None:
+                        return [str(command.get("command")) for command in commands]
+        return []
 
     def calls(self, method: str | None = None, chat_id: int | None = None) -> list[ApiCall]:
         """Accepted calls (getUpdates excluded), optionally filtered, in arrival order."""
