@@ -7,6 +7,7 @@ import logging
 import signal
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
+from functools import partial
 from pathlib import Path
 from typing import TextIO
 
@@ -16,6 +17,7 @@ from handlers.conversation.features import build_router
 from handlers.conversation.turn import Policy, Services
 from handlers.participants.regions import load_region, load_sectors
 from storage import Storage
+from storage.outbox import OutboxDeadlines
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +28,10 @@ async def open_services(
 ) -> AsyncIterator[Services]:
     """Open the database (migrating it) and build the services handlers need."""
     clock = clock or SystemClock()
-    storage = await Storage.open(database or settings.database_path, clock.now())
+    deadlines = OutboxDeadlines(
+        broadcast=settings.broadcast_give_up_after, notice=settings.notice_give_up_after
+    )
+    storage = await Storage.open(database or settings.database_path, clock.now(), deadlines)
     try:
         yield Services(
             storage=storage,
@@ -86,6 +91,8 @@ async def run_bot(settings: Settings) -> None:
             ChannelRouter(senders),
             services.clock,
             settings.broadcast_rate_per_second,
+            retry_max_interval=settings.outbox_retry_max_interval.total_seconds(),
+            probe_max_interval=settings.channel_probe_max_interval.total_seconds(),
             channel_rates={"whatsapp": settings.whatsapp_rate_per_second},
         )
         scheduler = ReminderScheduler(services)
@@ -95,6 +102,7 @@ async def run_bot(settings: Settings) -> None:
             stack.push_async_callback(whatsapp.channel.stop)
         board = None
         if telegram is not None:
+            telegram.channel.on_network_error = partial(dispatcher.outages.failed_soon, "telegram")
             await telegram.channel.start()
             stack.push_async_callback(telegram.channel.stop)
             await telegram.sender.initialize()
@@ -108,6 +116,8 @@ async def run_bot(settings: Settings) -> None:
             )
         await scheduler.start()
         OfficerJobs(services, board, settings.retention_days).add_to(scheduler.scheduler)
+        if telegram is not None:
+            telegram.channel.menu.add_to(scheduler.scheduler)
         dispatching = asyncio.create_task(dispatcher.run(), name="dispatcher")
         try:
             await stop.wait()

@@ -9,6 +9,7 @@ from pathlib import Path
 from storage.audit import AuditRepository
 from storage.bot_settings import BotSettingRepository
 from storage.broadcasts import AudienceRepository, BroadcastRepository
+from storage.channel_states import ChannelStateRepository
 from storage.contacts import ContactRepository
 from storage.conversations import ConversationRepository
 from storage.db import BUSY_TIMEOUT, Database
@@ -21,7 +22,7 @@ from storage.equipment import (
 from storage.exports import ExportRepository
 from storage.migrate import migrate
 from storage.officers import OfficerRepository
-from storage.outbox import OutboxRepository
+from storage.outbox import OutboxDeadlines, OutboxRepository
 from storage.participants import ParticipantRepository
 from storage.reminders import ReminderRunRepository
 from storage.retention import RetentionRepository
@@ -58,12 +59,23 @@ class Storage:
     retention: RetentionRepository
     # WhatsApp
     whatsapp_inbox: WhatsAppInboxRepository
+    # Outages
+    channel_states: ChannelStateRepository
 
     @classmethod
     async def open(
-        cls, path: str | Path, now: datetime, *, busy_timeout: float = BUSY_TIMEOUT
+        cls,
+        path: str | Path,
+        now: datetime,
+        deadlines: OutboxDeadlines | None = None,
+        *,
+        busy_timeout: float = BUSY_TIMEOUT,
     ) -> Storage:
-        """Connect, apply pending migrations and build the repositories."""
+        """Connect, apply pending migrations and build the repositories.
+
+        `deadlines` are the default give-up times of outbox rows (BROADCAST_GIVE_UP_AFTER,
+        NOTICE_GIVE_UP_AFTER).
+        """
         db = await Database.connect(path, busy_timeout=busy_timeout)
         try:
             await migrate(db, now)
@@ -82,7 +94,7 @@ class Storage:
             bot_settings=BotSettingRepository(db),
             reminder_runs=ReminderRunRepository(db),
             waitlist=WaitlistRepository(db),
-            outbox=OutboxRepository(db),
+            outbox=OutboxRepository(db, deadlines),
             equipment_items=EquipmentItemRepository(db),
             allocations=AllocationRepository(db),
             equipment_cases=EquipmentCaseRepository(db),
@@ -92,6 +104,7 @@ class Storage:
             exports=ExportRepository(db),
             retention=RetentionRepository(db),
             whatsapp_inbox=WhatsAppInboxRepository(db),
+            channel_states=ChannelStateRepository(db),
         )
 
     async def close(self) -> None:

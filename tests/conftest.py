@@ -19,6 +19,26 @@ from tests.support.clock import FrozenClock
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Add --run-slow: also run the tests marked slow (minutes each, e.g. a 10-minute outage)."""
+    parser.addoption("--run-slow", action="store_true", help="also run tests marked slow")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the slow marker."""
+    config.addinivalue_line("markers", "slow: takes minutes; runs only with --run-slow")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip the slow tests unless --run-slow is given."""
+    if config.getoption("--run-slow"):
+        return
+    skip = pytest.mark.skip(reason="slow: run with --run-slow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture
 def clock() -> FrozenClock:
     """Return a clock frozen at a known moment."""

@@ -282,7 +282,7 @@ async def _on_proof(turn: Turn, data: Data, answer: Answer) -> Outcome:
             now=turn.now,
             zone=turn.services.zone,
         )
-        _saved(turn, "alat.proof.photo", allocation, case_id)
+        _saved(turn, "photo", allocation, case_id)
         return Stay(ask=False)
     if answer.text is None:
         turn.say("alat.proof.expected")
@@ -295,14 +295,15 @@ async def _on_proof(turn: Turn, data: Data, answer: Answer) -> Outcome:
     case_id = await add_note(
         turn.storage, allocation, note, actor=turn.actor, now=turn.now, zone=turn.services.zone
     )
-    _saved(turn, "alat.proof.note", allocation, case_id)
+    _saved(turn, "note", allocation, case_id)
     return Stay(ask=False)
 
 
-def _saved(turn: Turn, key: str, allocation: Allocation, case_id: int | None) -> None:
+def _saved(turn: Turn, proof: str, allocation: Allocation, case_id: int | None) -> None:
     go_on = Button(turn.t("alat.proof.next"), GoOn().pack())
-    suffix = ".forwarded" if case_id is not None else ".saved"
-    turn.say(key + suffix, buttons=((go_on,),), item=allocation.item_name, case=case_id)
+    outcome = "forwarded" if case_id is not None else "saved"
+    key = f"alat.proof.{proof}.{outcome}"
+    turn.say(key, buttons=((go_on,),), item=allocation.item_name, case=case_id)
 
 
 async def take_photo(turn: Turn) -> bool:
@@ -331,7 +332,7 @@ async def take_photo(turn: Turn) -> bool:
     case_id = await add_photo(
         storage, target, photo_id, actor=turn.actor, now=turn.now, zone=turn.services.zone
     )
-    _saved(turn, "alat.proof.photo", target, case_id)
+    _saved(turn, "photo", target, case_id)
     return True
 
 

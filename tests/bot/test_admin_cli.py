@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from bot.admin_cli import copy_database
+from bot.cli.backup import copy_database
 from handlers.officers.exports import ENROLLMENT_COLUMNS, PARTICIPANT_COLUMNS
 from tests.support.chat import NOW, add_session
 from tests.support.officers import cli_database, enroll, nik, open_storage, person, phone, run_cli

@@ -10,10 +10,13 @@ from handlers.broadcasts.audiences import Audience
 from handlers.broadcasts.service import (
     BroadcastWorker,
     compose,
+    format_reasons,
     queue_due,
+    reason_key,
     report,
     start_broadcast,
 )
+from handlers.conversation import texts
 from handlers.conversation.messages import Inbound, Reply
 from handlers.conversation.router import Router
 from handlers.conversation.turn import Services
@@ -318,3 +321,22 @@ def test_compose_adds_the_opt_out_line_in_the_recipients_language() -> None:
         "Halo\n\n— Reply STOP to stop receiving announcements."
     )
     assert compose("Halo", "P", "id").photo_file_id == "P"
+
+
+@pytest.mark.parametrize(
+    ("reason", "key"),
+    [
+        ("Bad Request: chat not found", "chat_not_found"),
+        ("expired: not delivered within BROADCAST_GIVE_UP_AFTER", "expired"),
+        (
+            "expired: not delivered within BROADCAST_GIVE_UP_AFTER"
+            " (last error: rate limited (WhatsApp 130429))",
+            "expired",
+        ),
+        ("rate limited (WhatsApp 130429)", "rate_limited"),
+        ("WhatsApp 131000: something", "other"),
+    ],
+)
+def test_failure_reasons_are_grouped_for_officers(reason: str, key: str) -> None:
+    assert reason_key(reason) == key
+    assert format_reasons({key: 2}, "id") == f"{texts.text('id', f'broadcast.reason.{key}')}: 2"
