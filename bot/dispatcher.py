@@ -33,6 +33,7 @@ from typing import Literal, Protocol, runtime_checkable
 from bot.outage import OutageMonitor, Prober
 from handlers.conversation.clock import Clock
 from handlers.conversation.messages import Reply
+from handlers.conversation.outbox import reply_of
 from storage import Storage
 from storage.outbox import EXPIRED, OutboxMessage, expiry_reason
 
@@ -340,7 +341,9 @@ class Dispatcher:
         try:
             if isinstance(self._sender, OutboxSender):
                 return await self._sender.deliver_outbox(message)
-            return await self._sender.deliver(message.channel, message.address, message.reply())
+            return await self._sender.deliver(
+                message.channel, message.address, reply_of(message.body)
+            )
         except Exception as error:
             # A sender bug must not stop the queue; treat it as a transient failure.
             logger.warning(

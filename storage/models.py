@@ -31,7 +31,6 @@ class Participant(Model):
     business_name: str | None
     sector: str | None
     kecamatan: str | None
-    desa: str | None
     language: Language
     consent_at: datetime | None
     created_at: datetime

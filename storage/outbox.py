@@ -8,7 +8,6 @@ from typing import Any, Final, Literal, get_args
 
 from pydantic import field_validator
 
-from handlers.conversation.messages import Button, Reply
 from storage.db import Database, db_time
 from storage.models import Channel, Model
 
@@ -84,7 +83,11 @@ class ButtonBody(Model):
 
 
 class ReplyBody(Model):
-    """The stored form of a Reply: what the JSON `body` column holds."""
+    """What the JSON `body` column holds: a reply's text, buttons and options.
+
+    The handlers turn their `Reply` into this and back (`handlers.conversation.outbox`), so
+    storage knows nothing of the layers above it.
+    """
 
     text: str
     buttons: tuple[tuple[ButtonBody, ...], ...] = ()
@@ -92,25 +95,6 @@ class ReplyBody(Model):
     request_contact: str | None = None
     remove_menu: bool = False
     photo_file_id: str | None = None
-
-    @classmethod
-    def of(cls, reply: Reply) -> ReplyBody:
-        """Return the storable form of a reply."""
-        return cls.model_validate(reply, from_attributes=True)
-
-    def to_reply(self) -> Reply:
-        """Rebuild the Reply, buttons included."""
-        return Reply(
-            text=self.text,
-            buttons=tuple(
-                tuple(Button(button.label, button.payload) for button in row)
-                for row in self.buttons
-            ),
-            menu=self.menu,
-            request_contact=self.request_contact,
-            remove_menu=self.remove_menu,
-            photo_file_id=self.photo_file_id,
-        )
 
 
 class OutboxMessage(Model):
@@ -143,10 +127,6 @@ class OutboxMessage(Model):
     def _decode(cls, value: Any) -> Any:
         return ReplyBody.model_validate_json(value) if isinstance(value, str) else value
 
-    def reply(self) -> Reply:
-        """Return the message as the Reply a channel renders."""
-        return self.body.to_reply()
-
 
 class OutboxRepository:
     """Queue messages and move them through pending → sending → sent / failed / blocked.
@@ -164,7 +144,7 @@ class OutboxRepository:
         key: str,
         channel: Channel,
         address: str,
-        reply: Reply,
+        body: ReplyBody,
         now: datetime,
         not_before: datetime | None = None,
         broadcast_id: int | None = None,
@@ -187,7 +167,7 @@ class OutboxRepository:
                 key,
                 channel,
                 address,
-                ReplyBody.of(reply).model_dump_json(),
+                body.model_dump_json(),
                 db_time(due),
                 stamp,
                 stamp,

@@ -121,7 +121,7 @@ class ParticipantRepository:
         stamp = db_time(now)
         await self._db.execute(
             "UPDATE participant SET nik = NULL, full_name = NULL, phone = NULL,"
-            " business_name = NULL, desa = NULL, updated_at = ?, deleted_at = ? WHERE id = ?",
+            " business_name = NULL, updated_at = ?, deleted_at = ? WHERE id = ?",
             (stamp, stamp, participant_id),
         )
 

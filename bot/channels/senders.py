@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from bot.dispatcher import Delivery, OutboxSender, Sender
 from bot.outage import Prober
 from handlers.conversation.messages import Reply
+from handlers.conversation.outbox import reply_of
 from storage.outbox import OutboxMessage
 
 
@@ -30,7 +31,7 @@ class ChannelRouter:
             return _not_running(message.channel)
         if isinstance(sender, OutboxSender):
             return await sender.deliver_outbox(message)
-        return await sender.deliver(message.channel, message.address, message.reply())
+        return await sender.deliver(message.channel, message.address, reply_of(message.body))
 
     async def probe(self, channel: str) -> bool:
         """Probe the channel's platform; a sender that cannot probe counts as answering."""

@@ -28,6 +28,7 @@ from bot.dispatcher import Delivery
 from bot.settings import WhatsAppTemplates
 from handlers.conversation.clock import Clock
 from handlers.conversation.messages import Reply
+from handlers.conversation.outbox import reply_of
 from storage import Storage
 from storage.models import Contact
 from storage.outbox import DeliveryReport, OutboxMessage
@@ -123,7 +124,7 @@ class WhatsAppSender:
         return await self._deliver(
             message.channel,
             message.address,
-            message.reply(),
+            reply_of(message.body),
             key=message.key,
             template_only=message.template_only,
         )

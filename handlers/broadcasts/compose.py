@@ -19,22 +19,9 @@ from handlers.broadcasts.service import (
     resolve_audience,
     start_broadcast,
 )
+from handlers.conversation import flows
 from handlers.conversation.access import OfficersOnly, officer_actor, require_officer
-from handlers.conversation.flows import (
-    MAX_TEXT,
-    Answer,
-    Choice,
-    Data,
-    End,
-    Flow,
-    Go,
-    Outcome,
-    Prompt,
-    Rows,
-    Stay,
-    Step,
-    choice_rows,
-)
+from handlers.conversation.messages import rows
 from handlers.conversation.router import Feature
 from handlers.conversation.timefmt import (
     ZONE_LABELS,
@@ -77,69 +64,69 @@ async def open_composer(turn: Turn, _arg: str) -> None:
 # Text and photo
 
 
-async def _ask_text(turn: Turn, data: Data) -> Prompt:
-    return Prompt(
+async def _ask_text(turn: Turn, data: flows.Data) -> flows.Prompt:
+    return flows.Prompt(
         turn.t("siaran.ask.text_after_photo" if data.get("photo") else "siaran.ask.text")
     )
 
 
-async def _on_text(turn: Turn, data: Data, answer: Answer) -> Outcome:
+async def _on_text(turn: Turn, data: flows.Data, answer: flows.Answer) -> flows.Outcome:
     inbound = turn.inbound
     if inbound.kind == "photo" and inbound.photo_id:
         data["photo"] = inbound.photo_id
         if not inbound.text.strip():
-            return Go("text", data)
+            return flows.Go("text", data)
     elif answer.text is None:
         turn.say("siaran.invalid.text_expected")
-        return Stay(ask=False)
+        return flows.Stay(ask=False)
     try:
-        data["text"] = check_text(inbound.text[:MAX_TEXT])
+        data["text"] = check_text(inbound.text[: flows.MAX_TEXT])
     except BroadcastRefused as error:
         turn.say(f"siaran.refused.{error.reason}")
-        return Stay(ask=False)
-    return Go("audience" if data.get("photo") else "photo", data)
+        return flows.Stay(ask=False)
+    return flows.Go("audience" if data.get("photo") else "photo", data)
 
 
-async def _ask_photo(turn: Turn, _data: Data) -> Prompt:
-    return Prompt(turn.t("siaran.ask.photo"))
+async def _ask_photo(turn: Turn, _data: flows.Data) -> flows.Prompt:
+    return flows.Prompt(turn.t("siaran.ask.photo"))
 
 
-async def _photo_choices(turn: Turn, _data: Data) -> Rows:
-    return ((Choice(turn.t("siaran.no_photo"), "none"),),)
+async def _photo_choices(turn: Turn, _data: flows.Data) -> flows.Rows:
+    return ((flows.Choice(turn.t("siaran.no_photo"), "none"),),)
 
 
-async def _on_photo(turn: Turn, data: Data, answer: Answer) -> Outcome:
+async def _on_photo(turn: Turn, data: flows.Data, answer: flows.Answer) -> flows.Outcome:
     inbound = turn.inbound
     if inbound.kind == "photo" and inbound.photo_id:
         data["photo"] = inbound.photo_id
     elif answer.value != "none":
         turn.say("siaran.invalid.photo_expected")
-        return Stay()
-    return Go("audience", data)
+        return flows.Stay()
+    return flows.Go("audience", data)
 
 
 # Audience
 
 
-async def _ask_audience(turn: Turn, _data: Data) -> Prompt:
-    return Prompt(turn.t("siaran.ask.audience"))
+async def _ask_audience(turn: Turn, _data: flows.Data) -> flows.Prompt:
+    return flows.Prompt(turn.t("siaran.ask.audience"))
 
 
-async def _audience_choices(turn: Turn, _data: Data) -> Rows:
-    return choice_rows([Choice(turn.t(f"siaran.kind.{kind}"), kind) for kind in KIND_BUTTONS], 1)
+async def _audience_choices(turn: Turn, _data: flows.Data) -> flows.Rows:
+    return rows([flows.Choice(turn.t(f"siaran.kind.{kind}"), kind) for kind in KIND_BUTTONS], 1)
 
 
-async def _on_audience(turn: Turn, data: Data, answer: Answer) -> Outcome:
+async def _on_audience(turn: Turn, data: flows.Data, answer: flows.Answer) -> flows.Outcome:
     kind = next((known for known in KIND_BUTTONS if known == answer.value), None)
     if kind is None:
         turn.say("invalid.choice")
-        return Stay()
+        return flows.Stay()
     data["kind"] = kind
     step = PICK_STEP.get(kind)
     if step is None:
         data["audience"] = kind
-        return Go("preview", data)
-    return Go(step, data)
+        return flows.Go("preview", data)
+    return flows.Go(step, data)
 
 
 async def _sessions(turn: Turn, kind: str) -> list[BimtekSession]:
@@ -152,60 +139,62 @@ async def _sessions(turn: Turn, kind: str) -> list[BimtekSession]:
     return [session for session in sessions if session.cancelled_at is None]
 
 
-async def _ask_session(turn: Turn, data: Data) -> Prompt:
+async def _ask_session(turn: Turn, data: flows.Data) -> flows.Prompt:
     sessions = await _sessions(turn, str(data.get("kind", "session")))
-    return Prompt(turn.t("siaran.ask.pick_session" if sessions else "siaran.no_sessions"))
+    return flows.Prompt(turn.t("siaran.ask.pick_session" if sessions else "siaran.no_sessions"))
 
 
-async def _session_choices(turn: Turn, data: Data) -> Rows:
+async def _session_choices(turn: Turn, data: flows.Data) -> flows.Rows:
     zone, language = turn.services.zone, turn.language
     choices = [
-        Choice(f"{session.code} — {format_date(session.starts_at, zone, language)}", session.id)
+        flows.Choice(
+            f"{session.code} — {format_date(session.starts_at, zone, language)}", session.id
+        )
         for session in await _sessions(turn, str(data.get("kind", "session")))
     ]
-    return (*choice_rows(choices, 1), (Choice(turn.t("siaran.back"), "back"),))
+    return (*rows(choices, 1), (flows.Choice(turn.t("siaran.back"), "back"),))
 
 
-async def _on_session(turn: Turn, data: Data, answer: Answer) -> Outcome:
+async def _on_session(turn: Turn, data: flows.Data, answer: flows.Answer) -> flows.Outcome:
     if answer.value == "back":
-        return Go("audience", data)
+        return flows.Go("audience", data)
     kind = str(data.get("kind", "session"))
     session_id = answer.number
     sessions = {session.id: session for session in await _sessions(turn, kind)}
     if session_id is None or session_id not in sessions:
         turn.say("invalid.choice")
-        return Stay()
+        return flows.Stay()
     data["audience"] = f"{kind}:{sessions[session_id].code}"
-    return Go("preview", data)
+    return flows.Go("preview", data)
 
 
 def _names(turn: Turn, kind: str) -> tuple[str, ...]:
     return turn.services.region.kecamatan if kind == "kecamatan" else turn.services.sectors
 
 
-def _name_step(kind: str, per_row: int) -> Step:
+def _name_step(kind: str, per_row: int) -> flows.Step:
     """Pick a kecamatan or a sector as the audience."""
 
-    async def ask(turn: Turn, _data: Data) -> Prompt:
-        return Prompt(turn.t(f"siaran.ask.pick_{kind}"))
+    async def ask(turn: Turn, _data: flows.Data) -> flows.Prompt:
+        return flows.Prompt(turn.t(f"siaran.ask.pick_{kind}"))
 
-    async def choices(turn: Turn, _data: Data) -> Rows:
+    async def choices(turn: Turn, _data: flows.Data) -> flows.Rows:
         names = _names(turn, kind)
-        return choice_rows([Choice(name, index) for index, name in enumerate(names)], per_row)
+        return rows([flows.Choice(name, index) for index, name in enumerate(names)], per_row)
 
-    async def read(turn: Turn, data: Data, answer: Answer) -> Outcome:
+    async def read(turn: Turn, data: flows.Data, answer: flows.Answer) -> flows.Outcome:
         names = _names(turn, kind)
         index = answer.number
         if index is None or index >= len(names):
             turn.say("invalid.choice")
-            return Stay()
+            return flows.Stay()
         data["audience"] = f"{kind}:{names[index]}"
-        return Go("preview", data)
+        return flows.Go("preview", data)
 
-    return Step(ask, read, choices, saves="audience")
+    return flows.Step(ask, read, choices, saves="audience")
 
 
-def _audience(data: Data) -> Audience:
+def _audience(data: flows.Data) -> Audience:
     return parse_audience(str(data["audience"]))
 
 
@@ -218,19 +207,19 @@ def audience_label(turn: Turn, spec: str) -> str:
 # Preview, then send now or at a time
 
 
-async def _preview(turn: Turn, data: Data) -> Prompt | Go:
+async def _preview(turn: Turn, data: flows.Data) -> flows.Prompt | flows.Go:
     try:
         selection = await resolve_audience(turn.services, _audience(data), turn.now)
     except InvalidAudience as error:
         turn.say(f"siaran.audience_invalid.{error.reason}", value=error.value)
-        return Go("audience", data)
+        return flows.Go("audience", data)
     label = audience_label(turn, str(data["audience"]))
     if selection.count == 0:
         turn.say("siaran.preview.empty", audience=label)
-        return Go("audience", data)
+        return flows.Go("audience", data)
     turn.say("siaran.preview.header")
     turn.replies.append(compose(str(data["text"]), data.get("photo"), turn.language))
-    return Prompt(
+    return flows.Prompt(
         turn.t(
             "siaran.preview",
             audience=label,
@@ -241,47 +230,50 @@ async def _preview(turn: Turn, data: Data) -> Prompt | Go:
     )
 
 
-async def _preview_choices(turn: Turn, _data: Data) -> Rows:
+async def _preview_choices(turn: Turn, _data: flows.Data) -> flows.Rows:
     return (
-        (Choice(turn.t("siaran.send_now"), "send"), Choice(turn.t("siaran.schedule"), "schedule")),
-        (Choice(turn.t("siaran.cancel"), "cancel"),),
+        (
+            flows.Choice(turn.t("siaran.send_now"), "send"),
+            flows.Choice(turn.t("siaran.schedule"), "schedule"),
+        ),
+        (flows.Choice(turn.t("siaran.cancel"), "cancel"),),
     )
 
 
-async def _on_preview(turn: Turn, data: Data, answer: Answer) -> Outcome:
+async def _on_preview(turn: Turn, data: flows.Data, answer: flows.Answer) -> flows.Outcome:
     if answer.value == "cancel":
         turn.say("siaran.cancelled")
-        return End()
+        return flows.End()
     if answer.value == "schedule":
-        return Go("schedule", data)
+        return flows.Go("schedule", data)
     if answer.value == "send":
         return await _send(turn, data)
     turn.say("invalid.choice")
-    return Stay()
+    return flows.Stay()
 
 
-async def _ask_time(turn: Turn, _data: Data) -> Prompt:
+async def _ask_time(turn: Turn, _data: flows.Data) -> flows.Prompt:
     zone = turn.services.zone
-    return Prompt(turn.t("siaran.ask.time", zone=ZONE_LABELS.get(zone.key, zone.key)))
+    return flows.Prompt(turn.t("siaran.ask.time", zone=ZONE_LABELS.get(zone.key, zone.key)))
 
 
-async def _on_time(turn: Turn, data: Data, answer: Answer) -> Outcome:
+async def _on_time(turn: Turn, data: flows.Data, answer: flows.Answer) -> flows.Outcome:
     if answer.text is None:
         turn.say("siaran.invalid.time")
-        return Stay()
+        return flows.Stay()
     try:
         at = parse_local_datetime(answer.text, turn.services.zone)
     except ValueError:
         turn.say("siaran.invalid.time")
-        return Stay()
+        return flows.Stay()
     if at <= turn.now:
         turn.say("siaran.refused.past")
-        return Stay()
+        return flows.Stay()
     data["at"] = at.isoformat()
     return await _send(turn, data)
 
 
-async def _send(turn: Turn, data: Data) -> Outcome:
+async def _send(turn: Turn, data: flows.Data) -> flows.Outcome:
     officer = turn.checked_officer()
     at = datetime.fromisoformat(data["at"]) if data.get("at") else None
     contact = turn.contact
@@ -298,31 +290,31 @@ async def _send(turn: Turn, data: Data) -> Outcome:
         )
     except InvalidAudience as error:
         turn.say(f"siaran.audience_invalid.{error.reason}", value=error.value)
-        return Go("audience", data)
+        return flows.Go("audience", data)
     except BroadcastRefused as error:
         turn.say(f"siaran.refused.{error.reason}")
-        return Go("schedule" if error.reason == "past" else "text", data)
+        return flows.Go("schedule" if error.reason == "past" else "text", data)
     if at is None:
         turn.say("siaran.started", id=broadcast.id, count=count)
     else:
         when = format_datetime(at, turn.services.zone, turn.language)
         turn.say("siaran.scheduled", id=broadcast.id, when=when, count=count)
-    return End()
+    return flows.End()
 
 
-FLOW: Final = Flow(
+FLOW: Final = flows.Flow(
     "siaran",
     {
-        "text": Step(_ask_text, _on_text, saves="text"),
-        "photo": Step(_ask_photo, _on_photo, _photo_choices, saves="photo"),
-        "audience": Step(_ask_audience, _on_audience, _audience_choices, saves="kind"),
-        "pick_session": Step(_ask_session, _on_session, _session_choices, saves="audience"),
+        "text": flows.Step(_ask_text, _on_text, saves="text"),
+        "photo": flows.Step(_ask_photo, _on_photo, _photo_choices, saves="photo"),
+        "audience": flows.Step(_ask_audience, _on_audience, _audience_choices, saves="kind"),
+        "pick_session": flows.Step(_ask_session, _on_session, _session_choices, saves="audience"),
         "pick_kecamatan": _name_step("kecamatan", 3),
         "pick_sector": _name_step("sector", 2),
-        "preview": Step(_preview, _on_preview, _preview_choices),
-        "schedule": Step(_ask_time, _on_time, saves="at"),
+        "preview": flows.Step(_preview, _on_preview, _preview_choices),
+        "schedule": flows.Step(_ask_time, _on_time, saves="at"),
     },
     officers=OfficersOnly("siaran"),
 )
 
-FEATURE = Feature(commands={"siaran": open_composer}, flows=(FLOW,))
+FEATURE = Feature("broadcasts.compose", commands={"siaran": open_composer}, flows=(FLOW,))

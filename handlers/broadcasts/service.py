@@ -25,6 +25,7 @@ from handlers.broadcasts.audiences import (
 from handlers.broadcasts.audiences import resolve_audience as _resolve
 from handlers.conversation import texts
 from handlers.conversation.messages import Reply
+from handlers.conversation.outbox import queue_reply
 from handlers.conversation.textnorm import clean_text
 from handlers.conversation.turn import Services
 from storage import Storage
@@ -37,7 +38,6 @@ MAX_TEXT: Final = 3500
 # Longer than this it is too long whatever normalising would remove.
 MAX_RAW_TEXT: Final = 10 * MAX_TEXT
 PROGRESS_EVERY: Final = timedelta(seconds=3)
-REASON_KEYS: Final = ("chat_not_found", "outside_window", "rate_limited", "invalid")
 
 
 class BroadcastRefused(Exception):
@@ -128,7 +128,8 @@ async def _queue(
     storage: Storage, broadcast: Broadcast, selection: Selection, now: datetime
 ) -> None:
     for member in selection.recipients:
-        await storage.outbox.enqueue(
+        await queue_reply(
+            storage,
             f"broadcast:{broadcast.id}:c{member.contact_id}",
             member.channel,
             member.address,
@@ -375,7 +376,8 @@ class BroadcastWorker:
                 now=now,
             )
             if finished and broadcast.progress_channel and broadcast.progress_address:
-                await storage.outbox.enqueue(
+                await queue_reply(
+                    storage,
                     f"broadcast:{broadcast.id}:report",
                     broadcast.progress_channel,
                     broadcast.progress_address,

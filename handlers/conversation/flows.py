@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Final, Protocol
+from typing import Any, Final, NamedTuple, Protocol
 
 from handlers.conversation.access import OfficersOnly, refuse_payload, require_officer
 from handlers.conversation.messages import Button, Inbound, Reply
@@ -45,11 +45,6 @@ class Choice:
 
 
 Rows = tuple[tuple[Choice, ...], ...]
-
-
-def choice_rows(choices: Sequence[Choice], per_row: int) -> Rows:
-    """Lay choices out in rows of at most per_row."""
-    return tuple(tuple(choices[i : i + per_row]) for i in range(0, len(choices), per_row))
 
 
 @dataclass(frozen=True)
@@ -80,29 +75,25 @@ class Answer:
         return None if self.value is None else read_number(self.value, canonical=True)
 
 
-@dataclass(frozen=True)
-class Go:
+class Go(NamedTuple):
     """Store the conversation at `step` with `data` and ask its question."""
 
     step: str
     data: Data
 
 
-@dataclass(frozen=True)
-class Stay:
+class Stay(NamedTuple):
     """Stay at the step (the read queued why); ask again unless `ask` is False."""
 
     ask: bool = True
     data: Data | None = None
 
 
-@dataclass(frozen=True)
-class End:
+class End(NamedTuple):
     """The flow is over; the read or ask queued its last words."""
 
 
-@dataclass(frozen=True)
-class Switch:
+class Switch(NamedTuple):
     """Leave this flow for another one, at its `step` (its first when None)."""
 
     flow: Flow

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeVar
 
-ChannelName = Literal["telegram", "whatsapp", "console"]
+from storage.models import Channel
+
 InboundKind = Literal["text", "button", "contact", "photo", "location", "edited", "unsupported"]
 
+Item = TypeVar("Item")
 _COMMAND = re.compile(r"^/([A-Za-z_]{1,32})(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
 
 
@@ -16,7 +19,7 @@ _COMMAND = re.compile(r"^/([A-Za-z_]{1,32})(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
 class Inbound:
     """One thing a person did: typed text, pressed a button, shared a contact, sent a photo."""
 
-    channel: ChannelName
+    channel: Channel
     address: str
     kind: InboundKind
     text: str = ""
@@ -88,6 +91,6 @@ class Photo:
 Outbound = Reply | Document | Photo
 
 
-def rows(buttons: list[Button], per_row: int) -> tuple[tuple[Button, ...], ...]:
-    """Lay buttons out in rows of at most per_row."""
-    return tuple(tuple(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row))
+def rows(items: Sequence[Item], per_row: int) -> tuple[tuple[Item, ...], ...]:
+    """Lay buttons (or a step's choices) out in rows of at most per_row."""
+    return tuple(tuple(items[i : i + per_row]) for i in range(0, len(items), per_row))

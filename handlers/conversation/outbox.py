@@ -1,12 +1,62 @@
-"""Messages the bot sends on its own initiative: one outbox row per contact of a person."""
+"""Messages the bot sends on its own initiative, through the outbox.
+
+A `Reply` goes into the outbox as storage's `ReplyBody` and comes back out as a `Reply` for
+the channel that sends it; the mapping lives here so storage never imports the layers above.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
 
-from handlers.conversation.messages import Reply
+from handlers.conversation.messages import Button, Reply
 from storage import Storage
+from storage.models import Channel
+from storage.outbox import ReplyBody
+
+
+def stored(reply: Reply) -> ReplyBody:
+    """Return the form a reply takes in the outbox."""
+    return ReplyBody.model_validate(reply, from_attributes=True)
+
+
+def reply_of(body: ReplyBody) -> Reply:
+    """Return a queued message's body as the Reply a channel renders, buttons included."""
+    return Reply(
+        text=body.text,
+        buttons=tuple(
+            tuple(Button(button.label, button.payload) for button in row) for row in body.buttons
+        ),
+        menu=body.menu,
+        request_contact=body.request_contact,
+        remove_menu=body.remove_menu,
+        photo_file_id=body.photo_file_id,
+    )
+
+
+async def queue_reply(
+    storage: Storage,
+    key: str,
+    channel: Channel,
+    address: str,
+    reply: Reply,
+    now: datetime,
+    *,
+    not_before: datetime | None = None,
+    broadcast_id: int | None = None,
+    expires_at: datetime | None = None,
+) -> bool:
+    """Queue one reply for one chat unless its key is queued already; True when added."""
+    return await storage.outbox.enqueue(
+        key,
+        channel,
+        address,
+        stored(reply),
+        now,
+        not_before=not_before,
+        broadcast_id=broadcast_id,
+        expires_at=expires_at,
+    )
 
 
 async def notify_participant(
@@ -30,7 +80,8 @@ async def notify_participant(
     for contact in await storage.contacts.for_participant(participant_id):
         if contact.blocked_at is not None:
             continue
-        inserted = await storage.outbox.enqueue(
+        inserted = await queue_reply(
+            storage,
             f"{key}:c{contact.id}",
             contact.channel,
             contact.address,

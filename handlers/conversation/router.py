@@ -90,6 +90,8 @@ FREE_DURING_FLOW = frozenset({"batal", "cancel", "bantuan", "help"})
 class Feature:
     """What one handler module answers: commands, stored flows, stateless buttons, menu labels."""
 
+    # Named in the error when two features claim the same command, flow, prefix or word.
+    name: str
     commands: Mapping[str, CommandHandler] = field(default_factory=dict)
     flows: Sequence[Flow] = ()
     buttons: Sequence[ButtonRoute[Any]] = ()
@@ -105,6 +107,24 @@ class Feature:
     photos: Callable[[Turn], Awaitable[bool]] | None = None
 
 
+class DuplicateRegistration(ValueError):
+    """Two features claim the same command, flow, button prefix, menu label or keyword."""
+
+
+class _Owners:
+    """Who registered what, so a second claim fails at start naming both features."""
+
+    def __init__(self) -> None:
+        self._owners: dict[tuple[str, str], str] = {}
+
+    def claim(self, kind: str, name: str, feature: Feature) -> None:
+        first = self._owners.setdefault((kind, name), feature.name)
+        if first != feature.name:
+            raise DuplicateRegistration(
+                f"{kind} {name!r} is registered by both {first!r} and {feature.name!r}"
+            )
+
+
 class Router:
     """Dispatch inbound events to features; one transaction per event."""
 
@@ -116,15 +136,27 @@ class Router:
         self.interrupting: list[Callable[[Command], bool]] = []
         self.keywords: dict[str, str] = {}
         self.photos: list[Callable[[Turn], Awaitable[bool]]] = []
+        owners = _Owners()
         for feature in features:
-            self.commands.update(feature.commands)
-            self.flows.update((flow.name, flow) for flow in feature.flows)
+            for command, handler in feature.commands.items():
+                owners.claim("command", f"/{command}", feature)
+                self.commands[command] = handler
+            for flow in feature.flows:
+                owners.claim("flow or button prefix", flow.name, feature)
+                self.flows[flow.name] = flow
+            for prefix in {route.payload.prefix for route in feature.buttons}:
+                if prefix not in {flow.name for flow in feature.flows}:
+                    # A feature's own flow may share its buttons' prefix (`alat`, `profile`).
+                    owners.claim("flow or button prefix", prefix, feature)
             for route in feature.buttons:
                 routes.setdefault(route.payload.prefix, []).append(route)
             for key, command in feature.menu.items():
                 for label in texts.labels(key):
+                    owners.claim("menu label", label, feature)
                     self.menu[label] = command
-            self.keywords.update(feature.keywords)
+            for word, command in feature.keywords.items():
+                owners.claim("keyword", word, feature)
+                self.keywords[word] = command
             if feature.interrupting is not None:
                 self.interrupting.append(feature.interrupting)
             if feature.photos is not None:

@@ -9,18 +9,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from handlers.conversation.flows import (
-    Answer,
-    Choice,
-    Data,
-    End,
-    Flow,
-    Outcome,
-    Prompt,
-    Rows,
-    Stay,
-    Step,
-)
+from handlers.conversation import flows
 from handlers.conversation.messages import Button, Document, Reply
 from handlers.conversation.router import Desk, Feature, on
 from handlers.conversation.turn import Turn
@@ -245,7 +234,7 @@ async def _send_bast(turn: Turn, participant: Participant) -> None:
     )
 
 
-async def _proof_allocation(turn: Turn, data: Data) -> Allocation | None:
+async def _proof_allocation(turn: Turn, data: flows.Data) -> Allocation | None:
     """Return the item the photo-and-note step is about, or say it is gone."""
     participant = await turn.participant()
     allocation = None
@@ -256,22 +245,22 @@ async def _proof_allocation(turn: Turn, data: Data) -> Allocation | None:
     return allocation
 
 
-async def _ask_proof(turn: Turn, data: Data) -> Prompt | End:
+async def _ask_proof(turn: Turn, data: flows.Data) -> flows.Prompt | flows.End:
     allocation = await _proof_allocation(turn, data)
     if allocation is None:
-        return End()
-    return Prompt(turn.t("alat.proof.ask", item=allocation.item_name))
+        return flows.End()
+    return flows.Prompt(turn.t("alat.proof.ask", item=allocation.item_name))
 
 
-async def _proof_choices(turn: Turn, _data: Data) -> Rows:
-    return ((Choice(turn.t("alat.proof.next"), GoOn()),),)
+async def _proof_choices(turn: Turn, _data: flows.Data) -> flows.Rows:
+    return ((flows.Choice(turn.t("alat.proof.next"), GoOn()),),)
 
 
-async def _on_proof(turn: Turn, data: Data, answer: Answer) -> Outcome:
+async def _on_proof(turn: Turn, data: flows.Data, answer: flows.Answer) -> flows.Outcome:
     """Keep a photo or a note; buttons go to the equipment buttons."""
     allocation = await _proof_allocation(turn, data)
     if allocation is None:
-        return End()
+        return flows.End()
     photo_id = turn.inbound.photo_id
     if turn.inbound.kind == "photo" and photo_id:
         case_id = await add_photo(
@@ -283,20 +272,20 @@ async def _on_proof(turn: Turn, data: Data, answer: Answer) -> Outcome:
             zone=turn.services.zone,
         )
         _saved(turn, "photo", allocation, case_id)
-        return Stay(ask=False)
+        return flows.Stay(ask=False)
     if answer.text is None:
         turn.say("alat.proof.expected")
-        return Stay()
+        return flows.Stay()
     try:
         note = read_note(answer.text)
     except EquipmentRefused:
         turn.say("alat.note.invalid")
-        return Stay()
+        return flows.Stay()
     case_id = await add_note(
         turn.storage, allocation, note, actor=turn.actor, now=turn.now, zone=turn.services.zone
     )
     _saved(turn, "note", allocation, case_id)
-    return Stay(ask=False)
+    return flows.Stay(ask=False)
 
 
 def _saved(turn: Turn, proof: str, allocation: Allocation, case_id: int | None) -> None:
@@ -345,14 +334,15 @@ BUTTONS: Final = (
 )
 # After an answer: a photo and a note about the item, until `Lanjut`. Buttons pressed meanwhile
 # are the equipment buttons themselves (another item's answer, `Lanjut`).
-PROOF_FLOW: Final = Flow(
+PROOF_FLOW: Final = flows.Flow(
     EquipmentButton.prefix,
-    {PROOF: Step(_ask_proof, _on_proof, _proof_choices)},
+    {PROOF: flows.Step(_ask_proof, _on_proof, _proof_choices)},
     context=("allocation_id",),
     desk=Desk.of(BUTTONS),
 )
 
 FEATURE = Feature(
+    "equipment.answers",
     commands={"alat": show, "equipment": show},
     flows=(PROOF_FLOW,),
     buttons=BUTTONS,

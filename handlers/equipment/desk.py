@@ -10,23 +10,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Final
 
-from handlers.conversation import texts
+from handlers.conversation import flows, texts
 from handlers.conversation.access import OfficersOnly, officer_actor, require_officer
-from handlers.conversation.flows import (
-    Answer,
-    Choice,
-    Data,
-    End,
-    Flow,
-    Go,
-    Outcome,
-    Prompt,
-    Rows,
-    Stay,
-    Step,
-    Switch,
-    choice_rows,
-)
 from handlers.conversation.messages import Button, Document, Reply, rows
 from handlers.conversation.router import Feature, on
 from handlers.conversation.turn import Turn
@@ -172,18 +157,18 @@ async def _send_bast(turn: Turn, participant: Participant) -> None:
 # The stored flows
 
 
-def _typed(turn: Turn, answer: Answer) -> str | None:
+def _typed(turn: Turn, answer: flows.Answer) -> str | None:
     """Return the typed text of this step, or say that text is expected."""
     if answer.text is None:
         turn.say("alatp.text_expected")
     return answer.text
 
 
-async def _ask_nik(turn: Turn, _data: Data) -> Prompt:
-    return Prompt(turn.t("alatp.ask_nik"))
+async def _ask_nik(turn: Turn, _data: flows.Data) -> flows.Prompt:
+    return flows.Prompt(turn.t("alatp.ask_nik"))
 
 
-async def _participant_by_nik(turn: Turn, answer: Answer) -> Participant | None:
+async def _participant_by_nik(turn: Turn, answer: flows.Answer) -> Participant | None:
     """Return the participant with the typed NIK, or say why not."""
     typed = _typed(turn, answer)
     if typed is None:
@@ -195,17 +180,17 @@ async def _participant_by_nik(turn: Turn, answer: Answer) -> Participant | None:
         return None
 
 
-def _nik_step(found: Callable[[Turn, Participant], Awaitable[Outcome]]) -> Step:
+def _nik_step(found: Callable[[Turn, Participant], Awaitable[flows.Outcome]]) -> flows.Step:
     """The step that asks a participant's NIK; `found` says what happens next."""
 
-    async def read(turn: Turn, _data: Data, answer: Answer) -> Outcome:
+    async def read(turn: Turn, _data: flows.Data, answer: flows.Answer) -> flows.Outcome:
         participant = await _participant_by_nik(turn, answer)
-        return Stay() if participant is None else await found(turn, participant)
+        return flows.Stay() if participant is None else await found(turn, participant)
 
-    return Step(_ask_nik, read, saves="participant_id")
+    return flows.Step(_ask_nik, read, saves="participant_id")
 
 
-async def _data_participant(turn: Turn, data: Data) -> Participant | None:
+async def _data_participant(turn: Turn, data: flows.Data) -> Participant | None:
     participant = await turn.storage.participants.get(int(data["participant_id"]))
     if participant is None or participant.deleted_at is not None:
         turn.say("alatp.nik_unknown")
@@ -225,103 +210,105 @@ def _who(turn: Turn, participant: Participant) -> str:
 # Allocating: NIK, item, quantity; then another item, the handover, or done.
 
 
-async def _allocate_to(_turn: Turn, participant: Participant) -> Outcome:
-    return Go("item", {"participant_id": participant.id})
+async def _allocate_to(_turn: Turn, participant: Participant) -> flows.Outcome:
+    return flows.Go("item", {"participant_id": participant.id})
 
 
-async def _ask_item(turn: Turn, data: Data) -> Prompt | End:
+async def _ask_item(turn: Turn, data: flows.Data) -> flows.Prompt | flows.End:
     participant = await _data_participant(turn, data)
     if participant is None:
-        return End()
-    return Prompt(turn.t("alatp.ask_item", who=_who(turn, participant)))
+        return flows.End()
+    return flows.Prompt(turn.t("alatp.ask_item", who=_who(turn, participant)))
 
 
-async def _item_choices(turn: Turn, _data: Data) -> Rows:
+async def _item_choices(turn: Turn, _data: flows.Data) -> flows.Rows:
     items = await turn.storage.equipment_items.list_all()
-    return choice_rows([Choice(item.name[:MAX_LABEL], item.id) for item in items], 2)
+    return rows([flows.Choice(item.name[:MAX_LABEL], item.id) for item in items], 2)
 
 
-async def _on_item(turn: Turn, data: Data, answer: Answer) -> Outcome:
+async def _on_item(turn: Turn, data: flows.Data, answer: flows.Answer) -> flows.Outcome:
     item_id = answer.number
     item = None if item_id is None else await turn.storage.equipment_items.get(item_id)
     if item is None:
         turn.say("invalid.choice")
-        return Stay()
-    return Go("qty", {**data, "item_id": item.id})
+        return flows.Stay()
+    return flows.Go("qty", {**data, "item_id": item.id})
 
 
-async def _ask_quantity(turn: Turn, data: Data) -> Prompt | End:
+async def _ask_quantity(turn: Turn, data: flows.Data) -> flows.Prompt | flows.End:
     participant = await _data_participant(turn, data)
     if participant is None:
-        return End()
+        return flows.End()
     item = await turn.storage.equipment_items.get(int(data["item_id"]))
     name, unit = (item.name, item.unit) if item is not None else ("-", "-")
-    return Prompt(turn.t("alatp.ask_qty", item=name, unit=unit, name=participant.full_name or "-"))
+    return flows.Prompt(
+        turn.t("alatp.ask_qty", item=name, unit=unit, name=participant.full_name or "-")
+    )
 
 
-async def _on_quantity(turn: Turn, data: Data, answer: Answer) -> Outcome:
+async def _on_quantity(turn: Turn, data: flows.Data, answer: flows.Answer) -> flows.Outcome:
     typed = _typed(turn, answer)
     participant = await _data_participant(turn, data)
     if participant is None:
-        return End()
+        return flows.End()
     item = await turn.storage.equipment_items.get(int(data["item_id"]))
     if typed is None or item is None:
-        return Stay()
+        return flows.Stay()
     actor = officer_actor(turn.checked_officer())
     try:
         quantity = read_quantity(typed)
         await set_allocation(turn.storage, participant, item, quantity, actor=actor, now=turn.now)
     except EquipmentRefused as error:
         turn.say(f"alatp.refused.{error.reason}")
-        return Stay() if error.reason == "quantity" else Go("item", data)
+        return flows.Stay() if error.reason == "quantity" else flows.Go("item", data)
     turn.say("alatp.allocated", item=item.name, qty=quantity, unit=item.unit)
-    return Go("more", data)
+    return flows.Go("more", data)
 
 
-async def _ask_more(turn: Turn, data: Data) -> Prompt | End:
+async def _ask_more(turn: Turn, data: flows.Data) -> flows.Prompt | flows.End:
     participant = await _data_participant(turn, data)
     if participant is None:
-        return End()
+        return flows.End()
     allocations = await turn.storage.allocations.for_participant(participant.id)
     lines = "\n".join(
         f"• {item_text(turn.language, a)} — {turn.t(f'alatp.state.{state_of(a)}')}"
         for a in allocations
     )
-    return Prompt(turn.t("alatp.allocations", who=_who(turn, participant), lines=lines))
+    return flows.Prompt(turn.t("alatp.allocations", who=_who(turn, participant), lines=lines))
 
 
-async def _more_choices(turn: Turn, _data: Data) -> Rows:
+async def _more_choices(turn: Turn, _data: flows.Data) -> flows.Rows:
     return (
-        (Choice(turn.t("alatp.btn.more"), "item"),),
-        (Choice(turn.t("alatp.btn.hand_now"), "handover"),),
-        (Choice(turn.t("alatp.btn.done"), "done"),),
+        (flows.Choice(turn.t("alatp.btn.more"), "item"),),
+        (flows.Choice(turn.t("alatp.btn.hand_now"), "handover"),),
+        (flows.Choice(turn.t("alatp.btn.done"), "done"),),
     )
 
 
-async def _on_more(turn: Turn, data: Data, answer: Answer) -> Outcome:
+async def _on_more(turn: Turn, data: flows.Data, answer: flows.Answer) -> flows.Outcome:
     if answer.value == "item":
-        return Go("item", data)
+        return flows.Go("item", data)
     if answer.value == "handover":
-        return Switch(HANDOVER_FLOW, {"participant_id": data["participant_id"]}, CONFIRM)
+        return flows.Switch(HANDOVER_FLOW, {"participant_id": data["participant_id"]}, CONFIRM)
     if answer.value == "done":
         turn.say("alatp.done")
-        return End()
+        return flows.End()
     turn.say("invalid.choice")
-    return Stay()
+    return flows.Stay()
 
 
 # Handing over: NIK, then confirm that everything waiting was handed over now.
 
 
-async def _hand_over_to(_turn: Turn, participant: Participant) -> Outcome:
-    return Go(CONFIRM, {"participant_id": participant.id})
+async def _hand_over_to(_turn: Turn, participant: Participant) -> flows.Outcome:
+    return flows.Go(CONFIRM, {"participant_id": participant.id})
 
 
-async def _ask_handover(turn: Turn, data: Data) -> Prompt | End:
+async def _ask_handover(turn: Turn, data: flows.Data) -> flows.Prompt | flows.End:
     """Show what waits for handover and ask to confirm it, or say there is nothing."""
     participant = await _data_participant(turn, data)
     if participant is None:
-        return End()
+        return flows.End()
     pending = [
         a
         for a in await turn.storage.allocations.for_participant(participant.id)
@@ -329,8 +316,8 @@ async def _ask_handover(turn: Turn, data: Data) -> Prompt | End:
     ]
     if not pending:
         turn.say("alatp.handover.nothing", name=participant.full_name or "-")
-        return End()
-    return Prompt(
+        return flows.End()
+    return flows.Prompt(
         turn.t(
             "alatp.handover.confirm",
             who=_who(turn, participant),
@@ -339,25 +326,25 @@ async def _ask_handover(turn: Turn, data: Data) -> Prompt | End:
     )
 
 
-async def _handover_choices(turn: Turn, _data: Data) -> Rows:
+async def _handover_choices(turn: Turn, _data: flows.Data) -> flows.Rows:
     return (
         (
-            Choice(turn.t("alatp.handover.yes"), "yes"),
-            Choice(turn.t("alatp.handover.no"), "no"),
+            flows.Choice(turn.t("alatp.handover.yes"), "yes"),
+            flows.Choice(turn.t("alatp.handover.no"), "no"),
         ),
     )
 
 
-async def _on_handover(turn: Turn, data: Data, answer: Answer) -> Outcome:
+async def _on_handover(turn: Turn, data: flows.Data, answer: flows.Answer) -> flows.Outcome:
     participant = await _data_participant(turn, data)
     if participant is None:
-        return End()
+        return flows.End()
     if answer.value == "no":
         turn.say("alatp.handover.aborted")
-        return End()
+        return flows.End()
     if answer.value != "yes":
         turn.say("invalid.choice")
-        return Stay()
+        return flows.Stay()
     officer = turn.checked_officer()
     try:
         done = await hand_over(
@@ -369,79 +356,80 @@ async def _on_handover(turn: Turn, data: Data, answer: Answer) -> Outcome:
         )
     except EquipmentRefused:
         turn.say("alatp.handover.nothing", name=participant.full_name or "-")
-        return End()
+        return flows.End()
     key = "alatp.handover.done" if done.asked else "alatp.handover.no_contact"
     bast = Button(turn.t("alatp.btn.bast"), ParticipantBast(participant.id).pack())
     turn.say(
         key, buttons=((bast,),), name=participant.full_name or "-", count=len(done.allocations)
     )
-    return End()
+    return flows.End()
 
 
 # Resolving a case: the officer's note closes it; the participant is told.
 
 
-async def _ask_note(turn: Turn, data: Data) -> Prompt:
-    return Prompt(turn.t("alatp.resolve.ask", case=data.get("case_id")))
+async def _ask_note(turn: Turn, data: flows.Data) -> flows.Prompt:
+    return flows.Prompt(turn.t("alatp.resolve.ask", case=data.get("case_id")))
 
 
-async def _on_note(turn: Turn, data: Data, answer: Answer) -> Outcome:
+async def _on_note(turn: Turn, data: flows.Data, answer: flows.Answer) -> flows.Outcome:
     case_id = int(data["case_id"])
     typed = _typed(turn, answer)
     if typed is None:
-        return Stay()
+        return flows.Stay()
     try:
         note = read_note(typed)
     except EquipmentRefused:
         turn.say("alatp.note_invalid")
-        return Stay()
+        return flows.Stay()
     actor = officer_actor(turn.checked_officer())
     try:
         await resolve_case(turn.storage, case_id, note, actor=actor, now=turn.now)
     except EquipmentRefused:
         turn.say("alatp.resolve.already", case=case_id)
-        return End()
+        return flows.End()
     turn.say("alatp.resolve.done", case=case_id)
-    return End()
+    return flows.End()
 
 
 # A BAST by NIK.
 
 
-async def _bast_for(turn: Turn, participant: Participant) -> Outcome:
+async def _bast_for(turn: Turn, participant: Participant) -> flows.Outcome:
     await _send_bast(turn, participant)
-    return End()
+    return flows.End()
 
 
-ALLOCATE_FLOW: Final = Flow(
+ALLOCATE_FLOW: Final = flows.Flow(
     "alatp_alloc",
     {
         "nik": _nik_step(_allocate_to),
-        "item": Step(_ask_item, _on_item, _item_choices, saves="item_id"),
-        "qty": Step(_ask_quantity, _on_quantity),
-        "more": Step(_ask_more, _on_more, _more_choices),
+        "item": flows.Step(_ask_item, _on_item, _item_choices, saves="item_id"),
+        "qty": flows.Step(_ask_quantity, _on_quantity),
+        "more": flows.Step(_ask_more, _on_more, _more_choices),
     },
     officers=OfficersOnly("equipment.alloc"),
 )
-HANDOVER_FLOW: Final = Flow(
+HANDOVER_FLOW: Final = flows.Flow(
     "alatp_handover",
     {
         "nik": _nik_step(_hand_over_to),
-        CONFIRM: Step(_ask_handover, _on_handover, _handover_choices),
+        CONFIRM: flows.Step(_ask_handover, _on_handover, _handover_choices),
     },
     officers=OfficersOnly("equipment.handover"),
 )
-RESOLVE_FLOW: Final = Flow(
+RESOLVE_FLOW: Final = flows.Flow(
     "alatp_resolve",
-    {"note": Step(_ask_note, _on_note)},
+    {"note": flows.Step(_ask_note, _on_note)},
     officers=OfficersOnly("equipment.resolve"),
     context=("case_id",),
 )
-BAST_FLOW: Final = Flow(
+BAST_FLOW: Final = flows.Flow(
     "alatp_bast", {"nik": _nik_step(_bast_for)}, officers=OfficersOnly("equipment.bast")
 )
 
 FEATURE = Feature(
+    "equipment.desk",
     commands={"kelolaalat": open_desk, "kasus": open_cases},
     flows=(ALLOCATE_FLOW, HANDOVER_FLOW, RESOLVE_FLOW, BAST_FLOW),
     buttons=(

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import datetime
-from pathlib import Path
-from typing import BinaryIO, Final
+from typing import Final
 from zoneinfo import ZoneInfo
 
-from handlers.spreadsheets.writing import CellValue, ExportFormat, write_table
+from handlers.spreadsheets.writing import CellValue
 from storage import Storage
 
 ALLOCATION_COLUMNS: Final = (
@@ -53,12 +52,3 @@ async def allocation_rows(storage: Storage, zone: ZoneInfo) -> AsyncIterator[lis
             record.note,
             record.open_case_id,
         ]
-
-
-async def export_allocations(
-    storage: Storage, zone: ZoneInfo, target: Path | BinaryIO, export_format: ExportFormat
-) -> int:
-    """Write the rekap penerima bantuan as CSV or XLSX; return the rows written."""
-    return await write_table(
-        target, export_format, ALLOCATION_COLUMNS, allocation_rows(storage, zone)
-    )

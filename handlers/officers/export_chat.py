@@ -58,4 +58,8 @@ async def send_export(turn: Turn, pressed: ExportFile) -> None:
     )
 
 
-FEATURE = Feature(commands={"ekspor": offer_exports}, buttons=(on(ExportFile, send_export),))
+FEATURE = Feature(
+    "officers.export_chat",
+    commands={"ekspor": offer_exports},
+    buttons=(on(ExportFile, send_export),),
+)

@@ -107,4 +107,4 @@ def chart_labels(turn: Turn) -> ChartLabels:
     )
 
 
-FEATURE = Feature(commands={"rekap": show_stats})
+FEATURE = Feature("officers.numbers", commands={"rekap": show_stats})

@@ -11,20 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
+from handlers.conversation import flows
 from handlers.conversation.access import OfficersOnly, officer_actor, require_officer
-from handlers.conversation.flows import (
-    Answer,
-    Choice,
-    Data,
-    End,
-    Flow,
-    Go,
-    Outcome,
-    Prompt,
-    Rows,
-    Stay,
-    Step,
-)
 from handlers.conversation.messages import Button
 from handlers.conversation.payloads import Payload, read_number
 from handlers.conversation.router import Feature, on
@@ -37,39 +25,36 @@ MAX_USER_ID: Final = 2**52 - 1
 ROLES: Final[tuple[Role, ...]] = ("officer", "admin")
 
 
+@dataclass(frozen=True)
 class DeskButton(Payload, prefix="petugas", officers="petugas", admin=True):
-    """The /petugas desk: admins only, checked at every press."""
+    """The /petugas desk, `petugas:<action>[:<officer>]`: admins only, checked at every press."""
 
 
-@dataclass(frozen=True)
 class ListOfficers(DeskButton, tag="list"):
-    """`petugas:list`."""
+    """The officers."""
 
 
-@dataclass(frozen=True)
 class AddOfficer(DeskButton, tag="add"):
-    """`petugas:add`: add an officer (a flow)."""
+    """Add an officer (a flow)."""
 
 
 @dataclass(frozen=True)
-class ToggleRole(DeskButton, tag="role"):
-    """`petugas:role:<officer>`: officer ↔ admin."""
+class OfficerButton(DeskButton):
+    """A desk button about one officer: `petugas:<action>:<officer>`."""
 
     officer_id: int
 
 
-@dataclass(frozen=True)
-class AskRemove(DeskButton, tag="rm"):
-    """`petugas:rm:<officer>`: ask to confirm the removal."""
-
-    officer_id: int
+class ToggleRole(OfficerButton, tag="role"):
+    """Officer ↔ admin."""
 
 
-@dataclass(frozen=True)
-class ConfirmRemove(DeskButton, tag="rmok"):
-    """`petugas:rmok:<officer>`: remove the officer."""
+class AskRemove(OfficerButton, tag="rm"):
+    """Ask to confirm the removal."""
 
-    officer_id: int
+
+class ConfirmRemove(OfficerButton, tag="rmok"):
+    """Remove the officer."""
 
 
 async def open_desk(turn: Turn, _arg: str) -> None:
@@ -199,31 +184,31 @@ def read_user_id(turn: Turn) -> str | None:
     return None if user_id is None or user_id == 0 else str(user_id)
 
 
-async def _ask_id(turn: Turn, _data: Data) -> Prompt:
-    return Prompt(turn.t("petugas.add.ask_id"))
+async def _ask_id(turn: Turn, _data: flows.Data) -> flows.Prompt:
+    return flows.Prompt(turn.t("petugas.add.ask_id"))
 
 
-async def _on_id(turn: Turn, data: Data, _answer: Answer) -> Outcome:
+async def _on_id(turn: Turn, data: flows.Data, _answer: flows.Answer) -> flows.Outcome:
     address = read_user_id(turn)
     if address is None:
         turn.say("petugas.add.invalid_id")
-        return Stay(ask=False)
-    return Go("role", {**data, "address": address})
+        return flows.Stay(ask=False)
+    return flows.Go("role", {**data, "address": address})
 
 
-async def _ask_role(turn: Turn, data: Data) -> Prompt:
-    return Prompt(turn.t("petugas.add.ask_role", address=str(data.get("address", ""))))
+async def _ask_role(turn: Turn, data: flows.Data) -> flows.Prompt:
+    return flows.Prompt(turn.t("petugas.add.ask_role", address=str(data.get("address", ""))))
 
 
-async def _role_choices(turn: Turn, _data: Data) -> Rows:
-    return (tuple(Choice(turn.t(f"petugas.role.{role}"), role) for role in ROLES),)
+async def _role_choices(turn: Turn, _data: flows.Data) -> flows.Rows:
+    return (tuple(flows.Choice(turn.t(f"petugas.role.{role}"), role) for role in ROLES),)
 
 
-async def _on_role(turn: Turn, data: Data, answer: Answer) -> Outcome:
+async def _on_role(turn: Turn, data: flows.Data, answer: flows.Answer) -> flows.Outcome:
     role = next((known for known in ROLES if known == answer.value), None)
     if role is None:
         turn.say("invalid.choice")
-        return Stay()
+        return flows.Stay()
     address = str(data.get("address", ""))
     storage = turn.storage
     officer = await storage.officers.add(turn.inbound.channel, address, role, turn.now)
@@ -231,20 +216,21 @@ async def _on_role(turn: Turn, data: Data, answer: Answer) -> Outcome:
     await storage.audit.record(actor, f"officer.add.{officer.role}", officer.address, turn.now)
     turn.say("petugas.added", address=address, role=turn.t(f"petugas.role.{officer.role}"))
     await show_officers(turn)
-    return End()
+    return flows.End()
 
 
 # Ask the new officer's user id (typed, or a shared contact card), then the role.
-ADD_FLOW: Final = Flow(
+ADD_FLOW: Final = flows.Flow(
     "petugas_add",
     {
-        "address": Step(_ask_id, _on_id, saves="address"),
-        "role": Step(_ask_role, _on_role, _role_choices),
+        "address": flows.Step(_ask_id, _on_id, saves="address"),
+        "role": flows.Step(_ask_role, _on_role, _role_choices),
     },
     officers=OfficersOnly("petugas.add", admin=True),
 )
 
 FEATURE = Feature(
+    "officers.roles",
     commands={"petugas": open_desk},
     flows=(ADD_FLOW,),
     buttons=(

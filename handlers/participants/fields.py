@@ -10,18 +10,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Final
 
-from handlers.conversation.flows import (
-    Answer,
-    Choice,
-    Data,
-    Go,
-    Outcome,
-    Prompt,
-    Rows,
-    Stay,
-    Step,
-    choice_rows,
-)
+from handlers.conversation import flows
+from handlers.conversation.messages import rows
 from handlers.conversation.turn import Turn
 from handlers.participants.preregistered import is_unclaimed
 from handlers.participants.validation import (
@@ -44,21 +34,21 @@ _TEXT_RULES: Final = {
 }
 
 # Store an accepted value and say where the flow goes next: (turn, data, field, value).
-Accept = Callable[[Turn, Data, str, str], Awaitable[Outcome]]
+Accept = Callable[[Turn, flows.Data, str, str], Awaitable[flows.Outcome]]
 # The line shown above a field's question (registration's "step 2 of 8").
-Progress = Callable[[Turn, str, Data], str]
+Progress = Callable[[Turn, str, flows.Data], str]
 
 
-def no_progress(_turn: Turn, _field: str, _data: Data) -> str:
+def no_progress(_turn: Turn, _field: str, _data: flows.Data) -> str:
     """Show no progress line."""
     return ""
 
 
 def field_steps(
     accept: Accept, progress: Progress = no_progress, only: Sequence[str] = FIELDS
-) -> dict[str, Step]:
+) -> dict[str, flows.Step]:
     """Return the steps of the named fields, in order, and the kecamatan confirmation."""
-    steps: dict[str, Step] = {}
+    steps: dict[str, flows.Step] = {}
     for field in only:
         steps[field] = _field_step(field, accept, progress)
     if "kecamatan" in only:
@@ -66,11 +56,11 @@ def field_steps(
     return steps
 
 
-def _field_step(field: str, accept: Accept, progress: Progress) -> Step:
-    async def ask(turn: Turn, data: Data) -> Prompt:
+def _field_step(field: str, accept: Accept, progress: Progress) -> flows.Step:
+    async def ask(turn: Turn, data: flows.Data) -> flows.Prompt:
         return _prompt(turn, field, progress(turn, field, data))
 
-    async def read(turn: Turn, data: Data, answer: Answer) -> Outcome:
+    async def read(turn: Turn, data: flows.Data, answer: flows.Answer) -> flows.Outcome:
         if field == "phone":
             value = _read_phone(turn, answer)
         elif field in ("sector", "kecamatan") and answer.value is not None:
@@ -87,33 +77,33 @@ def _field_step(field: str, accept: Accept, progress: Progress) -> Step:
             value = await _read_text(turn, field, answer.text)
         if value is None:
             # Buttons are offered again; a text question needs no repeating under its reason.
-            return Stay(ask=field in ("sector", "kecamatan"))
+            return flows.Stay(ask=field in ("sector", "kecamatan"))
         return await accept(turn, data, field, value)
 
-    async def choices(turn: Turn, _data: Data) -> Rows:
+    async def choices(turn: Turn, _data: flows.Data) -> flows.Rows:
         if field == "sector":
             return _indexed(turn.services.sectors, 2)
         if field == "kecamatan":
             return _indexed(turn.services.region.kecamatan, 3)
         if field == "phone" and turn.inbound.verified_phone:
-            return ((Choice(turn.t("reg.use_this_number"), "self"),),)
+            return ((flows.Choice(turn.t("reg.use_this_number"), "self"),),)
         return ()
 
-    return Step(ask, read, choices, saves=field)
+    return flows.Step(ask, read, choices, saves=field)
 
 
-def _indexed(names: Sequence[str], per_row: int) -> Rows:
-    return choice_rows([Choice(name, index) for index, name in enumerate(names)], per_row)
+def _indexed(names: Sequence[str], per_row: int) -> flows.Rows:
+    return rows([flows.Choice(name, index) for index, name in enumerate(names)], per_row)
 
 
-def _prompt(turn: Turn, field: str, prefix: str) -> Prompt:
+def _prompt(turn: Turn, field: str, prefix: str) -> flows.Prompt:
     if field == "phone":
         if turn.inbound.verified_phone:
             this_number = turn.t("reg.use_this_number")
-            return Prompt(prefix + turn.t("reg.ask.phone.whatsapp", this_number=this_number))
+            return flows.Prompt(prefix + turn.t("reg.ask.phone.whatsapp", this_number=this_number))
         share = turn.t("reg.share_phone")
-        return Prompt(prefix + turn.t("reg.ask.phone", share=share), request_contact=share)
-    return Prompt(prefix + turn.t(f"reg.ask.{field}"), remove_menu=field == "business_name")
+        return flows.Prompt(prefix + turn.t("reg.ask.phone", share=share), request_contact=share)
+    return flows.Prompt(prefix + turn.t(f"reg.ask.{field}"), remove_menu=field == "business_name")
 
 
 async def _read_text(turn: Turn, field: str, answer: str) -> str | None:
@@ -136,7 +126,7 @@ async def _nik_free(turn: Turn, nik: str) -> bool:
     return await is_unclaimed(turn.storage, owner)
 
 
-def _read_phone(turn: Turn, answer: Answer) -> str | None:
+def _read_phone(turn: Turn, answer: flows.Answer) -> str | None:
     inbound = turn.inbound
     if inbound.kind == "contact":
         if inbound.contact_user_id is None or inbound.contact_user_id != inbound.sender_id:
@@ -157,7 +147,7 @@ def _read_phone(turn: Turn, answer: Answer) -> str | None:
         return None
 
 
-def _read_choice(turn: Turn, field: str, answer: Answer) -> str | None:
+def _read_choice(turn: Turn, field: str, answer: flows.Answer) -> str | None:
     options = turn.services.sectors if field == "sector" else turn.services.region.kecamatan
     index = answer.number
     if index is None or index >= len(options):
@@ -166,45 +156,47 @@ def _read_choice(turn: Turn, field: str, answer: Answer) -> str | None:
     return options[index]
 
 
-async def _read_kecamatan(turn: Turn, data: Data, typed: str, accept: Accept) -> Outcome:
+async def _read_kecamatan(
+    turn: Turn, data: flows.Data, typed: str, accept: Accept
+) -> flows.Outcome:
     """Accept an exact name, confirm a near miss, or explain and offer the buttons again."""
     region = turn.services.region
     match = match_kecamatan(typed, region.kecamatan)
     if match is None:
         shown = typed.strip()[:40] or "…"
         turn.say("invalid.kecamatan", text=shown, regency=region.regency)
-        return Stay()
+        return flows.Stay()
     if match.exact:
         return await accept(turn, data, "kecamatan", match.name)
-    return Go(KECAMATAN_CONFIRM, {**data, CANDIDATE: match.name})
+    return flows.Go(KECAMATAN_CONFIRM, {**data, CANDIDATE: match.name})
 
 
-def _confirm_step(accept: Accept) -> Step:
+def _confirm_step(accept: Accept) -> flows.Step:
     """Ask "did you mean <name>?" about a near-miss kecamatan; typing again is a new attempt."""
 
-    async def ask(turn: Turn, data: Data) -> Prompt:
-        return Prompt(turn.t("reg.kecamatan.confirm", name=str(data.get(CANDIDATE, ""))))
+    async def ask(turn: Turn, data: flows.Data) -> flows.Prompt:
+        return flows.Prompt(turn.t("reg.kecamatan.confirm", name=str(data.get(CANDIDATE, ""))))
 
-    async def read(turn: Turn, data: Data, answer: Answer) -> Outcome:
+    async def read(turn: Turn, data: flows.Data, answer: flows.Answer) -> flows.Outcome:
         without = {key: value for key, value in data.items() if key != CANDIDATE}
         if answer.text is not None:
             outcome = await _read_kecamatan(turn, without, answer.text, accept)
-            return Go("kecamatan", without) if isinstance(outcome, Stay) else outcome
+            return flows.Go("kecamatan", without) if isinstance(outcome, flows.Stay) else outcome
         candidate = data.get(CANDIDATE)
         valid = isinstance(candidate, str) and candidate in turn.services.region.kecamatan
         if answer.value == "yes" and valid:
             return await accept(turn, without, "kecamatan", str(candidate))
         if answer.value in ("yes", "no"):
-            return Go("kecamatan", without)
+            return flows.Go("kecamatan", without)
         turn.say("stale_button" if answer.value is not None else "invalid.choice")
-        return Stay()
+        return flows.Stay()
 
-    async def choices(turn: Turn, _data: Data) -> Rows:
+    async def choices(turn: Turn, _data: flows.Data) -> flows.Rows:
         return (
             (
-                Choice(turn.t("reg.kecamatan.yes"), "yes"),
-                Choice(turn.t("reg.kecamatan.no"), "no"),
+                flows.Choice(turn.t("reg.kecamatan.yes"), "yes"),
+                flows.Choice(turn.t("reg.kecamatan.no"), "no"),
             ),
         )
 
-    return Step(ask, read, choices, saves="kecamatan")
+    return flows.Step(ask, read, choices, saves="kecamatan")

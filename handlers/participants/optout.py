@@ -42,6 +42,7 @@ def _answer(turn: Turn, key: str) -> None:
 
 
 FEATURE = Feature(
+    "participants.optout",
     commands={"berhenti": opt_out, "stop": opt_out, "mulai": opt_in},
     keywords={"berhenti": "berhenti", "stop": "stop", "mulai": "mulai", "start": "mulai"},
 )

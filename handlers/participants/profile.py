@@ -5,18 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Final, Literal
 
-from handlers.conversation.flows import (
-    Answer,
-    Choice,
-    Data,
-    End,
-    Flow,
-    Outcome,
-    Prompt,
-    Rows,
-    Stay,
-    Step,
-)
+from handlers.conversation import flows
 from handlers.conversation.messages import Button, rows
 from handlers.conversation.payloads import Payload
 from handlers.conversation.router import Feature, on
@@ -34,7 +23,10 @@ class ProfileButton(Payload, prefix="profile"):
 
 @dataclass(frozen=True)
 class EditField(ProfileButton, tag="edit"):
-    """`profile:edit:<field>`: change one field."""
+    """`profile:edit:<field>`: change one field (a flow, so it waits for the current one).
+
+    The NIK is not among the fields: once registered, it is who the person is.
+    """
 
     field: EditableField
 
@@ -89,19 +81,19 @@ async def erase_button(turn: Turn, _pressed: AskErase) -> None:
     await ask_erase(turn, "")
 
 
-def _for_participants(step: Step) -> Step:
+def _for_participants(step: flows.Step) -> flows.Step:
     """Read a profile answer only while the person is still registered."""
 
-    async def read(turn: Turn, data: Data, answer: Answer) -> Outcome:
+    async def read(turn: Turn, data: flows.Data, answer: flows.Answer) -> flows.Outcome:
         if await turn.participant() is None:
             turn.say_with_menu("profile.not_registered")
-            return End()
+            return flows.End()
         return await step.read(turn, data, answer)
 
     return replace(step, read=read)
 
 
-async def _update(turn: Turn, _data: Data, field: str, value: str) -> Outcome:
+async def _update(turn: Turn, _data: flows.Data, field: str, value: str) -> flows.Outcome:
     """Store the new value of one field, then show the profile again."""
     participant = await turn.participant()
     assert participant is not None  # noqa: S101 - checked before the answer was read
@@ -111,7 +103,7 @@ async def _update(turn: Turn, _data: Data, field: str, value: str) -> Outcome:
     updated = await turn.participant()
     if updated is not None:
         _show(turn, updated)
-    return End()
+    return flows.End()
 
 
 async def ask_erase(turn: Turn, _arg: str) -> None:
@@ -122,25 +114,25 @@ async def ask_erase(turn: Turn, _arg: str) -> None:
     await ERASE_FLOW.begin(turn)
 
 
-async def _ask_erase(turn: Turn, _data: Data) -> Prompt:
-    return Prompt(turn.t("erase.confirm"))
+async def _ask_erase(turn: Turn, _data: flows.Data) -> flows.Prompt:
+    return flows.Prompt(turn.t("erase.confirm"))
 
 
-async def _erase_choices(turn: Turn, _data: Data) -> Rows:
-    return ((Choice(turn.t("erase.yes"), "yes"),), (Choice(turn.t("erase.no"), "no"),))
+async def _erase_choices(turn: Turn, _data: flows.Data) -> flows.Rows:
+    return ((flows.Choice(turn.t("erase.yes"), "yes"),), (flows.Choice(turn.t("erase.no"), "no"),))
 
 
-async def _on_erase(turn: Turn, _data: Data, answer: Answer) -> Outcome:
+async def _on_erase(turn: Turn, _data: flows.Data, answer: flows.Answer) -> flows.Outcome:
     """Erase on yes, keep on no."""
     participant = await turn.participant()
     if answer.value == "yes" and participant is not None:
         await _erase(turn, participant)
-        return End()
+        return flows.End()
     if answer.value in ("yes", "no"):
         turn.say_with_menu("erase.kept")
-        return End()
+        return flows.End()
     turn.say("stale_button" if answer.value is not None else "invalid.choice")
-    return Stay()
+    return flows.Stay()
 
 
 async def _erase(turn: Turn, participant: Participant) -> None:
@@ -157,7 +149,7 @@ async def _erase(turn: Turn, participant: Participant) -> None:
 
 
 # Re-enter one field of the profile, validated as at registration.
-PROFILE_FLOW: Final = Flow(
+PROFILE_FLOW: Final = flows.Flow(
     "profile",
     {
         name: _for_participants(step)
@@ -165,9 +157,12 @@ PROFILE_FLOW: Final = Flow(
     },
 )
 # Confirm, then erase personal data and keep anonymous counts.
-ERASE_FLOW: Final = Flow("erase", {"confirm": Step(_ask_erase, _on_erase, _erase_choices)})
+ERASE_FLOW: Final = flows.Flow(
+    "erase", {"confirm": flows.Step(_ask_erase, _on_erase, _erase_choices)}
+)
 
 FEATURE = Feature(
+    "participants.profile",
     commands={"profil": show, "hapus": ask_erase},
     flows=(PROFILE_FLOW, ERASE_FLOW),
     buttons=(

@@ -79,6 +79,7 @@ def is_checkin_link(command: Command) -> bool:
 
 
 FEATURE = Feature(
+    "participants.start",
     commands={
         "start": start,
         "bantuan": show_help,

@@ -96,4 +96,4 @@ async def send_calendar(turn: Turn, _pressed: CalendarFile) -> None:
     turn.replies.append(Document(FILENAME, content, turn.t("calendar.caption")))
 
 
-FEATURE = Feature(buttons=(on(CalendarFile, send_calendar),))
+FEATURE = Feature("sessions.calendar", buttons=(on(CalendarFile, send_calendar),))

@@ -125,4 +125,6 @@ def is_checkin(command: Command) -> bool:
     return command.name == "hadir"
 
 
-FEATURE = Feature(commands={"hadir": check_in_command}, interrupting=is_checkin)
+FEATURE = Feature(
+    "sessions.checkin", commands={"hadir": check_in_command}, interrupting=is_checkin
+)

@@ -33,83 +33,66 @@ LIST_LIMIT: Final = 30
 PAGE_SIZE: Final = 15
 
 
+@dataclass(frozen=True)
 class DeskButton(Payload, prefix="sesi", officers="sesi"):
-    """The /sesi desk; every press re-checks the role and re-reads the ids."""
+    """The /sesi desk, `sesi:<action>[:<ids>]`; every press re-checks the role and the ids."""
 
 
-@dataclass(frozen=True)
 class ListSessions(DeskButton, tag="list"):
-    """`sesi:list`."""
+    """Recent and upcoming sessions."""
+
+
+class NewSession(DeskButton, tag="new"):
+    """Create a session (a flow)."""
 
 
 @dataclass(frozen=True)
-class ShowSession(DeskButton, tag="show"):
-    """`sesi:show:<session>`."""
+class SessionButton(DeskButton):
+    """A desk button about one session: `sesi:<action>:<session>`."""
 
     session_id: int
 
 
+class ShowSession(SessionButton, tag="show"):
+    """The session's numbers, check-in code and actions."""
+
+
+class SessionQr(SessionButton, tag="qr"):
+    """The check-in QR code."""
+
+
+class AskCancel(SessionButton, tag="cancel"):
+    """Ask to confirm the cancellation."""
+
+
+class ConfirmCancel(SessionButton, tag="cancelok"):
+    """Cancel the session and tell everyone."""
+
+
+class OpenRegistration(SessionButton, tag="open"):
+    """Open the session for registration."""
+
+
+class CloseRegistration(SessionButton, tag="close"):
+    """Close the session for registration."""
+
+
+class MoveSession(SessionButton, tag="move"):
+    """Give the session new times (a flow)."""
+
+
 @dataclass(frozen=True)
-class SessionQr(DeskButton, tag="qr"):
-    """`sesi:qr:<session>`: the check-in QR code."""
+class Attendance(SessionButton, tag="hadir"):
+    """A page of the attendance list: `sesi:hadir:<session>:<page>`."""
 
-    session_id: int
-
-
-@dataclass(frozen=True)
-class Attendance(DeskButton, tag="hadir"):
-    """`sesi:hadir:<session>:<page>`: a page of the attendance list."""
-
-    session_id: int
     page: int
 
 
 @dataclass(frozen=True)
-class MarkAttended(DeskButton, tag="mark"):
-    """`sesi:mark:<session>:<enrollment>`: record by hand that someone came."""
+class MarkAttended(SessionButton, tag="mark"):
+    """Record by hand that someone came: `sesi:mark:<session>:<enrollment>`."""
 
-    session_id: int
     enrollment_id: int
-
-
-@dataclass(frozen=True)
-class AskCancel(DeskButton, tag="cancel"):
-    """`sesi:cancel:<session>`: ask to confirm the cancellation."""
-
-    session_id: int
-
-
-@dataclass(frozen=True)
-class ConfirmCancel(DeskButton, tag="cancelok"):
-    """`sesi:cancelok:<session>`: cancel the session."""
-
-    session_id: int
-
-
-@dataclass(frozen=True)
-class OpenRegistration(DeskButton, tag="open"):
-    """`sesi:open:<session>`."""
-
-    session_id: int
-
-
-@dataclass(frozen=True)
-class CloseRegistration(DeskButton, tag="close"):
-    """`sesi:close:<session>`."""
-
-    session_id: int
-
-
-@dataclass(frozen=True)
-class MoveSession(DeskButton, tag="move"):
-    """`sesi:move:<session>`: give the session new times (a flow)."""
-
-    session_id: int
-
-
-@dataclass(frozen=True)
-class NewSession(DeskButton, tag="new"):
-    """`sesi:new`: create a session (a flow)."""
 
 
 def refusal_text(turn: Turn, error: SessionChangeRefused, session: BimtekSession | None) -> str:
@@ -402,6 +385,7 @@ async def _new(turn: Turn, _pressed: NewSession) -> None:
 
 
 FEATURE = Feature(
+    "sessions.desk",
     commands={"sesi": open_desk},
     flows=desk_flows.FLOWS,
     buttons=(

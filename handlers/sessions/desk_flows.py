@@ -9,22 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Final
 
+from handlers.conversation import flows
 from handlers.conversation.access import OfficersOnly, officer_actor
-from handlers.conversation.flows import (
-    Answer,
-    Choice,
-    Data,
-    End,
-    Flow,
-    Go,
-    Offer,
-    Outcome,
-    Prompt,
-    Read,
-    Rows,
-    Stay,
-    Step,
-)
 from handlers.conversation.timefmt import (
     ZONE_LABELS,
     format_datetime,
@@ -58,18 +44,23 @@ def _when(turn: Turn, moment: datetime) -> str:
     return format_datetime(moment, turn.services.zone, turn.language)
 
 
-def _moment(data: Data, key: str) -> datetime:
+def _moment(data: flows.Data, key: str) -> datetime:
     return datetime.fromisoformat(str(data[key]))
 
 
-def _confirm_choices(action: str) -> Offer:
-    async def choices(turn: Turn, _data: Data) -> Rows:
-        return ((Choice(turn.t(f"{action}.yes"), "yes"), Choice(turn.t(f"{action}.no"), "no")),)
+def _confirm_choices(action: str) -> flows.Offer:
+    async def choices(turn: Turn, _data: flows.Data) -> flows.Rows:
+        return (
+            (
+                flows.Choice(turn.t(f"{action}.yes"), "yes"),
+                flows.Choice(turn.t(f"{action}.no"), "no"),
+            ),
+        )
 
     return choices
 
 
-def _read_time(turn: Turn, text: str, data: Data, step: str) -> datetime:
+def _read_time(turn: Turn, text: str, data: flows.Data, step: str) -> datetime:
     """Read a typed local time for a start or end step, or raise SessionChangeRefused."""
     try:
         moment = parse_local_datetime(text, turn.services.zone)
@@ -82,27 +73,27 @@ def _read_time(turn: Turn, text: str, data: Data, step: str) -> datetime:
     return moment
 
 
-def _refusal(turn: Turn, error: SessionChangeRefused, data: Data) -> None:
+def _refusal(turn: Turn, error: SessionChangeRefused, data: flows.Data) -> None:
     when = _when(turn, _moment(data, "starts_at")) if "starts_at" in data else ""
     turn.say(error.text_key, code=data.get("code", ""), when=when)
 
 
-def _typed(turn: Turn, answer: Answer) -> str | None:
+def _typed(turn: Turn, answer: flows.Answer) -> str | None:
     """Return the typed answer, or say that text is expected."""
     if answer.text is None:
         turn.say("sesi.invalid.text_expected")
     return answer.text
 
 
-def _confirmed(turn: Turn, answer: Answer, action: str) -> Outcome | None:
+def _confirmed(turn: Turn, answer: flows.Answer, action: str) -> flows.Outcome | None:
     """Return None on yes; otherwise what "no" or another answer does at a confirmation."""
     if answer.value == "yes":
         return None
     if answer.value == "no":
         turn.say(f"{action}.aborted")
-        return End()
+        return flows.End()
     turn.say("invalid.choice")
-    return Stay()
+    return flows.Stay()
 
 
 # Creating a session: code, title, venue, start, end, capacity, map link, then confirm.
@@ -113,25 +104,25 @@ async def start_new(turn: Turn) -> None:
     await NEW_FLOW.begin(turn)
 
 
-def _new_step(step: str) -> Step:
-    async def ask(turn: Turn, _data: Data) -> Prompt:
-        return Prompt(turn.t(f"sesi.new.ask.{step}", zone=_zone_label(turn)))
+def _new_step(step: str) -> flows.Step:
+    async def ask(turn: Turn, _data: flows.Data) -> flows.Prompt:
+        return flows.Prompt(turn.t(f"sesi.new.ask.{step}", zone=_zone_label(turn)))
 
-    async def read(turn: Turn, data: Data, answer: Answer) -> Outcome:
+    async def read(turn: Turn, data: flows.Data, answer: flows.Answer) -> flows.Outcome:
         typed = _typed(turn, answer)
         if typed is None:
-            return Stay()
+            return flows.Stay()
         try:
             data[step] = await _read_new(turn, step, typed, data)
         except SessionChangeRefused as error:
             _refusal(turn, error, data | {"code": typed.strip()[:32]})
-            return Stay(ask=False)
-        return Go(_after(step, data), data)
+            return flows.Stay(ask=False)
+        return flows.Go(_after(step, data), data)
 
-    return Step(ask, read, saves=step)
+    return flows.Step(ask, read, saves=step)
 
 
-def _after(step: str, data: Data) -> str:
+def _after(step: str, data: flows.Data) -> str:
     """Return the step after an answer: the summary again when fixing one answer from it."""
     # A new start also needs its end checked again, so it never skips straight back.
     if step == NEW_STEPS[-1] or (data.get("fixing") and step != "starts_at"):
@@ -139,7 +130,7 @@ def _after(step: str, data: Data) -> str:
     return NEW_STEPS[NEW_STEPS.index(step) + 1]
 
 
-async def _read_new(turn: Turn, step: str, answer: str, data: Data) -> object:
+async def _read_new(turn: Turn, step: str, answer: str, data: flows.Data) -> object:
     if step == "code":
         code = read_code(answer)
         if await turn.storage.sessions.get_by_code(code) is not None:
@@ -154,9 +145,9 @@ async def _read_new(turn: Turn, step: str, answer: str, data: Data) -> object:
     return read_maps_url(answer)
 
 
-async def _ask_new_confirm(turn: Turn, data: Data) -> Prompt:
+async def _ask_new_confirm(turn: Turn, data: flows.Data) -> flows.Prompt:
     zone, language = turn.services.zone, turn.language
-    return Prompt(
+    return flows.Prompt(
         turn.t(
             "sesi.new.summary",
             code=data["code"],
@@ -170,7 +161,7 @@ async def _ask_new_confirm(turn: Turn, data: Data) -> Prompt:
     )
 
 
-async def _on_new_confirm(turn: Turn, data: Data, answer: Answer) -> Outcome:
+async def _on_new_confirm(turn: Turn, data: flows.Data, answer: flows.Answer) -> flows.Outcome:
     not_yes = _confirmed(turn, answer, "sesi.new")
     if not_yes is not None:
         return not_yes
@@ -190,16 +181,16 @@ async def _on_new_confirm(turn: Turn, data: Data, answer: Answer) -> Outcome:
         _refusal(turn, error, data)
         # Go back to the answer that no longer holds: the code, or the start that passed.
         step = "code" if error.reason == "code_taken" else "starts_at"
-        return Go(step, {**data, "fixing": True})
+        return flows.Go(step, {**data, "fixing": True})
     turn.say("sesi.new.done", code=session.code, checkin_code=session.checkin_code)
-    return End()
+    return flows.End()
 
 
-NEW_FLOW: Final = Flow(
+NEW_FLOW: Final = flows.Flow(
     "sesi_new",
     {
         **{step: _new_step(step) for step in NEW_STEPS},
-        CONFIRM: Step(_ask_new_confirm, _on_new_confirm, _confirm_choices("sesi.new")),
+        CONFIRM: flows.Step(_ask_new_confirm, _on_new_confirm, _confirm_choices("sesi.new")),
     },
     officers=OfficersOnly("sesi.new"),
 )
@@ -213,7 +204,7 @@ async def start_move(turn: Turn, session: BimtekSession) -> None:
     await MOVE_FLOW.begin(turn, {"session_id": session.id})
 
 
-async def _moved_session(turn: Turn, data: Data) -> BimtekSession | None:
+async def _moved_session(turn: Turn, data: flows.Data) -> BimtekSession | None:
     session = await turn.storage.sessions.get(int(data["session_id"]))
     if session is None or session.cancelled_at is not None:
         turn.say("sesi.gone")
@@ -221,11 +212,11 @@ async def _moved_session(turn: Turn, data: Data) -> BimtekSession | None:
     return session
 
 
-async def _ask_start(turn: Turn, data: Data) -> Prompt | End:
+async def _ask_start(turn: Turn, data: flows.Data) -> flows.Prompt | flows.End:
     session = await _moved_session(turn, data)
     if session is None:
-        return End()
-    return Prompt(
+        return flows.End()
+    return flows.Prompt(
         turn.t(
             "sesi.move.ask_start",
             code=session.code,
@@ -236,33 +227,33 @@ async def _ask_start(turn: Turn, data: Data) -> Prompt | End:
     )
 
 
-async def _ask_end(turn: Turn, data: Data) -> Prompt | End:
+async def _ask_end(turn: Turn, data: flows.Data) -> flows.Prompt | flows.End:
     if await _moved_session(turn, data) is None:
-        return End()
-    return Prompt(turn.t("sesi.move.ask_end", zone=_zone_label(turn)))
+        return flows.End()
+    return flows.Prompt(turn.t("sesi.move.ask_end", zone=_zone_label(turn)))
 
 
-def _read_move(step: str, following: str) -> Read:
-    async def read(turn: Turn, data: Data, answer: Answer) -> Outcome:
+def _read_move(step: str, following: str) -> flows.Read:
+    async def read(turn: Turn, data: flows.Data, answer: flows.Answer) -> flows.Outcome:
         typed = _typed(turn, answer)
         if typed is None:
-            return Stay()
+            return flows.Stay()
         try:
             data[step] = _read_time(turn, typed, data, step).isoformat()
         except SessionChangeRefused as error:
             _refusal(turn, error, data)
-            return Stay(ask=False)
-        return Go(following, data)
+            return flows.Stay(ask=False)
+        return flows.Go(following, data)
 
     return read
 
 
-async def _ask_move_confirm(turn: Turn, data: Data) -> Prompt | End:
+async def _ask_move_confirm(turn: Turn, data: flows.Data) -> flows.Prompt | flows.End:
     session = await _moved_session(turn, data)
     if session is None:
-        return End()
+        return flows.End()
     enrolled = await turn.storage.enrollments.count(session.id, "enrolled")
-    return Prompt(
+    return flows.Prompt(
         turn.t(
             "sesi.move.confirm",
             code=session.code,
@@ -275,7 +266,7 @@ async def _ask_move_confirm(turn: Turn, data: Data) -> Prompt | End:
     )
 
 
-async def _on_move_confirm(turn: Turn, data: Data, answer: Answer) -> Outcome:
+async def _on_move_confirm(turn: Turn, data: flows.Data, answer: flows.Answer) -> flows.Outcome:
     not_yes = _confirmed(turn, answer, "sesi.move")
     if not_yes is not None:
         return not_yes
@@ -293,19 +284,19 @@ async def _on_move_confirm(turn: Turn, data: Data, answer: Answer) -> Outcome:
         )
     except SessionChangeRefused as error:
         _refusal(turn, error, data)
-        return Go("starts_at", data) if error.reason == "past" else End()
+        return flows.Go("starts_at", data) if error.reason == "past" else flows.End()
     session = await turn.storage.sessions.get(session_id)
     code = session.code if session is not None else ""
     turn.say("sesi.move.done", code=code, when=_when(turn, starts_at), notified=notified)
-    return End()
+    return flows.End()
 
 
-MOVE_FLOW: Final = Flow(
+MOVE_FLOW: Final = flows.Flow(
     "sesi_move",
     {
-        "starts_at": Step(_ask_start, _read_move("starts_at", "ends_at"), saves="starts_at"),
-        "ends_at": Step(_ask_end, _read_move("ends_at", CONFIRM), saves="ends_at"),
-        CONFIRM: Step(_ask_move_confirm, _on_move_confirm, _confirm_choices("sesi.move")),
+        "starts_at": flows.Step(_ask_start, _read_move("starts_at", "ends_at"), saves="starts_at"),
+        "ends_at": flows.Step(_ask_end, _read_move("ends_at", CONFIRM), saves="ends_at"),
+        CONFIRM: flows.Step(_ask_move_confirm, _on_move_confirm, _confirm_choices("sesi.move")),
     },
     officers=OfficersOnly("sesi.move"),
     context=("session_id",),

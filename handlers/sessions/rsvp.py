@@ -47,4 +47,4 @@ async def on_rsvp_button(turn: Turn, pressed: Rsvp) -> None:
     turn.say("rsvp.thanks_no", title=session.title)
 
 
-FEATURE = Feature(buttons=(on(Rsvp, on_rsvp_button),))
+FEATURE = Feature("sessions.rsvp", buttons=(on(Rsvp, on_rsvp_button),))

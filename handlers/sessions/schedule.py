@@ -52,4 +52,4 @@ def _status_text(turn: Turn, item: EnrolledSession, status: str) -> str:
     return " · ".join(parts)
 
 
-FEATURE = Feature(commands={"jadwal": show}, menu={"menu.schedule": "jadwal"})
+FEATURE = Feature("sessions.schedule", commands={"jadwal": show}, menu={"menu.schedule": "jadwal"})

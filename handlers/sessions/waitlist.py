@@ -134,4 +134,4 @@ async def _skip(turn: Turn, offer: WaitlistOffer, session: BimtekSession) -> Non
     turn.say("waitlist.skipped", title=session.title)
 
 
-FEATURE = Feature(buttons=(on(OfferAnswer, on_offer_button),))
+FEATURE = Feature("sessions.waitlist", buttons=(on(OfferAnswer, on_offer_button),))

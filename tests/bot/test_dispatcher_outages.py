@@ -21,6 +21,7 @@ from bot.channels.senders import ChannelRouter
 from bot.dispatcher import Delivery, Dispatcher
 from bot.outage import ChannelWatch, format_span
 from handlers.conversation.messages import Reply
+from handlers.conversation.outbox import queue_reply
 from storage import Storage
 from storage.channel_states import ChannelState
 from storage.outbox import OutboxDeadlines
@@ -98,7 +99,8 @@ async def queue(
     broadcast_id: int | None = None,
 ) -> None:
     """Queue a message whose text is its key."""
-    assert await storage.outbox.enqueue(
+    assert await queue_reply(
+        storage,
         key,
         channel,  # type: ignore[arg-type]
         address,

@@ -9,6 +9,7 @@ from telegram.error import BadRequest
 
 from bot.channels.telegram import send_reply
 from handlers.conversation.messages import Button, Reply
+from handlers.conversation.outbox import reply_of, stored
 from storage.outbox import ReplyBody
 
 BUTTONS = ((Button("✅ Selesaikan kasus #1", "alatp:resolve:1"),),)
@@ -57,5 +58,5 @@ async def test_a_refused_file_id_still_sends_the_text() -> None:
 @pytest.mark.parametrize("photo", [None, "AgACPhoto"])
 def test_the_outbox_body_keeps_the_photo(photo: str | None) -> None:
     reply = Reply("Kasus #1", buttons=BUTTONS, photo_file_id=photo)
-    stored = ReplyBody.model_validate_json(ReplyBody.of(reply).model_dump_json())
-    assert stored.to_reply() == reply
+    body = ReplyBody.model_validate_json(stored(reply).model_dump_json())
+    assert reply_of(body) == reply

@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from handlers.conversation.messages import Button, Reply
 from storage import Storage
 from storage.db import Database, db_time
 from storage.migrate import applied_versions, load_migrations, migrate
-from storage.outbox import OutboxDeadlines
+from storage.outbox import OutboxDeadlines, ReplyBody
 
 NOW = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
 LATER = NOW + timedelta(minutes=5)
@@ -23,7 +22,7 @@ async def enqueue(storage: Storage, key: str, **fields: object) -> bool:
         key,
         "telegram",
         str(fields.pop("address", "1001")),
-        Reply(f"text of {key}"),
+        ReplyBody(text=f"text of {key}"),
         NOW,
         **fields,  # type: ignore[arg-type]
     )
@@ -36,20 +35,6 @@ async def test_enqueue_is_idempotent_by_key(storage: Storage) -> None:
     assert message is not None
     assert (message.address, message.status, message.attempts) == ("1001", "pending", 0)
     assert (await storage.outbox.counts())["pending"] == 1
-
-
-async def test_reply_with_buttons_round_trips(storage: Storage) -> None:
-    reply = Reply(
-        "Pengingat: bimtek besok 🎉",
-        buttons=((Button("Saya hadir", "rsvp:1:yes"), Button("Tidak bisa hadir", "rsvp:1:no")),),
-        menu=(("Jadwal", "Alat"),),
-        request_contact="Bagikan nomor",
-        remove_menu=True,
-    )
-    await storage.outbox.enqueue("k", "telegram", "1001", reply, NOW)
-    message = await storage.outbox.get_by_key("k")
-    assert message is not None
-    assert message.reply() == reply
 
 
 async def test_claim_due_respects_not_before_and_flips_status(storage: Storage) -> None:
@@ -233,7 +218,7 @@ async def test_expire_due_fails_overdue_pending_rows_with_their_reason(storage: 
 
 async def test_claiming_can_leave_a_channel_alone(storage: Storage) -> None:
     await enqueue(storage, "t1")
-    await storage.outbox.enqueue("w1", "whatsapp", "6281", Reply("x"), NOW)
+    await storage.outbox.enqueue("w1", "whatsapp", "6281", ReplyBody(text="x"), NOW)
     assert await storage.outbox.waiting_by_channel() == {"telegram": 1, "whatsapp": 1}
     assert await storage.outbox.next_due_at(frozenset({"telegram"})) == NOW
     [claimed] = await storage.outbox.claim_due(NOW, 10, frozenset({"telegram"}))

@@ -53,7 +53,6 @@ async def test_participant_create_and_get(storage: Storage) -> None:
     assert created.language == "en"
     assert created.consent_at == created.created_at == created.updated_at == NOW
     assert created.deleted_at is None
-    assert created.desa is None
     assert await storage.participants.get(created.id) == created
     assert await storage.participants.get_by_nik(GOOD_NIK) == created
 
@@ -126,20 +125,12 @@ async def test_participant_erase_keeps_sector_and_kecamatan_and_nulls_the_rest(
     storage: Storage,
 ) -> None:
     created = await create(storage)
-    await storage.db.execute(
-        "UPDATE participant SET desa = 'Karangasih' WHERE id = ?", (created.id,)
-    )
     async with storage.db.transaction():
         await storage.participants.erase(created.id, LATER)
     erased = await storage.participants.get(created.id)
     assert erased is not None
-    assert (erased.nik, erased.full_name, erased.phone, erased.business_name, erased.desa) == (
-        None,
-        None,
-        None,
-        None,
-        None,
-    )
+    personal = (erased.nik, erased.full_name, erased.phone, erased.business_name)
+    assert personal == (None,) * 4
     assert (erased.sector, erased.kecamatan) == ("Batik & Tekstil", "Cikarang Utara")
     assert erased.deleted_at == LATER
     assert erased.updated_at == LATER

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from handlers.conversation.messages import Inbound, Reply
+from handlers.conversation.outbox import reply_of
 from handlers.conversation.router import Router
 from handlers.conversation.turn import Services
 from handlers.equipment.service import Handover, hand_over, set_allocation
@@ -88,7 +89,7 @@ async def latest_to(storage: Storage, address: str) -> Reply:
     """Return the newest outbox message for a chat as the reply it renders."""
     messages = await outbox_to(storage, address)
     assert messages, f"nothing queued for {address}"
-    return messages[-1].reply()
+    return reply_of(messages[-1].body)
 
 
 async def photo(chat: Chat, file_id: str) -> None:

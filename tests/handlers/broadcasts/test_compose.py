@@ -18,6 +18,7 @@ from handlers.broadcasts.service import (
 )
 from handlers.conversation import texts
 from handlers.conversation.messages import Inbound, Reply
+from handlers.conversation.outbox import reply_of
 from handlers.conversation.router import Router
 from handlers.conversation.turn import Services
 from storage import Storage
@@ -284,7 +285,7 @@ async def test_final_report_counts_every_outcome_by_reason(
     assert "gagal 1 (chat tidak ditemukan: 1)" in final
     message = await storage.outbox.get_by_key("broadcast:1:report")
     assert message is not None and message.address == OFFICER
-    assert message.reply().text.splitlines() == [
+    assert reply_of(message.body).text.splitlines() == [
         "📊 Laporan siaran #1",
         "Penerima: 3",
         "✅ Terkirim: 1",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from handlers.conversation.features import FEATURES
 from handlers.conversation.flows import Answer, Choice, Data, Flow, Go, Outcome, Prompt, Rows, Step
 from handlers.conversation.messages import Inbound
@@ -47,13 +49,19 @@ async def test_a_removed_step_of_an_officer_flow_keeps_what_the_flow_began_with(
     assert await conversation_of(storage, desk) == ("sesi_move", "ends_at", kept)
 
 
-async def test_an_officer_removed_mid_flow_is_stopped_when_the_question_comes_again(
-    router: Router, services: Services, storage: Storage
-) -> None:
+@pytest.fixture
+async def desk(router: Router, services: Services, storage: Storage) -> Chat:
+    """An officer who has just begun creating a session."""
     await make_officer(storage, OFFICER)
-    desk = Chat(router, services, OFFICER)
-    await desk.payload("sesi:new")
-    assert says(desk, "sesi.new.ask.code")
+    chat = Chat(router, services, OFFICER)
+    await chat.payload("sesi:new")
+    assert says(chat, "sesi.new.ask.code")
+    return chat
+
+
+async def test_an_officer_removed_mid_flow_is_stopped_when_the_question_comes_again(
+    desk: Chat, storage: Storage
+) -> None:
     await storage.db.execute("DELETE FROM officer")
     # A command in the middle of a flow asks its question again: the role is read again first.
     await desk.text("/jadwal")
@@ -64,11 +72,8 @@ async def test_an_officer_removed_mid_flow_is_stopped_when_the_question_comes_ag
 
 
 async def test_a_forged_button_in_an_officer_flow_is_refused_and_audited(
-    router: Router, services: Services, storage: Storage
+    desk: Chat, storage: Storage
 ) -> None:
-    await make_officer(storage, OFFICER)
-    desk = Chat(router, services, OFFICER)
-    await desk.payload("sesi:new")
     before = await conversation_of(storage, desk)
     await desk.payload("sesi_new:code:²")
     assert says(desk, "stale_button") and says(desk, "sesi.new.ask.code")
@@ -127,7 +132,7 @@ async def _start_looping(turn: Turn, _arg: str) -> None:
 async def test_a_step_that_keeps_sending_elsewhere_is_a_bug_rolled_back(
     services: Services, storage: Storage
 ) -> None:
-    feature = Feature(commands={"putar": _start_looping}, flows=(LOOPING,))
+    feature = Feature("test.looping", commands={"putar": _start_looping}, flows=(LOOPING,))
     chat = Chat(Router((*FEATURES, feature)), services)
     await chat.text("/putar")
     assert chat.said == GENERIC_ERROR

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 import pytest
 
@@ -20,35 +19,18 @@ from handlers.conversation.payloads import (
 )
 from handlers.conversation.router import Router
 from handlers.conversation.turn import Services
+from handlers.sessions.desk import Attendance, DeskButton, ListSessions, ShowSession
+from handlers.sessions.rsvp import Rsvp
 from storage import Storage
 from tests.support.chat import Chat
 from tests.support.officers import OFFICER, make_officer
 
-
-class Desk(Payload, prefix="desk", officers="desk"):
-    """A family of officer buttons."""
-
-
-@dataclass(frozen=True)
-class Show(Desk, tag="show"):
-    item_id: int
-
-
-@dataclass(frozen=True)
-class Page(Desk, tag="page"):
-    item_id: int
-    page: int
-
-
-@dataclass(frozen=True)
-class Home(Desk, tag="home"):
-    pass
-
-
-@dataclass(frozen=True)
-class Vote(Payload, prefix="vote"):
-    poll_id: int
-    answer: Literal["yes", "no"]
+# The codec is tested on real payload classes: the /sesi desk's family and the RSVP button.
+Desk = DeskButton
+Show = ShowSession
+Page = Attendance
+Home = ListSessions
+Vote = Rsvp
 
 
 @pytest.mark.parametrize(
@@ -102,19 +84,19 @@ def test_read_number_takes_plain_ascii_digits_only(text: str, expected: int | No
 def test_payload_numbers_are_only_those_the_bot_writes(value: str) -> None:
     assert read_number(value, canonical=True) is None
     with pytest.raises(BadPayload):
-        Show.unpack(f"desk:show:{value}")
+        Show.unpack(f"sesi:show:{value}")
 
 
 @pytest.mark.parametrize(("value", "expected"), [("0", 0), ("7", 7), ("9" * 18, 10**18 - 1)])
 def test_payload_numbers_in_canonical_form_are_read(value: str, expected: int) -> None:
     assert read_number(value, canonical=True) == expected
-    assert Show.unpack(f"desk:show:{value}") == Show(expected)
+    assert Show.unpack(f"sesi:show:{value}") == Show(expected)
 
 
 def test_every_number_of_a_payload_must_be_good() -> None:
-    assert Page.unpack("desk:page:3:0") == Page(3, 0)
+    assert Page.unpack("sesi:hadir:3:0") == Page(3, 0)
     with pytest.raises(BadPayload):
-        Page.unpack("desk:page:3:²")
+        Page.unpack("sesi:hadir:3:²")
 
 
 def test_read_number_respects_the_maximum() -> None:
@@ -126,10 +108,10 @@ def test_read_number_respects_the_maximum() -> None:
 @pytest.mark.parametrize(
     ("payload", "packed"),
     [
-        (Show(5), "desk:show:5"),
-        (Page(5, 0), "desk:page:5:0"),
-        (Home(), "desk:home"),
-        (Vote(3, "no"), "vote:3:no"),
+        (Show(5), "sesi:show:5"),
+        (Page(5, 0), "sesi:hadir:5:0"),
+        (Home(), "sesi:list"),
+        (Vote(3, "no"), "rsvp:3:no"),
     ],
 )
 def test_pack_and_unpack_round_trip(payload: Payload, packed: str) -> None:
@@ -140,21 +122,21 @@ def test_pack_and_unpack_round_trip(payload: Payload, packed: str) -> None:
 @pytest.mark.parametrize(
     "forged",
     [
-        "desk:show",
-        "desk:show:",
-        "desk:show:5:6",
-        "desk:show:²",
-        "desk:show:-1",
-        "desk:show:x",
-        f"desk:show:{MAX_ID + 1}",
-        "desk:show:" + "9" * 5000,
-        "desk:page:5",
-        "desk:home:1",
-        "desk:bogus:1",
+        "sesi:show",
+        "sesi:show:",
+        "sesi:show:5:6",
+        "sesi:show:²",
+        "sesi:show:-1",
+        "sesi:show:x",
+        f"sesi:show:{MAX_ID + 1}",
+        "sesi:show:" + "9" * 5000,
+        "sesi:hadir:5",
+        "sesi:list:1",
+        "sesi:bogus:1",
         "desk",
-        "vote:3:maybe",
-        "vote:3",
-        "vote:3:YES",
+        "rsvp:3:maybe",
+        "rsvp:3",
+        "rsvp:3:YES",
         "other:show:5",
         "",
         ":::",
@@ -162,7 +144,7 @@ def test_pack_and_unpack_round_trip(payload: Payload, packed: str) -> None:
 )
 def test_forged_or_truncated_payloads_are_refused(forged: str) -> None:
     family = Family.of([Show, Page, Home])
-    target = Vote if forged.startswith("vote") else family
+    target = Vote if forged.startswith("rsvp") else family
     with pytest.raises(BadPayload):
         target.unpack(forged)
 
@@ -199,16 +181,16 @@ def test_a_family_refuses_two_classes_with_one_tag() -> None:
     class AlsoShow(Desk, tag="show"):
         other: int
 
-    with pytest.raises(ValueError, match="share 'desk:show'"):
+    with pytest.raises(ValueError, match="share 'sesi:show'"):
         Family.of([Show, AlsoShow])
 
 
 def test_a_family_names_the_audited_action() -> None:
     family = Family.of([Show, Page, Home])
-    assert family.audit_action("desk:show:x") == "desk.show"
-    assert family.audit_action("desk:nope:1") == "desk.unknown"
-    assert family.audit_action("desk") == "desk.unknown"
-    assert prefix_of("desk:show:1") == "desk" and prefix_of("garbage") == "garbage"
+    assert family.audit_action("sesi:show:x") == "sesi.show"
+    assert family.audit_action("sesi:nope:1") == "sesi.unknown"
+    assert family.audit_action("sesi") == "sesi.unknown"
+    assert prefix_of("sesi:show:1") == "sesi" and prefix_of("garbage") == "garbage"
 
 
 def test_step_answers_keep_the_flow_step_value_format() -> None:

@@ -5,16 +5,20 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from handlers.conversation.features import FEATURES, build_router
+from handlers.conversation.flows import Flow
 from handlers.conversation.messages import Inbound, Reply
-from handlers.conversation.router import Feature, Router
+from handlers.conversation.payloads import Payload
+from handlers.conversation.router import DuplicateRegistration, Feature, Router, on
 from handlers.conversation.turn import Services, Turn, main_menu
 from handlers.participants.regions import load_region, load_sectors
+from handlers.participants.registration import FLOW as REGISTRATION
 from storage import Storage
 from tests.support.chat import GOOD_NIK, NOW, ZONE, Chat
 from tests.support.clock import FrozenClock
@@ -191,7 +195,7 @@ async def broken_command(turn: Turn, _arg: str) -> None:
 async def test_handler_error_rolls_back_apologises_and_logs_without_personal_data(
     services: Services, storage: Storage, caplog: pytest.LogCaptureFixture
 ) -> None:
-    router = Router((*FEATURES, Feature(commands={"rusak": broken_command})))
+    router = Router((*FEATURES, Feature("test.broken", commands={"rusak": broken_command})))
     chat = Chat(router, services)
     with caplog.at_level(logging.ERROR, logger="handlers.conversation.router"):
         await chat.text(f"/rusak {GOOD_NIK}")
@@ -277,3 +281,52 @@ async def test_an_event_while_another_process_holds_the_write_lock_is_answered_a
     finally:
         desk.close()
         await storage.close()
+
+
+async def _nothing(_turn: Turn, _arg: str) -> None:
+    """Do nothing (a registration to collide with)."""
+
+
+@dataclass(frozen=True)
+class _Calendar(Payload, prefix="ics"):
+    """A second family under the calendar's prefix."""
+
+    other: int
+
+
+async def _pressed(_turn: Turn, _pressed: _Calendar) -> None:
+    """Do nothing (a registration to collide with)."""
+
+
+@pytest.mark.parametrize(
+    ("feature", "message"),
+    [
+        (Feature("test.twin", commands={"daftar": _nothing}), "command '/daftar'"),
+        (Feature("test.twin", flows=(REGISTRATION,)), "flow or button prefix 'registration'"),
+        (Feature("test.twin", buttons=(on(_Calendar, _pressed),)), "prefix 'ics'"),
+        (
+            Feature("test.twin", menu={"menu.register": "daftar"}),
+            "menu label '📝 (Daftar|Register)'",
+        ),
+        (Feature("test.twin", keywords={"stop": "berhenti"}), "keyword 'stop'"),
+    ],
+    ids=["command", "flow", "button_prefix", "menu_label", "keyword"],
+)
+def test_a_second_registration_is_refused_at_start_naming_both_features(
+    feature: Feature, message: str
+) -> None:
+    with pytest.raises(DuplicateRegistration, match=message) as refused:
+        Router((*FEATURES, feature))
+    assert "'test.twin'" in str(refused.value)
+    assert "'participants." in str(refused.value) or "'sessions." in str(refused.value)
+
+
+def test_a_flow_named_like_another_features_buttons_is_refused() -> None:
+    twin = Flow("rsvp", {"only": REGISTRATION.steps["consent"]})
+    with pytest.raises(DuplicateRegistration, match="'sessions.rsvp' and 'test.twin'"):
+        Router((*FEATURES, Feature("test.twin", flows=(twin,))))
+
+
+def test_every_feature_registers_without_a_clash() -> None:
+    router = build_router()
+    assert {"daftar", "sesi", "siaran", "berhenti"} <= set(router.commands)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from handlers.conversation.messages import Document, Reply
+from handlers.conversation.outbox import reply_of
 from handlers.conversation.router import Router
 from handlers.conversation.turn import Services
 from storage import Storage
@@ -41,7 +42,7 @@ async def test_handover_request_lists_items_and_asks_about_the_first(
 ) -> None:
     [message] = await outbox_to(storage, PARTICIPANT)
     assert message.key == "handover:1:1:c1"
-    reply = message.reply()
+    reply = reply_of(message.body)
     assert "Oven — 1 unit" in reply.text and "Canting batik — 5 buah" in reply.text
     assert [b.label for row in reply.buttons for b in row] == ANSWERS
 

@@ -12,7 +12,8 @@ import pytest
 from openpyxl import load_workbook
 
 from handlers.equipment.cases import add_note, record_answer
-from handlers.equipment.export import ALLOCATION_COLUMNS, export_allocations
+from handlers.equipment.export import ALLOCATION_COLUMNS
+from handlers.officers.exports import write_export
 from handlers.spreadsheets.writing import CellValue, defuse, write_table
 from storage import Storage
 from tests.support.chat import NOW, OTHER_NIK, ZONE
@@ -99,7 +100,7 @@ async def test_rekap_penerima_bantuan(storage: Storage, tmp_path: Path) -> None:
     await add_note(storage, oven_now, "pintu penyok", actor="p", now=later, zone=ZONE)
     await record_answer(storage, canting, "received", actor="p", now=later, zone=ZONE)
     out = tmp_path / "rekap.csv"
-    assert await export_allocations(storage, ZONE, out, "csv") == 3
+    assert await write_export(storage, ZONE, "allocations", out, "csv") == 3
     with out.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert tuple(rows[0]) == ALLOCATION_COLUMNS
@@ -115,7 +116,7 @@ async def test_rekap_penerima_bantuan(storage: Storage, tmp_path: Path) -> None:
     assert (rows[0]["handed_over_by"], rows[0]["open_case"]) == ("Budi", "1")
     assert rows[2]["handed_over_at"] == rows[2]["handed_over_by"] == ""
     xlsx = tmp_path / "rekap.xlsx"
-    assert await export_allocations(storage, ZONE, xlsx, "xlsx") == 3
+    assert await write_export(storage, ZONE, "allocations", xlsx, "xlsx") == 3
     sheet = load_workbook(xlsx).active
     assert sheet is not None and sheet["A4"].value == OTHER_NIK
     assert sheet["A4"].number_format == "@"
