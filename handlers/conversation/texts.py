@@ -1520,8 +1520,8 @@ BUILT_KEYS: Final[dict[str, tuple[str, ...]]] = {
         "broadcast.reason.invalid",
         "broadcast.reason.outside_window",
         "broadcast.reason.rate_limited",
-        "broadcast.reason.other",
         "broadcast.reason.expired",
+        "broadcast.reason.other",
     ),
     "checkin.{}": (
         "checkin.cancelled",

@@ -111,7 +111,7 @@ def test_kill_during_dispatch_repeats_at_most_the_in_flight(
 ) -> None:
     count = 40
     bot = BotProcess(fake, tmp_path, {"BROADCAST_RATE_PER_SECOND": "8"})
-    bot.env["REMINDER_OFFSETS"] = session_due_in(bot, seconds=3, capacity=100)
+    bot.env["REMINDER_OFFSETS"] = session_due_in(bot, seconds=6, capacity=100)
     seed_participants(bot, count)
     bot.start()
     try:

@@ -60,7 +60,7 @@ def seed_participant(
 
 
 def wait_for_message(
-    graph: FakeGraph, to: str, kind: str, needle: str = "", timeout: float = 30
+    graph: FakeGraph, to: str, kind: str, needle: str = "", timeout: float = 60
 ) -> GraphMessage:
     """Wait for a message of a type (text, interactive, template) to a number, with a text."""
 
@@ -80,7 +80,7 @@ def test_reminders_inside_and_outside_the_window(
     fake: FakeTelegram, graph: FakeGraph, tmp_path: Path
 ) -> None:
     bot = start(fake, graph, tmp_path, {"WHATSAPP_TEMPLATE_REMINDER": "wub_pengingat"})
-    bot.env["REMINDER_OFFSETS"] = session_due_in(bot, seconds=8, capacity=5)
+    bot.env["REMINDER_OFFSETS"] = session_due_in(bot, seconds=20, capacity=5)
     seed_participant(bot, OUTSIDE, OTHER_NIK, "BTK-R", timedelta(days=2))
     bot.start()
     try:
