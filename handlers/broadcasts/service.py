@@ -25,7 +25,7 @@ from handlers.broadcasts.audiences import (
 from handlers.broadcasts.audiences import resolve_audience as _resolve
 from handlers.conversation import texts
 from handlers.conversation.messages import Reply
-from handlers.conversation.outbox import queue_reply
+from handlers.conversation.outbox import stored
 from handlers.conversation.textnorm import clean_text
 from handlers.conversation.turn import Services
 from storage import Storage
@@ -128,12 +128,11 @@ async def _queue(
     storage: Storage, broadcast: Broadcast, selection: Selection, now: datetime
 ) -> None:
     for member in selection.recipients:
-        await queue_reply(
-            storage,
+        await storage.outbox.enqueue(
             f"broadcast:{broadcast.id}:c{member.contact_id}",
             member.channel,
             member.address,
-            compose(broadcast.text, broadcast.photo_file_id, member.language),
+            stored(compose(broadcast.text, broadcast.photo_file_id, member.language)),
             now,
             broadcast_id=broadcast.id,
         )
@@ -376,12 +375,11 @@ class BroadcastWorker:
                 now=now,
             )
             if finished and broadcast.progress_channel and broadcast.progress_address:
-                await queue_reply(
-                    storage,
+                await storage.outbox.enqueue(
                     f"broadcast:{broadcast.id}:report",
                     broadcast.progress_channel,
                     broadcast.progress_address,
-                    Reply(format_report(result, language)),
+                    stored(Reply(format_report(result, language))),
                     now,
                 )
         if finished:

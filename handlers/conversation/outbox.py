@@ -1,7 +1,8 @@
 """Messages the bot sends on its own initiative, through the outbox.
 
-A `Reply` goes into the outbox as storage's `ReplyBody` and comes back out as a `Reply` for
-the channel that sends it; the mapping lives here so storage never imports the layers above.
+A `Reply` goes into the outbox as storage's `ReplyBody` (`stored`) and comes back out as a
+`Reply` for the channel that sends it (`reply_of`); the mapping lives here so storage never
+imports the layers above.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from datetime import datetime
 
 from handlers.conversation.messages import Button, Reply
 from storage import Storage
-from storage.models import Channel
 from storage.outbox import ReplyBody
 
 
@@ -31,31 +31,6 @@ def reply_of(body: ReplyBody) -> Reply:
         request_contact=body.request_contact,
         remove_menu=body.remove_menu,
         photo_file_id=body.photo_file_id,
-    )
-
-
-async def queue_reply(
-    storage: Storage,
-    key: str,
-    channel: Channel,
-    address: str,
-    reply: Reply,
-    now: datetime,
-    *,
-    not_before: datetime | None = None,
-    broadcast_id: int | None = None,
-    expires_at: datetime | None = None,
-) -> bool:
-    """Queue one reply for one chat unless its key is queued already; True when added."""
-    return await storage.outbox.enqueue(
-        key,
-        channel,
-        address,
-        stored(reply),
-        now,
-        not_before=not_before,
-        broadcast_id=broadcast_id,
-        expires_at=expires_at,
     )
 
 
@@ -80,12 +55,11 @@ async def notify_participant(
     for contact in await storage.contacts.for_participant(participant_id):
         if contact.blocked_at is not None:
             continue
-        inserted = await queue_reply(
-            storage,
+        inserted = await storage.outbox.enqueue(
             f"{key}:c{contact.id}",
             contact.channel,
             contact.address,
-            compose(contact.language),
+            stored(compose(contact.language)),
             now,
             not_before=not_before,
             expires_at=expires_at,

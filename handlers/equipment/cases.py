@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from handlers.conversation import texts
 from handlers.conversation.messages import Button, Reply
-from handlers.conversation.outbox import notify_participant, queue_reply
+from handlers.conversation.outbox import notify_participant, stored
 from handlers.conversation.timefmt import format_datetime
 from handlers.equipment.buttons import AskItem, ResolveCase
 from handlers.equipment.messages import item_text
@@ -137,7 +137,7 @@ async def alert_officers(
         reply = officer_message(language, view, zone, event)
         key = f"{prefix}:officer:{officer.id}"
         queued += int(
-            await queue_reply(storage, key, officer.channel, officer.address, reply, now)
+            await storage.outbox.enqueue(key, officer.channel, officer.address, stored(reply), now)
         )
     return queued
 

@@ -15,7 +15,7 @@ import pytest
 from bot.dispatcher import Delivery, Dispatcher, Pacer
 from handlers.conversation.clock import SystemClock
 from handlers.conversation.messages import Button, Reply
-from handlers.conversation.outbox import queue_reply
+from handlers.conversation.outbox import stored
 from storage import Storage
 from tests.support.clock import FrozenClock
 
@@ -86,8 +86,8 @@ async def enqueue(storage: Storage, clock: FrozenClock, key: str, address: str) 
     await storage.contacts.touch("telegram", address, clock.now())
     reply = Reply(key, buttons=((Button("Saya hadir", f"rsvp:{key}"),),))
     now = clock.now()
-    assert await queue_reply(
-        storage, key, "telegram", address, reply, now, expires_at=now + DEADLINE
+    assert await storage.outbox.enqueue(
+        key, "telegram", address, stored(reply), now, expires_at=now + DEADLINE
     )
 
 
@@ -256,7 +256,7 @@ async def test_rows_from_another_connection_arrive_within_the_poll_interval(
     try:
         await asyncio.sleep(0.1)
         queued_at = clock.now()
-        await queue_reply(cli, "from-cli", "telegram", "1001", Reply("hai"), queued_at)
+        await cli.outbox.enqueue("from-cli", "telegram", "1001", stored(Reply("hai")), queued_at)
         await eventually(lambda: has_sent(sender))
         assert sender.log[0].at - queued_at < timedelta(seconds=0.5)
     finally:
@@ -272,7 +272,7 @@ async def test_wake_sends_a_new_row_before_the_next_poll(storage: Storage) -> No
     task = asyncio.create_task(dispatcher.run())
     try:
         await asyncio.sleep(0.05)
-        await queue_reply(storage, "now", "telegram", "1001", Reply("hai"), clock.now())
+        await storage.outbox.enqueue("now", "telegram", "1001", stored(Reply("hai")), clock.now())
         dispatcher.wake()
         await eventually(lambda: has_sent(sender))
     finally:

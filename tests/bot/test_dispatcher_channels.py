@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from bot.channels.senders import ChannelRouter
 from bot.dispatcher import Delivery, Dispatcher
 from handlers.conversation.messages import Reply
-from handlers.conversation.outbox import queue_reply
+from handlers.conversation.outbox import stored
 from storage import Storage
 from storage.outbox import OutboxMessage
 from tests.support.chat import NOW
@@ -45,8 +45,12 @@ async def test_whatsapp_rows_keep_their_own_rate_and_record_message_ids(
     storage: Storage, clock: FrozenClock
 ) -> None:
     for n in range(6):
-        await queue_reply(storage, f"broadcast:1:w{n}", "whatsapp", f"628{n}", Reply("x"), NOW)
-        await queue_reply(storage, f"broadcast:1:t{n}", "telegram", f"{n}", Reply("x"), NOW)
+        await storage.outbox.enqueue(
+            f"broadcast:1:w{n}", "whatsapp", f"628{n}", stored(Reply("x")), NOW
+        )
+        await storage.outbox.enqueue(
+            f"broadcast:1:t{n}", "telegram", f"{n}", stored(Reply("x")), NOW
+        )
     telegram, whatsapp = Telegram(clock), WhatsApp(clock)
 
     async def sleep(seconds: float) -> None:
@@ -82,7 +86,7 @@ async def test_whatsapp_rows_keep_their_own_rate_and_record_message_ids(
 async def test_rows_of_a_channel_that_is_not_running_fail(
     storage: Storage, clock: FrozenClock
 ) -> None:
-    await queue_reply(storage, "offer:1:c1", "whatsapp", "6281", Reply("x"), NOW)
+    await storage.outbox.enqueue("offer:1:c1", "whatsapp", "6281", stored(Reply("x")), NOW)
     dispatcher = Dispatcher(storage, ChannelRouter({}), clock, rate_per_second=10)
     assert await dispatcher.drain_once() == 1
     row = await storage.outbox.get_by_key("offer:1:c1")

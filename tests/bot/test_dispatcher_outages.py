@@ -21,7 +21,7 @@ from bot.channels.senders import ChannelRouter
 from bot.dispatcher import Delivery, Dispatcher
 from bot.outage import ChannelWatch, format_span
 from handlers.conversation.messages import Reply
-from handlers.conversation.outbox import queue_reply
+from handlers.conversation.outbox import stored
 from storage import Storage
 from storage.channel_states import ChannelState
 from storage.outbox import OutboxDeadlines
@@ -99,12 +99,11 @@ async def queue(
     broadcast_id: int | None = None,
 ) -> None:
     """Queue a message whose text is its key."""
-    assert await queue_reply(
-        storage,
+    assert await storage.outbox.enqueue(
         key,
         channel,  # type: ignore[arg-type]
         address,
-        Reply(key),
+        stored(Reply(key)),
         clock.now(),
         broadcast_id=broadcast_id,
         expires_at=expires_at,

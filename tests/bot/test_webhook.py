@@ -21,7 +21,7 @@ from bot.webhook import (
     valid_signature,
 )
 from handlers.conversation.messages import Reply
-from handlers.conversation.outbox import queue_reply
+from handlers.conversation.outbox import stored
 from storage import Storage
 from tests.support.chat import NOW
 
@@ -221,10 +221,10 @@ async def test_telegram_updates_need_the_secret_token(
 
 async def test_health_reports_each_channel_and_the_backlog(storage: Storage) -> None:
     for index in range(3):
-        await queue_reply(
-            storage, f"broadcast:1:c{index}", "telegram", str(index), Reply("x"), NOW
+        await storage.outbox.enqueue(
+            f"broadcast:1:c{index}", "telegram", str(index), stored(Reply("x")), NOW
         )
-    await queue_reply(storage, "offer:1:c9", "whatsapp", "6281", Reply("x"), NOW)
+    await storage.outbox.enqueue("offer:1:c9", "whatsapp", "6281", stored(Reply("x")), NOW)
     assert await health_report(storage, ["telegram", "whatsapp"]) == {
         "status": "ok",
         "channels": {

@@ -22,7 +22,7 @@ from bot.channels.whatsapp_sender import (
 from bot.dispatcher import Delivery
 from bot.settings import WhatsAppTemplates
 from handlers.conversation.messages import Button, Reply
-from handlers.conversation.outbox import queue_reply
+from handlers.conversation.outbox import stored
 from storage import Storage
 from storage.models import Contact
 from storage.outbox import OutboxMessage
@@ -57,7 +57,7 @@ async def queued(
     """Queue and claim one row to WA_ID, whose contact last wrote `wrote_ago` before NOW."""
     if wrote_ago is not None:
         await storage.contacts.touch("whatsapp", WA_ID, NOW - wrote_ago)
-    await queue_reply(storage, key, "whatsapp", WA_ID, REMINDER, NOW)
+    await storage.outbox.enqueue(key, "whatsapp", WA_ID, stored(REMINDER), NOW)
     [message] = await storage.outbox.claim_due(NOW, 1)
     return message
 

@@ -13,7 +13,7 @@ from bot.channels.telegram_sender import TelegramSender
 from bot.dispatcher import Dispatcher
 from handlers.conversation.clock import SystemClock
 from handlers.conversation.messages import Button, Reply
-from handlers.conversation.outbox import queue_reply
+from handlers.conversation.outbox import stored
 from storage import Storage
 from tests.support.fake_telegram import FakeTelegram
 
@@ -54,7 +54,9 @@ async def queue(storage: Storage, rows: list[tuple[str, int]]) -> None:
     for key, chat in rows:
         await storage.contacts.touch("telegram", str(chat), now)
         reply = Reply(key, buttons=((Button("Saya hadir", "rsvp:yes"),),))
-        await queue_reply(storage, key, "telegram", str(chat), reply, now, broadcast_id=1)
+        await storage.outbox.enqueue(
+            key, "telegram", str(chat), stored(reply), now, broadcast_id=1
+        )
 
 
 async def drain(storage: Storage, dispatcher: Dispatcher, during: Callable[[], None]) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from handlers.conversation.messages import Button, Reply
-from handlers.conversation.outbox import queue_reply, reply_of, stored
+from handlers.conversation.outbox import reply_of, stored
 from storage import Storage
 from storage.outbox import ReplyBody
 from tests.support.chat import NOW
@@ -17,8 +17,8 @@ async def test_reply_with_buttons_round_trips(storage: Storage) -> None:
         request_contact="Bagikan nomor",
         remove_menu=True,
     )
-    assert await queue_reply(storage, "k", "telegram", "1001", reply, NOW)
-    assert not await queue_reply(storage, "k", "telegram", "1001", Reply("again"), NOW)
+    assert await storage.outbox.enqueue("k", "telegram", "1001", stored(reply), NOW)
+    assert not await storage.outbox.enqueue("k", "telegram", "1001", stored(Reply("again")), NOW)
     message = await storage.outbox.get_by_key("k")
     assert message is not None
     assert reply_of(message.body) == reply
