@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.dispatcher import Delivery, Dispatcher, Pacer
+from bot.dispatcher import Delivery, Dispatcher
+from bot.pacing import Pacer
 from handlers.clock import FrozenClock, SystemClock
 from handlers.core import Button, Reply
 from storage import Storage
