@@ -15,10 +15,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from whatsapp_harness import APP_SECRET, WebhookBot, free_port, whatsapp_env
 
 from tests.support.fake_graph import FakeGraph
 from tests.support.fake_telegram import FakeTelegram
+from tests.support.whatsapp_harness import APP_SECRET, WebhookBot, free_port, whatsapp_env
 
 PEOPLE = 150  # on each platform
 TELEGRAM_RATE, WHATSAPP_RATE = 20.0, 60.0
