@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from handlers.evaluations import texts as evaluation_texts
+
 DEFAULT_LANGUAGE: Final = "id"
 
 ID: Final[dict[str, str]] = {
@@ -28,6 +30,8 @@ ID: Final[dict[str, str]] = {
         "/jadwal — jadwal bimtek saya\n"
         "/alat — bantuan alat saya: konfirmasi penerimaan, BAST\n"
         "/profil — lihat atau ubah data saya\n"
+        "/kuis — isi pre-test, post-test dan evaluasi bimtek\n"
+        "/sertifikat — sertifikat bimtek saya\n"
         "/hapus — hapus data saya\n"
         "/bahasa — ganti bahasa\n"
         "/batal — batalkan langkah yang sedang berjalan\n"
@@ -772,6 +776,8 @@ EN: Final[dict[str, str]] = {
         "/jadwal — my bimtek schedule\n"
         "/alat — my equipment: confirm receipt, BAST\n"
         "/profil — view or change my data\n"
+        "/kuis — answer the bimtek pre-test, post-test and evaluation\n"
+        "/sertifikat — my bimtek certificates\n"
         "/hapus — delete my data\n"
         "/bahasa — change language\n"
         "/batal — cancel the current step\n"
@@ -1479,6 +1485,10 @@ EN: Final[dict[str, str]] = {
     "sesi.invalid.not_enrolled": "That participant holds no place in this session.",
 }
 
+# Domain packages keep their sentences beside their code; one catalogue per language here.
+ID.update(evaluation_texts.ID)
+EN.update(evaluation_texts.EN)
+
 CATALOGUES: Final = {"id": ID, "en": EN}
 
 # Keys the code builds at run time, by the f-string that builds them ("{}" for each value put
@@ -1542,6 +1552,8 @@ BUILT_KEYS: Final[dict[str, tuple[str, ...]]] = {
         "command.bahasa",
         "command.batal",
         "command.bantuan",
+        "command.kuis",
+        "command.sertifikat",
         "command.sesi",
         "command.kelolaalat",
         "command.kasus",
@@ -1570,6 +1582,7 @@ BUILT_KEYS: Final[dict[str, tuple[str, ...]]] = {
         "field.session",
     ),
     "flow.{}": (
+        "flow.kuis",
         "flow.registration",
         "flow.profile",
         "flow.erase",
@@ -1676,6 +1689,7 @@ BUILT_KEYS: Final[dict[str, tuple[str, ...]]] = {
     "{}.yes": ("sesi.new.yes", "sesi.move.yes"),
     "{}.no": ("sesi.new.no", "sesi.move.no"),
 }
+BUILT_KEYS.update(evaluation_texts.BUILT_KEYS)
 
 
 def text(language: str, key: str, **values: object) -> str:
