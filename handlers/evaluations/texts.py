@@ -70,7 +70,7 @@ ID: Final[dict[str, str]] = {
     "cert.caption": "Sertifikat nomor {number}. Pindai kode QR-nya untuk memeriksa keaslian.",
     "cert.ready": (
         "🎓 Selamat! Sertifikat bimtek {title} untuk Anda sudah terbit (nomor {number}). "
-        "Ketuk tombol di bawah untuk menerimanya, atau ketik /sertifikat."
+        "Simpan berkas PDF-nya; ketik /sertifikat untuk menerimanya lagi kapan saja."
     ),
     "cert.download": "📄 Unduh sertifikat",
     "cert.none": (
@@ -183,7 +183,7 @@ EN: Final[dict[str, str]] = {
     "cert.caption": "Certificate number {number}. Scan its QR code to check it is genuine.",
     "cert.ready": (
         "🎓 Congratulations! Your certificate for the bimtek {title} has been issued "
-        "(number {number}). Tap the button below to get it, or type /sertifikat."
+        "(number {number}). Keep the PDF; type /sertifikat to get it again at any time."
     ),
     "cert.download": "📄 Download certificate",
     "cert.none": (

@@ -122,6 +122,16 @@ def register_telegram(person: Person, name: str, nik: str) -> None:
     assert "Pendaftaran berhasil" in person.presses("Benar")
 
 
+def wait_document(fake: FakeTelegram, chat: int, timeout: float = 30) -> ApiCall:
+    """Wait until a document reached the chat; return the call."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for call in fake.calls("sendDocument", chat):
+            return call
+        time.sleep(0.1)
+    raise AssertionError(f"no document for {chat}: {fake.texts_to(chat)[-5:]}")
+
+
 def wait_text(fake: FakeTelegram, chat: int, needle: str, timeout: float = 30) -> ApiCall:
     """Wait until a message to the chat contains the needle; return it."""
     deadline = time.monotonic() + timeout
@@ -199,7 +209,17 @@ def test_telegram_attendee_answers_gets_certificate_and_qr_checks(
         assert "Sertifikat nomor WUB-" in came.says("/sertifikat")
         assert [call.method for call in came.last] == ["sendDocument"]
 
-        [(code, number)] = bot.query("SELECT code, number FROM certificate")
+        # Issued by an officer outside any chat: the PDF itself arrives through the outbox.
+        bot.cli(
+            "certificates", "issue", "--session", "BTK-01", "--nik", NIK_B,
+            "--reason", "Hadir di sesi pengganti",
+        )  # fmt: skip
+        handed = wait_document(fake, 5202)
+        assert "Bimtek Batik Tulis untuk Anda sudah terbit" in (handed.text or "")
+        filename, manual = handed.files["document"]
+        assert filename.endswith("-BTK-01-0002.pdf") and "Budi Santoso" in pdf_text(manual)
+
+        [(code, number)] = bot.query("SELECT code, number FROM certificate ORDER BY id LIMIT 1")
         url = f"{base}/v/{code}"
         page = httpx.get(url, timeout=10)
         assert page.status_code == 200 and "SAH" in page.text and NAME in page.text
@@ -271,9 +291,15 @@ def test_whatsapp_marked_present_answers_and_gets_certificate(
         )
         came.last = [invitation]
         assert "Pertanyaan 1 dari 3" in came.presses("▶️ Mulai")
-        came.says("a")
-        came.presses("B")
-        came.says("Nglorod")
+        assert "Pertanyaan 2 dari 3" in came.says("a")
+        assert "bukan salah satu pilihan" in came.says("E")
+        assert "Pertanyaan 3 dari 3" in came.presses("B")
+
+        bot.kill()  # a power cut in the middle of the quiz
+        bot.start()
+        resumed = came.says("/kuis")
+        assert "Pertanyaan 3 dari 3" in resumed and "Proses menghilangkan malam" in resumed
+        assert "Skor Anda: 3 dari 3" in came.says("Nglorod")
         for _ in range(12):
             came.says("4")
         came.says("-")
@@ -285,9 +311,26 @@ def test_whatsapp_marked_present_answers_and_gets_certificate(
         assert NAME in text and "24 JP" in text
 
         assert not [m for m in graph.messages(absent.wa_id) if "Mohon isi" in m.text]
-        [(code,)] = bot.query("SELECT code FROM certificate")
+        [(code, number)] = bot.query("SELECT code, number FROM certificate")
         page = httpx.get(f"{base}/v/{code}", timeout=10)
         assert page.status_code == 200 and NAME in page.text and "SAH" in page.text
+
+        # Issued by an officer outside any chat: the PDF itself arrives through the outbox.
+        bot.cli(
+            "certificates", "issue", "--session", "BTK-01", "--nik", NIK_B,
+            "--reason", "Hadir di sesi pengganti",
+        )  # fmt: skip
+        handed = graph.wait_for(
+            lambda sent: next(
+                (m for m in sent if m.to == absent.wa_id and m.type == "document"), None
+            ),
+            30,
+            "the certificate document",
+        )
+        assert handed.body["document"]["filename"].endswith("-BTK-01-0002.pdf")
+        assert "sudah terbit" in handed.text
+        _, manual = graph.uploads()[handed.body["document"]["id"]]
+        assert "Budi Santoso" in pdf_text(manual)
 
         came.says("/hapus")
         came.presses(came.titles()[0])
@@ -295,6 +338,15 @@ def test_whatsapp_marked_present_answers_and_gets_certificate(
         assert erased.status_code == 200 and "SAH" in erased.text
         assert NAME not in erased.text and "Dirahasiakan" in erased.text
         assert bot.query("SELECT COUNT(*) FROM quiz_answer WHERE text IS NOT NULL") == [(0,)]
+
+        bot.cli("certificates", "revoke", number, "--reason", "Data kehadiran keliru")
+        revoked = httpx.get(f"{base}/v/{code}", timeout=10)
+        assert revoked.status_code == 200 and "DICABUT" in revoked.text
+        forged = httpx.get(f"{base}/v/{code[:-2]}xx", timeout=10)
+        assert forged.status_code == 404 and "tidak ditemukan" in forged.text
+        for traversal in ("..%2F..%2Fetc%2Fpasswd", "../../etc/passwd", "%2e%2e%2fsettings"):
+            answer = httpx.get(f"{base}/v/{traversal}", timeout=10)
+            assert answer.status_code == 404 and "root:" not in answer.text, traversal
         scanned = qr_of(content, tmp_path)
     finally:
         bot.stop()
