@@ -215,8 +215,8 @@ async def certificate_document(
 def ready_notice(language: str, certificate: Certificate, session_title: str) -> Reply:
     """Return the message that a certificate is ready: the PDF itself, with this as its caption.
 
-    The button (which sends the PDF again) is what a WhatsApp template outside the 24-hour
-    window can carry, where no document may be sent.
+    The button sends the PDF again from a message shown without it (a chat that cannot take
+    the document); outside WhatsApp's 24-hour window the text goes as the notice template.
     """
     body = texts.text(language, "cert.ready", title=session_title, number=certificate.number)
     payload = SendCertificate(certificate.id).pack()

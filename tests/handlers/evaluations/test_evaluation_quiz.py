@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pytest
+from pypdf import PdfReader
 
 from handlers.conversation.messages import Document, Reply
 from handlers.conversation.router import Router
 from handlers.conversation.turn import Services
-from handlers.evaluations.certificates import issue, revoke
+from handlers.evaluations.certificates import CertificateFiles, issue, notify_ready, revoke
 from handlers.evaluations.delivery import deliver_due
 from handlers.evaluations.policy import EvaluationPolicy
 from handlers.evaluations.verification import verify
@@ -19,6 +21,11 @@ from storage import Storage
 from tests.support.chat import NOW, ZONE, Chat
 from tests.support.clock import FrozenClock
 from tests.support.evaluations import PRETEST, SHORT_EVALUASI, attendee, ended_session, load
+
+
+def pdf_text(content: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
 
 POLICY = EvaluationPolicy(public_base_url="https://wub.example.go.id")
 
@@ -232,3 +239,27 @@ async def test_sertifikat_without_any_and_after_revocation(
         await revoke(storage, "WUB-2026/BTK-01/0001", "Salah data", NOW, actor="cli")
     await chat.text("/sertifikat")
     assert [type(reply) for reply in chat.last] == [Reply] and "dicabut" in chat.said
+
+
+async def test_a_queued_certificate_is_rendered_when_sent_and_not_once_revoked(
+    storage: Storage, services: Services
+) -> None:
+    session = await ended_session(storage)
+    participant = await attendee(storage, session, 1)
+    async with storage.db.transaction():
+        certificate, _ = await issue(
+            storage, POLICY, ZONE, session, participant, NOW, issued_by="cli", reason="x"
+        )
+        assert await notify_ready(storage, certificate, session, NOW) == 1
+    [message] = await storage.outbox.claim_due(NOW, 1)
+    assert message.body.attachment == "sertifikat:1"
+    files = CertificateFiles(services)
+    document = await files(message.body.attachment)
+    assert document is not None and document.content.startswith(b"%PDF")
+    assert document.filename == "sertifikat-WUB-2026-BTK-01-0001.pdf"
+    assert "Peserta Nomor B" in pdf_text(document.content)
+    for forged in ("sertifikat:2", "sertifikat:x", "sertifikat:01", "../../etc/passwd", ""):
+        assert await files(forged) is None, forged
+    async with storage.db.transaction():
+        await revoke(storage, certificate.number, "Salah data", NOW, actor="cli")
+    assert await files(message.body.attachment) is None
