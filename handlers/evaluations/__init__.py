@@ -6,7 +6,8 @@
 - `delivery`: who is invited when, nudges, closing (the scheduler calls it);
 - `quiz`: the chat flow, one question at a time, paused by /batal and resumed by /kuis;
 - `certificates`, `numbering`, `certificate_pdf`: who qualifies, issuing, the PDF;
-- `results`: /rekap numbers and the evaluations export;
+- `results` and `rekap`: /rekap numbers and chart, and the evaluations export;
 - `verification`: the public check page of a certificate;
-- `feature`: what the router answers (commands, flow, buttons).
+- `buttons`: the typed button payloads (`kuis:`, `sertifikat:`);
+- `features`: what the router answers (commands, flow, buttons).
 """
