@@ -1,4 +1,4 @@
-"""The evaluations domain's sentences; `handlers.texts` merges them into its catalogues."""
+"""The evaluations domain's sentences; `handlers.conversation.texts` merges them in."""
 
 from __future__ import annotations
 
