@@ -48,6 +48,7 @@ async def open_services(
                 equipment_nudge_max=settings.equipment_nudge_max,
                 bot_username=settings.telegram_bot_username,
             ),
+            evaluations=settings.evaluation_policy,
         )
     finally:
         await storage.close()
@@ -67,6 +68,7 @@ async def run_bot(settings: Settings) -> None:
     from bot.channels.senders import ChannelRouter
     from bot.channels.telegram_board import TelegramBoard
     from bot.dispatcher import Dispatcher, Sender
+    from bot.evaluation_jobs import EvaluationJobs
     from bot.officer_jobs import OfficerJobs
     from bot.scheduler import ReminderScheduler
     from bot.webhook import serve
@@ -111,7 +113,7 @@ async def run_bot(settings: Settings) -> None:
             await telegram.sender.initialize()
             stack.push_async_callback(telegram.sender.shutdown)
             board = TelegramBoard(telegram.channel.application.bot)
-        if whatsapp is not None or settings.telegram_webhook:
+        if whatsapp is not None or settings.telegram_webhook or settings.public_base_url:
             # Entered last, so it stops first: no update arrives while channels wind down.
             app = webhook_app(settings, services, telegram, whatsapp)
             await stack.enter_async_context(
@@ -119,6 +121,7 @@ async def run_bot(settings: Settings) -> None:
             )
         await scheduler.start()
         OfficerJobs(services, board, settings.retention_days).add_to(scheduler.scheduler)
+        EvaluationJobs(services).add_to(scheduler.scheduler)
         if telegram is not None:
             telegram.channel.menu.add_to(scheduler.scheduler)
         dispatching = asyncio.create_task(dispatcher.run(), name="dispatcher")

@@ -13,6 +13,13 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from handlers.conversation.timefmt import parse_duration, parse_durations
+from handlers.evaluations.numbering import check_number_format
+from handlers.evaluations.policy import (
+    DEFAULT_NUMBER_FORMAT,
+    EvaluationPolicy,
+    Requirement,
+    parse_requirements,
+)
 
 
 class MissingSetting(Exception):
@@ -109,6 +116,23 @@ class Settings(BaseSettings):
     # The webhook server (WhatsApp, Telegram webhook mode, /healthz).
     webhook_host: str = "127.0.0.1"
     webhook_port: int = Field(default=8080, ge=1, le=65535)
+    # The public https address of the web server (certificate QR codes point to
+    # <PUBLIC_BASE_URL>/v/<code>); when set, `run` serves the web app even without WhatsApp.
+    public_base_url: str | None = None
+    # Evaluations: pre-test, post-test and the evaluation form, and certificates.
+    pretest_before: Annotated[timedelta, NoDecode] = timedelta(days=1)
+    evaluation_after: Annotated[timedelta, NoDecode] = timedelta(minutes=30)
+    evaluation_nudge_max: int = Field(default=2, ge=0, le=10)
+    evaluation_closes_after: Annotated[timedelta, NoDecode] = timedelta(days=7)
+    certificate_requires: Annotated[frozenset[Requirement], NoDecode] = frozenset(
+        {"attendance", "evaluasi"}
+    )
+    certificate_min_posttest: int = Field(default=60, ge=0, le=100)
+    certificate_number_format: str = DEFAULT_NUMBER_FORMAT
+    certificate_signatory_name: str | None = Field(default=None, max_length=100)
+    certificate_signatory_title: str = Field(
+        default="Kepala Dinas Perindustrian", min_length=1, max_length=150
+    )
 
     @field_validator("telegram_rate_per_second", "broadcast_rate_per_second", mode="before")
     @classmethod
@@ -153,6 +177,30 @@ class Settings(BaseSettings):
             raise ValueError("must be an https:// URL")
         return value or None
 
+    @field_validator("public_base_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if not value.startswith(("https://", "http://")) or any(c in value for c in '?#"\\ '):
+            raise ValueError("must be an https:// address such as https://wub.example.go.id")
+        return value.rstrip("/")
+
+    @field_validator("certificate_requires", mode="before")
+    @classmethod
+    def _requirements(cls, value: object) -> object:
+        return parse_requirements(value) if isinstance(value, str) else value
+
+    @field_validator("certificate_number_format")
+    @classmethod
+    def _number_format(cls, value: str) -> str:
+        return check_number_format(value)
+
+    @field_validator("certificate_signatory_name")
+    @classmethod
+    def _signatory(cls, value: str | None) -> str | None:
+        return value.strip() or None if value else None
+
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
@@ -178,6 +226,9 @@ class Settings(BaseSettings):
         "waitlist_hold",
         "checkin_opens_before",
         "equipment_nudge_after",
+        "pretest_before",
+        "evaluation_after",
+        "evaluation_closes_after",
         "broadcast_give_up_after",
         "notice_give_up_after",
         "outbox_retry_max_interval",
@@ -206,6 +257,22 @@ class Settings(BaseSettings):
     def zone(self) -> ZoneInfo:
         """Return the configured time zone."""
         return ZoneInfo(self.timezone)
+
+    @property
+    def evaluation_policy(self) -> EvaluationPolicy:
+        """Return the evaluation and certificate rules."""
+        return EvaluationPolicy(
+            pretest_before=self.pretest_before,
+            evaluation_after=self.evaluation_after,
+            nudge_max=self.evaluation_nudge_max,
+            closes_after=self.evaluation_closes_after,
+            certificate_requires=self.certificate_requires,
+            min_posttest=self.certificate_min_posttest,
+            number_format=self.certificate_number_format,
+            signatory_name=self.certificate_signatory_name,
+            signatory_title=self.certificate_signatory_title,
+            public_base_url=self.public_base_url,
+        )
 
     def require_telegram_token(self) -> str:
         """Return the Telegram token or raise MissingSetting."""

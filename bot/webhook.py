@@ -20,7 +20,7 @@ import hmac
 import json
 import logging
 import socket
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -29,7 +29,7 @@ from pydantic import ValidationError
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from bot.channels.whatsapp import WebhookPayload
 
@@ -73,8 +73,9 @@ def build_app(
     health: Callable[[], Awaitable[dict[str, Any]]],
     whatsapp: WhatsAppEndpoint | None = None,
     telegram: TelegramEndpoint | None = None,
+    extra_routes: Sequence[BaseRoute] = (),
 ) -> Starlette:
-    """Return the ASGI app serving the configured endpoints."""
+    """Return the ASGI app serving the configured endpoints (and pages such as /v/<code>)."""
 
     async def healthz(request: Request) -> Response:
         try:
@@ -86,7 +87,7 @@ def build_app(
         # process would not bring Telegram back, and the bot keeps serving other channels.
         return JSONResponse({"status": "ok", **report})
 
-    routes = [Route("/healthz", healthz, methods=["GET"])]
+    routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET"]), *extra_routes]
     if whatsapp is not None:
         routes.append(_whatsapp_route(whatsapp))
     if telegram is not None:

@@ -19,6 +19,11 @@ from storage.equipment import (
     EquipmentCaseRepository,
     EquipmentItemRepository,
 )
+from storage.evaluations import (
+    CertificateRepository,
+    QuestionnaireRepository,
+    QuizRepository,
+)
 from storage.exports import ExportRepository
 from storage.migrate import migrate
 from storage.officers import OfficerRepository
@@ -59,6 +64,10 @@ class Storage:
     retention: RetentionRepository
     # WhatsApp
     whatsapp_inbox: WhatsAppInboxRepository
+    # Evaluations
+    questionnaires: QuestionnaireRepository
+    quizzes: QuizRepository
+    certificates: CertificateRepository
     # Outages
     channel_states: ChannelStateRepository
 
@@ -104,6 +113,9 @@ class Storage:
             exports=ExportRepository(db),
             retention=RetentionRepository(db),
             whatsapp_inbox=WhatsAppInboxRepository(db),
+            questionnaires=QuestionnaireRepository(db),
+            quizzes=QuizRepository(db),
+            certificates=CertificateRepository(db),
             channel_states=ChannelStateRepository(db),
         )
 

@@ -77,6 +77,8 @@ class BimtekSession(Model):
     registration_open: bool
     checkin_code: str
     cancelled_at: datetime | None
+    # Training hours (JP) shown on certificates; None when not set.
+    hours: int | None = None
 
 
 class SessionAvailability(Model):

@@ -97,6 +97,7 @@ class ReplyBody(Model):
     request_contact: str | None = None
     remove_menu: bool = False
     photo_file_id: str | None = None
+    attachment: str | None = None
 
 
 class OutboxMessage(Model):

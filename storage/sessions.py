@@ -46,6 +46,7 @@ class SessionRepository:
         capacity: int,
         now: datetime,
         maps_url: str | None = None,
+        hours: int | None = None,
     ) -> BimtekSession:
         """Create a session with a fresh check-in code."""
         if await self.get_by_code(code) is not None:
@@ -53,8 +54,8 @@ class SessionRepository:
         stamp = db_time(now)
         session_id = await self._db.insert(
             "INSERT INTO bimtek_session (code, title, venue, maps_url, starts_at, ends_at,"
-            " capacity, checkin_code, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " capacity, checkin_code, created_at, updated_at, hours)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 code,
                 title,
@@ -66,6 +67,7 @@ class SessionRepository:
                 new_checkin_code(),
                 stamp,
                 stamp,
+                hours,
             ),
         )
         created = await self.get(session_id)

@@ -15,9 +15,11 @@ from bot.channels.whatsapp_channel import WhatsAppChannel
 from bot.channels.whatsapp_messenger import ChoicePages, WhatsAppMessenger
 from bot.channels.whatsapp_sender import WhatsAppSender
 from bot.settings import Settings
+from bot.verification_web import verification_routes
 from bot.webhook import TelegramEndpoint, WhatsAppEndpoint, build_app
 from handlers.conversation.router import Router
 from handlers.conversation.turn import Services
+from handlers.evaluations import certificates
 from storage import Storage
 
 
@@ -44,7 +46,9 @@ def build_telegram(settings: Settings, router: Router, services: Services) -> Ru
     token = settings.require_telegram_token()
     return RunningTelegram(
         TelegramChannel(settings, router, services),
-        TelegramSender(token, settings.telegram_api_base_url, media),
+        TelegramSender(
+            token, settings.telegram_api_base_url, media, certificates.CertificateFiles(services)
+        ),
     )
 
 
@@ -61,7 +65,13 @@ def build_whatsapp(settings: Settings, router: Router, services: Services) -> Ru
     channel = WhatsAppChannel(
         str(settings.whatsapp_phone_number_id), router, services, messenger, media, templates
     )
-    sender = WhatsAppSender(messenger, services.storage, services.clock, templates)
+    sender = WhatsAppSender(
+        messenger,
+        services.storage,
+        services.clock,
+        templates,
+        certificates.CertificateFiles(services),
+    )
     return RunningWhatsApp(channel, sender, client)
 
 
@@ -112,4 +122,4 @@ def webhook_app(
         telegram_endpoint = TelegramEndpoint(
             secret=str(settings.telegram_webhook_secret), push=telegram.channel.push_update
         )
-    return build_app(health, whatsapp_endpoint, telegram_endpoint)
+    return build_app(health, whatsapp_endpoint, telegram_endpoint, verification_routes(services))

@@ -178,6 +178,15 @@ async def send_reply(
         await bot.send_message(chat_id, reply.text[:MAX_TEXT], reply_markup=markup)
 
 
+async def send_document(bot: Bot, chat_id: int, document: Document) -> None:
+    """Send a file, its caption cut to Telegram's limit."""
+    await bot.send_document(
+        chat_id,
+        InputFile(document.content, filename=document.filename),
+        caption=document.caption[:MAX_CAPTION] or None,
+    )
+
+
 def _photo(reference: str | None, media: MediaStore | None) -> str | InputFile | None:
     """Return a Telegram file id as is, or the upload of a photo another channel stored."""
     if reference is None or not is_stored(reference):
@@ -295,11 +304,7 @@ class TelegramChannel:
         if isinstance(outbound, Reply):
             await send_reply(bot, chat_id, outbound, self._media)
         elif isinstance(outbound, Document):
-            await bot.send_document(
-                chat_id,
-                InputFile(outbound.content, filename=outbound.filename),
-                caption=outbound.caption[:1024] or None,
-            )
+            await send_document(bot, chat_id, outbound)
         elif isinstance(outbound, Photo):
             await bot.send_photo(
                 chat_id,

@@ -38,6 +38,8 @@ PARTICIPANT_COMMANDS: Final = (
     "bahasa",
     "batal",
     "bantuan",
+    "kuis",
+    "sertifikat",
 )
 OFFICER_COMMANDS: Final = ("sesi", "kelolaalat", "kasus", "siaran", "rekap", "ekspor")
 ADMIN_COMMANDS: Final = ("petugas",)

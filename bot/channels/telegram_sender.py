@@ -10,9 +10,10 @@ from telegram import Bot
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 
 from bot.channels.media import MediaStore
-from bot.channels.telegram import is_transport_error, send_reply
+from bot.channels.telegram import is_transport_error, send_document, send_reply
 from bot.dispatcher import Delivery
-from handlers.conversation.messages import Reply
+from handlers.conversation.messages import AttachmentLoader, Reply
+from handlers.conversation.outbox import attached_document
 
 
 class TelegramSender:
@@ -22,9 +23,16 @@ class TelegramSender:
     own, so the pipeline-wide pause the dispatcher makes could not happen.
     """
 
-    def __init__(self, token: str, api_root: str, media: MediaStore | None = None) -> None:
+    def __init__(
+        self,
+        token: str,
+        api_root: str,
+        media: MediaStore | None = None,
+        attachments: AttachmentLoader | None = None,
+    ) -> None:
         self._bot = Bot(token, base_url=f"{api_root}/bot", base_file_url=f"{api_root}/file/bot")
         self._media = media
+        self._attachments = attachments
 
     async def initialize(self) -> None:
         """Open the HTTP connection pool and check the token (getMe)."""
@@ -57,7 +65,13 @@ class TelegramSender:
         except ValueError:
             return Delivery.failed("malformed chat id", permanent=True)
         try:
-            await send_reply(self._bot, chat_id, reply, self._media)
+            if reply.attachment is None:
+                await send_reply(self._bot, chat_id, reply, self._media)
+            else:
+                document = await attached_document(self._attachments, reply)
+                if document is None:
+                    return Delivery.failed("attachment no longer available", permanent=True)
+                await send_document(self._bot, chat_id, document)
         except TelegramError as error:
             return delivery_for(error)
         return Delivery.ok()

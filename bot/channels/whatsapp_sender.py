@@ -27,8 +27,8 @@ from bot.channels.whatsapp_messenger import WhatsAppMessenger
 from bot.dispatcher import Delivery
 from bot.settings import WhatsAppTemplates
 from handlers.conversation.clock import Clock
-from handlers.conversation.messages import Reply
-from handlers.conversation.outbox import reply_of
+from handlers.conversation.messages import AttachmentLoader, Outbound, Reply
+from handlers.conversation.outbox import attached_document, reply_of
 from storage import Storage
 from storage.models import Contact
 from storage.outbox import DeliveryReport, OutboxMessage
@@ -118,11 +118,13 @@ class WhatsAppSender:
         storage: Storage,
         clock: Clock,
         templates: WhatsAppTemplates,
+        attachments: AttachmentLoader | None = None,
     ) -> None:
         self._messenger = messenger
         self._storage = storage
         self._clock = clock
         self._templates = templates
+        self._attachments = attachments
 
     async def deliver(self, channel: str, address: str, reply: Reply) -> Delivery:
         """Send a message with no outbox key (as a notice)."""
@@ -146,8 +148,14 @@ class WhatsAppSender:
         contact = await self._storage.contacts.get("whatsapp", address)
         language = contact.language if contact is not None else "id"
         if not template_only and in_window(contact, self._clock.now()):
+            outbound: Outbound = reply
+            if reply.attachment is not None:
+                document = await attached_document(self._attachments, reply)
+                if document is None:
+                    return Delivery.failed("attachment no longer available", permanent=True)
+                outbound = document
             try:
-                message_id = await self._messenger.send(address, reply, language)
+                message_id = await self._messenger.send(address, outbound, language)
             except GraphError as error:
                 if error.code != OUTSIDE_WINDOW:
                     return delivery_for(error)

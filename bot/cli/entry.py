@@ -18,11 +18,13 @@ from bot.cli import (
     backup,
     bast,
     broadcast,
+    certificates,
     equipment,
     export,
     migrate,
     officers,
     participants,
+    quiz,
     running,
     sessions,
 )
@@ -43,6 +45,8 @@ GROUPS: Final[tuple[ModuleType, ...]] = (
     broadcast,
     backup,
     participants,
+    quiz,
+    certificates,
 )
 
 

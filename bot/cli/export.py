@@ -7,9 +7,18 @@ from pathlib import Path
 from typing import Final
 
 from bot.app import open_services
-from bot.cli.common import ACTOR, CliError, Subparsers, check_folder, export_format, progress_bar
+from bot.cli.common import (
+    ACTOR,
+    CliError,
+    Subparsers,
+    check_folder,
+    export_format,
+    progress_bar,
+    session_by_code,
+)
 from bot.desk import give_the_bot_the_cpu_first
 from bot.settings import Settings
+from handlers.evaluations.results import write_evaluations
 from handlers.officers.exports import EXPORTS, ExportKind, write_export
 from handlers.spreadsheets.writing import FORMATS
 
@@ -35,6 +44,13 @@ def register(commands: Subparsers) -> None:
         parser.add_argument("--format", choices=FORMATS, help="default: from the --out suffix")
         parser.add_argument("--out", required=True)
         parser.set_defaults(func=export)
+    evaluations = kinds.add_parser(
+        "evaluations", help="one row per participant and questionnaire, a column per question"
+    )
+    evaluations.add_argument("--format", choices=FORMATS, help="default: from the --out suffix")
+    evaluations.add_argument("--out", required=True)
+    evaluations.add_argument("--session", help="only this session")
+    evaluations.set_defaults(func=export_evaluations)
 
 
 async def export(settings: Settings, args: argparse.Namespace) -> int:
@@ -58,4 +74,26 @@ async def export(settings: Settings, args: argparse.Namespace) -> int:
             ACTOR, f"export.{kind}.{chosen}", str(written), services.clock.now()
         )
     print(f"{out}: {written} {COUNTED[kind]}")
+    return 0
+
+
+async def export_evaluations(settings: Settings, args: argparse.Namespace) -> int:
+    """Write the evaluations export: one row per participant and questionnaire."""
+    give_the_bot_the_cpu_first()
+    out = Path(args.out)
+    chosen = export_format(args.format, out)
+    check_folder(out)
+    async with open_services(settings) as services:
+        storage = services.storage
+        session_id = None
+        if args.session is not None:
+            session_id = (await session_by_code(storage, args.session)).id
+        try:
+            written = await write_evaluations(storage, settings.zone, out, chosen, session_id)
+        except OSError as error:
+            raise CliError(f"{out}: {error.strerror or error}") from error
+        await storage.audit.record(
+            ACTOR, f"export.evaluations.{chosen}", str(written), services.clock.now()
+        )
+    print(f"{out}: {written} row(s)")
     return 0

@@ -36,6 +36,7 @@ def register(commands: Subparsers) -> None:
     add.add_argument("--ends-at", required=True, help=ENDS_HELP)
     add.add_argument("--capacity", required=True, type=int)
     add.add_argument("--maps-url")
+    add.add_argument("--hours", type=int, help="training hours (JP) shown on certificates")
     add.set_defaults(func=add_session)
     listing = sessions.add_parser("list", help="list sessions with places and check-in codes")
     listing.set_defaults(func=list_sessions)
@@ -68,6 +69,7 @@ class SessionInput(BaseModel):
     ends_at: datetime
     capacity: int = Field(ge=1, le=10_000)
     maps_url: HttpUrl | None = None
+    hours: int | None = Field(default=None, ge=1, le=1000)
 
     @model_validator(mode="after")
     def _ends_after_start(self) -> Self:
@@ -94,6 +96,7 @@ async def add_session(settings: Settings, args: argparse.Namespace) -> int:
         ends_at=local_time(args.ends_at, settings, "--ends-at"),
         capacity=args.capacity,
         maps_url=args.maps_url,
+        hours=getattr(args, "hours", None),
     )
     maps_url = None if session_input.maps_url is None else str(session_input.maps_url)
     async with open_services(settings) as services:
@@ -109,6 +112,7 @@ async def add_session(settings: Settings, args: argparse.Namespace) -> int:
                     capacity=session_input.capacity,
                     maps_url=maps_url,
                     now=now,
+                    hours=session_input.hours,
                 )
                 await storage.audit.record(ACTOR, "session.add", session.code, now)
         except SessionCodeTaken as error:

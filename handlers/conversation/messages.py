@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal, TypeVar
 
@@ -68,6 +68,9 @@ class Reply:
     remove_menu: bool = False
     # A photo the platform already holds (e.g. a participant's proof), shown with the text.
     photo_file_id: str | None = None
+    # A file made when the message is sent (an outbox row holds text, not bytes), named by a
+    # reference its domain reads back, e.g. `sertifikat:12`; the text becomes its caption.
+    attachment: str | None = None
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,8 @@ class Photo:
 
 
 Outbound = Reply | Document | Photo
+# Turns a reply's attachment reference into the document to send; None when it is gone.
+AttachmentLoader = Callable[[str], Awaitable["Document | None"]]
 
 
 def rows(items: Sequence[Item], per_row: int) -> tuple[tuple[Item, ...], ...]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from handlers.conversation.messages import Button, Reply
+from handlers.conversation.messages import AttachmentLoader, Button, Document, Reply
 from storage import Storage
 from storage.outbox import ReplyBody
 
@@ -31,7 +31,18 @@ def reply_of(body: ReplyBody) -> Reply:
         request_contact=body.request_contact,
         remove_menu=body.remove_menu,
         photo_file_id=body.photo_file_id,
+        attachment=body.attachment,
     )
+
+
+async def attached_document(loader: AttachmentLoader | None, reply: Reply) -> Document | None:
+    """Return a queued reply's file with the reply's text as its caption; None when it is gone."""
+    if loader is None or reply.attachment is None:
+        return None
+    document = await loader(reply.attachment)
+    if document is None:
+        return None
+    return Document(document.filename, document.content, reply.text)
 
 
 async def notify_participant(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from handlers.evaluations import texts as evaluation_texts
+
 DEFAULT_LANGUAGE: Final = "id"
 
 ID: Final[dict[str, str]] = {
@@ -28,6 +30,8 @@ ID: Final[dict[str, str]] = {
         "/jadwal — jadwal bimtek saya\n"
         "/alat — bantuan alat saya: konfirmasi penerimaan, BAST\n"
         "/profil — lihat atau ubah data saya\n"
+        "/kuis — isi pre-test, post-test dan evaluasi bimtek\n"
+        "/sertifikat — sertifikat bimtek saya\n"
         "/hapus — hapus data saya\n"
         "/bahasa — ganti bahasa\n"
         "/batal — batalkan langkah yang sedang berjalan\n"
@@ -584,9 +588,11 @@ ID: Final[dict[str, str]] = {
     "ekspor.kind.participants": "Peserta ({format})",
     "ekspor.kind.enrollments": "Daftar hadir ({format})",
     "ekspor.kind.allocations": "Penerima bantuan ({format})",
+    "ekspor.kind.evaluations": "Pre/post-test & evaluasi ({format})",
     "ekspor.caption.participants": "Data peserta: {rows} baris. Berisi data pribadi — simpan dengan aman.",
     "ekspor.caption.enrollments": "Daftar hadir: {rows} baris. Berisi data pribadi — simpan dengan aman.",
     "ekspor.caption.allocations": "Rekap penerima bantuan: {rows} baris. Berisi data pribadi — simpan dengan aman.",
+    "ekspor.caption.evaluations": "Hasil pre-test, post-test dan evaluasi: {rows} baris, satu per peserta dan kuesioner. Berisi data pribadi — simpan dengan aman.",
     "petugas.list": "👮 Petugas terdaftar:\n{lines}",
     "petugas.line": "• {address} — {role}",
     "petugas.role.officer": "petugas",
@@ -772,6 +778,8 @@ EN: Final[dict[str, str]] = {
         "/jadwal — my bimtek schedule\n"
         "/alat — my equipment: confirm receipt, BAST\n"
         "/profil — view or change my data\n"
+        "/kuis — answer the bimtek pre-test, post-test and evaluation\n"
+        "/sertifikat — my bimtek certificates\n"
         "/hapus — delete my data\n"
         "/bahasa — change language\n"
         "/batal — cancel the current step\n"
@@ -1309,9 +1317,11 @@ EN: Final[dict[str, str]] = {
     "ekspor.kind.participants": "Participants ({format})",
     "ekspor.kind.enrollments": "Attendance list ({format})",
     "ekspor.kind.allocations": "Equipment recipients ({format})",
+    "ekspor.kind.evaluations": "Pre/post-test & evaluation ({format})",
     "ekspor.caption.participants": "Participants: {rows} row(s). Personal data — keep it safe.",
     "ekspor.caption.enrollments": "Attendance list: {rows} row(s). Personal data — keep it safe.",
     "ekspor.caption.allocations": "Equipment recipients: {rows} row(s). Personal data — keep it safe.",
+    "ekspor.caption.evaluations": "Pre-test, post-test and evaluation results: {rows} row(s), one per participant and questionnaire. Personal data — keep it safe.",
     "petugas.list": "👮 Officers:\n{lines}",
     "petugas.line": "• {address} — {role}",
     "petugas.role.officer": "officer",
@@ -1479,6 +1489,10 @@ EN: Final[dict[str, str]] = {
     "sesi.invalid.not_enrolled": "That participant holds no place in this session.",
 }
 
+# Domain packages keep their sentences beside their code; one catalogue per language here.
+ID.update(evaluation_texts.ID)
+EN.update(evaluation_texts.EN)
+
 CATALOGUES: Final = {"id": ID, "en": EN}
 
 # Keys the code builds at run time, by the f-string that builds them ("{}" for each value put
@@ -1542,6 +1556,8 @@ BUILT_KEYS: Final[dict[str, tuple[str, ...]]] = {
         "command.bahasa",
         "command.batal",
         "command.bantuan",
+        "command.kuis",
+        "command.sertifikat",
         "command.sesi",
         "command.kelolaalat",
         "command.kasus",
@@ -1554,11 +1570,13 @@ BUILT_KEYS: Final[dict[str, tuple[str, ...]]] = {
         "ekspor.caption.participants",
         "ekspor.caption.enrollments",
         "ekspor.caption.allocations",
+        "ekspor.caption.evaluations",
     ),
     "ekspor.kind.{}": (
         "ekspor.kind.participants",
         "ekspor.kind.enrollments",
         "ekspor.kind.allocations",
+        "ekspor.kind.evaluations",
     ),
     "field.{}": (
         "field.full_name",
@@ -1570,6 +1588,7 @@ BUILT_KEYS: Final[dict[str, tuple[str, ...]]] = {
         "field.session",
     ),
     "flow.{}": (
+        "flow.kuis",
         "flow.registration",
         "flow.profile",
         "flow.erase",
@@ -1676,6 +1695,7 @@ BUILT_KEYS: Final[dict[str, tuple[str, ...]]] = {
     "{}.yes": ("sesi.new.yes", "sesi.move.yes"),
     "{}.no": ("sesi.new.no", "sesi.move.no"),
 }
+BUILT_KEYS.update(evaluation_texts.BUILT_KEYS)
 
 
 def text(language: str, key: str, **values: object) -> str:

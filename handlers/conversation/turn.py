@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from handlers.conversation import texts
 from handlers.conversation.clock import Clock
 from handlers.conversation.messages import Button, Inbound, Outbound, Reply
+from handlers.evaluations.policy import EvaluationPolicy
 from handlers.participants.regions import Region
 from storage import Storage
 from storage.models import Contact, Conversation, Officer, Participant
@@ -25,6 +26,7 @@ class Services:
     region: Region
     sectors: tuple[str, ...]
     policy: Policy = field(default_factory=lambda: Policy())
+    evaluations: EvaluationPolicy = field(default_factory=EvaluationPolicy)
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,7 @@ class Turn:
 MENU_KEYS = (
     ("menu.register", "menu.schedule", "menu.equipment"),
     ("menu.profile", "menu.language", "menu.help"),
+    ("menu.quiz", "menu.certificate"),
 )
 
 

@@ -1,15 +1,13 @@
 """The Berita Acara Serah Terima (BAST): one PDF per participant of what was handed over.
 
-fpdf2's built-in Helvetica covers Latin-1 only; rather than ship a Unicode font, every text
-is made Latin-1 safe (accents kept where Latin-1 has them, other letters transliterated).
+Every text is drawn in DejaVu Sans (`handlers.documents.fonts`), so names keep their letters as
+registered; only characters the font lacks (other scripts, emoji) become `?`.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Final
 from zoneinfo import ZoneInfo
 
 from fpdf import FPDF
@@ -17,26 +15,11 @@ from fpdf.enums import XPos, YPos
 
 from handlers.conversation import texts
 from handlers.conversation.timefmt import format_date, format_datetime
+from handlers.documents.fonts import add_unicode_font, drawable
 from handlers.equipment.rules import EquipmentRefused
 from handlers.participants.validation import mask_nik
 from storage import Storage
 from storage.models import Allocation, Participant
-
-FONT: Final = "Helvetica"
-_PUNCTUATION: Final = str.maketrans(
-    {
-        "\u2014": "-",
-        "\u2013": "-",
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u2026": "...",
-        "\u2022": "-",
-        "\u00ab": '"',
-        "\u00bb": '"',
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -74,18 +57,8 @@ async def load_bast(storage: Storage, participant: Participant) -> Bast:
 
 
 def pdf_text(text: str) -> str:
-    """Return text that Helvetica can draw: Latin-1, other letters without their marks."""
-    text = unicodedata.normalize("NFC", text).translate(_PUNCTUATION)
-    safe = []
-    for char in text:
-        if ord(char) < 256:
-            safe.append(char)
-            continue
-        stripped = "".join(
-            part for part in unicodedata.normalize("NFKD", char) if not unicodedata.combining(part)
-        )
-        safe.append(stripped if stripped and all(ord(c) < 256 for c in stripped) else "?")
-    return "".join(safe)
+    """Return the text as the PDF draws it: every letter the font has kept as it is."""
+    return drawable(text)
 
 
 def bast_filename(bast: Bast) -> str:
@@ -102,6 +75,7 @@ class _Document:
         self.language = language
         self.generated_at = generated_at
         self.pdf = FPDF(orientation="P", unit="mm", format="A4")
+        self.font = add_unicode_font(self.pdf)
         self.pdf.set_creation_date(generated_at)
         self.pdf.set_title(pdf_text(self.t("bast.title")))
         self.pdf.set_author(pdf_text(self.t("bast.issuer")))
@@ -115,7 +89,7 @@ class _Document:
         return "-" if moment is None else format_datetime(moment, self.zone, self.language)
 
     def line(self, text: str, *, size: int = 10, style: str = "", align: str = "L") -> None:
-        self.pdf.set_font(FONT, style, size)
+        self.pdf.set_font(self.font, style, size)
         self.pdf.multi_cell(
             0, size * 0.5, pdf_text(text), align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT
         )
@@ -165,7 +139,7 @@ class _Document:
         return sorted({a.handed_over_by or "-" for a in self.bast.allocations})
 
     def items(self) -> None:
-        self.pdf.set_font(FONT, "", 9)
+        self.pdf.set_font(self.font, "", 9)
         headers = (
             "bast.col.no",
             "bast.col.item",
@@ -207,7 +181,7 @@ class _Document:
             (self.t("bast.sign.officer"), ", ".join(self.officers())),
             (self.t("bast.sign.participant"), self.bast.participant.full_name or "-"),
         )
-        self.pdf.set_font(FONT, "", 10)
+        self.pdf.set_font(self.font, "", 10)
         top = self.pdf.get_y()
         for index, (role, name) in enumerate(columns):
             self.pdf.set_xy(self.pdf.l_margin + index * width, top)

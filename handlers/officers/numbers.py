@@ -11,6 +11,7 @@ from handlers.conversation.messages import Photo
 from handlers.conversation.router import Feature
 from handlers.conversation.timefmt import format_date, format_datetime
 from handlers.conversation.turn import Turn
+from handlers.evaluations.rekap import add_to_rekap
 from handlers.officers.charts import ChartData, ChartLabels, render_chart
 from storage.stats import GroupCount
 
@@ -36,6 +37,7 @@ async def show_stats(turn: Turn, _arg: str) -> None:
     image = await asyncio.to_thread(render_chart, data, chart_labels(turn))
     stamp = format_date(turn.now, turn.services.zone, turn.language)
     turn.replies.append(Photo(image, turn.t("rekap.caption", when=stamp), "rekap.png"))
+    await add_to_rekap(turn, SESSIONS_SINCE)
     await turn.storage.audit.record(officer_actor(officer), "stats.view", None, turn.now)
 
 

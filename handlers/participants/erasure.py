@@ -10,13 +10,16 @@ from storage import Storage
 async def erase_participant(
     storage: Storage, participant_id: int, now: datetime, *, actor: str, action: str
 ) -> None:
-    """Clear personal fields, photos and notes, forget chat addresses, and audit it.
+    """Clear personal fields, photos and notes, free-text answers, forget chat addresses.
 
-    Sector, kecamatan, enrollments and allocation quantities stay, without a person behind
-    them, so the programme's anonymous counts remain true. Runs in the caller's transaction.
+    Sector, kecamatan, enrollments, allocation quantities, scores and ratings stay, without a
+    person behind them, so the programme's anonymous counts remain true. Certificates stay
+    valid with the holder's name withheld. Runs in the caller's transaction.
     """
     await storage.participants.erase(participant_id, now)
     await storage.allocations.erase_personal(participant_id)
     await storage.equipment_cases.erase_personal(participant_id)
+    await storage.quizzes.erase_personal(participant_id)
+    await storage.certificates.withhold_holder(participant_id, now)
     await storage.contacts.delete_for_participant(participant_id)
     await storage.audit.record(actor, action, str(participant_id), now)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final, Literal
 
+from handlers.conversation import texts
 from handlers.conversation.messages import Button, Command, Reply
 from handlers.conversation.payloads import Payload
 from handlers.conversation.router import Feature, on
@@ -52,8 +53,11 @@ async def cancel(turn: Turn, _arg: str) -> None:
     if turn.conversation is None:
         turn.say_with_menu("nothing_to_cancel")
         return
+    flow = turn.conversation.flow
     await turn.end_flow()
-    turn.say_with_menu("cancelled")
+    # A flow that keeps what was answered (the quiz) says so instead of "nothing was stored".
+    own = f"cancelled.{flow}"
+    turn.say_with_menu(own if own in texts.ID else "cancelled")
 
 
 async def ask_language(turn: Turn, _arg: str) -> None:

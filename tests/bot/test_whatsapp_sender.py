@@ -21,7 +21,7 @@ from bot.channels.whatsapp_sender import (
 )
 from bot.dispatcher import Delivery
 from bot.settings import WhatsAppTemplates
-from handlers.conversation.messages import Button, Reply
+from handlers.conversation.messages import AttachmentLoader, Button, Document, Reply
 from handlers.conversation.outbox import stored
 from storage import Storage
 from storage.models import Contact
@@ -323,3 +323,74 @@ async def test_probe_tells_whether_the_graph_api_answers(
     assert [(request.method, request.url.path) for request in asked] == [
         ("GET", f"/v21.0/{PHONE_NUMBER_ID}")
     ]
+
+
+CERTIFICATE_NOTICE = Reply(
+    "🎓 Selamat! Sertifikat Anda sudah terbit (nomor WUB-2026/BTK-01/0001).",
+    buttons=((Button("📄 Unduh sertifikat", "sertifikat:1"),),),
+    attachment="sertifikat:1",
+)
+
+
+def attachments(found: bool) -> AttachmentLoader:
+    """Return a loader that finds `sertifikat:1` (or nothing, as after a revocation)."""
+
+    async def load(reference: str) -> Document | None:
+        if not found or reference != "sertifikat:1":
+            return None
+        return Document("sertifikat-1.pdf", b"%PDF-1.7 certificate")
+
+    return load
+
+
+async def queued_notice(storage: Storage, wrote_ago: timedelta) -> OutboxMessage:
+    """Queue and claim a certificate notice whose PDF is made when it is sent."""
+    await storage.contacts.touch("whatsapp", WA_ID, NOW - wrote_ago)
+    await storage.outbox.enqueue(
+        "sertifikat:1:p1", "whatsapp", WA_ID, stored(CERTIFICATE_NOTICE), NOW
+    )
+    [message] = await storage.outbox.claim_due(NOW, 1)
+    return message
+
+
+def sender_with(
+    graph: ScriptedGraph, storage: Storage, clock: FrozenClock, tmp_path: Path, found: bool
+) -> WhatsAppSender:
+    messenger = WhatsAppMessenger(graph.client(), MediaStore(tmp_path), ChoicePages())
+    return WhatsAppSender(messenger, storage, clock, TEMPLATES, attachments(found))
+
+
+async def test_an_attachment_goes_as_the_document_with_the_text_as_caption(
+    graph: ScriptedGraph, storage: Storage, clock: FrozenClock, tmp_path: Path
+) -> None:
+    sender = sender_with(graph, storage, clock, tmp_path, found=True)
+    delivery = await sender.deliver_outbox(await queued_notice(storage, timedelta(hours=1)))
+    assert delivery == Delivery.ok("wamid.1")
+    [(to, body)] = graph.sent
+    assert (to, body["type"]) == (WA_ID, "document")
+    assert body["document"]["filename"] == "sertifikat-1.pdf"
+    assert body["document"]["caption"] == CERTIFICATE_NOTICE.text
+    assert any(b"%PDF-1.7 certificate" in upload for upload in graph.uploads)
+
+
+async def test_an_attachment_gone_by_sending_time_fails_the_row(
+    graph: ScriptedGraph, storage: Storage, clock: FrozenClock, tmp_path: Path
+) -> None:
+    sender = sender_with(graph, storage, clock, tmp_path, found=False)
+    delivery = await sender.deliver_outbox(await queued_notice(storage, timedelta(hours=1)))
+    assert delivery == Delivery.failed("attachment no longer available", permanent=True)
+    assert graph.sent == []
+
+
+async def test_outside_the_window_an_attachment_goes_as_the_notice_template(
+    graph: ScriptedGraph, storage: Storage, clock: FrozenClock, tmp_path: Path
+) -> None:
+    sender = sender_with(graph, storage, clock, tmp_path, found=True)
+    delivery = await sender.deliver_outbox(await queued_notice(storage, timedelta(days=2)))
+    assert delivery == Delivery.ok("wamid.1")
+    [(_, body)] = graph.sent
+    assert body["template"]["name"] == "wub_info"
+    # The notice template has no buttons: its text says to type /sertifikat, which then
+    # answers inside the window with the PDF.
+    assert body["template"]["components"][0]["parameters"][0]["text"] == CERTIFICATE_NOTICE.text
+    assert len(body["template"]["components"]) == 1

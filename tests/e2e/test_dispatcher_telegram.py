@@ -10,9 +10,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 import pytest
 
 from bot.channels.telegram_sender import TelegramSender
-from bot.dispatcher import Dispatcher
+from bot.dispatcher import Delivery, Dispatcher
 from handlers.conversation.clock import SystemClock
-from handlers.conversation.messages import Button, Reply
+from handlers.conversation.messages import Button, Document, Reply
 from handlers.conversation.outbox import stored
 from storage import Storage
 from tests.support.fake_telegram import FakeTelegram
@@ -175,3 +175,21 @@ async def test_an_outage_holds_the_rows_and_each_arrives_once_after_it(
         "failed": 0,
         "blocked": 0,
     }
+
+
+async def test_a_reply_with_an_attachment_goes_as_the_document_or_fails_when_gone(
+    telegram_api: FakeTelegram,
+) -> None:
+    async def load(reference: str) -> Document | None:
+        return Document("sertifikat-1.pdf", b"%PDF-1.7 x") if reference == "sertifikat:1" else None
+
+    notice = Reply("Sertifikat Anda sudah terbit.", attachment="sertifikat:1")
+    async with TelegramSender(TOKEN, telegram_api.base_url, attachments=load) as sender:
+        assert await sender.deliver("telegram", str(FIRST_CHAT), notice) == Delivery.ok()
+        gone = Reply("Sertifikat Anda sudah terbit.", attachment="sertifikat:2")
+        delivery = await sender.deliver("telegram", str(FIRST_CHAT + 1), gone)
+    assert delivery == Delivery.failed("attachment no longer available", permanent=True)
+    [call] = telegram_api.calls("sendDocument")
+    assert call.chat_id == FIRST_CHAT and call.text == "Sertifikat Anda sudah terbit."
+    assert call.files["document"] == ("sertifikat-1.pdf", b"%PDF-1.7 x")
+    assert telegram_api.calls("sendMessage") == []

@@ -43,6 +43,7 @@ ACTIONS = [
     "list", "menu", "alloc", "handover", "cases", "case", "resolve", "bast", "bastp",
     "role", "rm", "rmok", "add", "item", "ans", "proof", "next", "edit", "erase",
     "participants", "enrollments", "allocations", "take", "skip", "yes", "no",
+    "mulai", "a", "lewati",
 ]  # fmt: skip
 NEW_SESSION = {
     "code": "BTK-09",
@@ -67,6 +68,7 @@ FLOW_STATES: dict[str, tuple[str, dict[str, Any]]] = {
     "alatp_bast": ("nik", {}),
     "siaran": ("audience", {"text": "Halo"}),
     "petugas_add": ("role", {"address": "123456"}),
+    "kuis": ("answer", {"response": 1}),
 }
 
 
@@ -93,6 +95,16 @@ async def population(storage: Storage) -> None:
     await make_officer(storage, ADMIN, "admin")
     async with storage.db.transaction():
         await storage.equipment_cases.open(1, "damaged", NOW)
+
+
+async def answering_the_evaluation(storage: Storage) -> None:
+    """Participant 1 invited to the default evaluation of session 1: response 1."""
+    async with storage.db.transaction():
+        invitation = await storage.quizzes.invite(
+            1, 1, "post", ["evaluasi"], NOW, NOW + timedelta(days=7)
+        )
+        assert invitation is not None
+        await storage.quizzes.start(invitation.id, 1, "evaluasi", NOW)
 
 
 async def snapshot(storage: Storage) -> dict[str, list[tuple[Any, ...]]]:
@@ -157,9 +169,11 @@ async def test_forged_payloads_inside_every_flow_change_nothing(
 ) -> None:
     caplog.set_level(logging.WARNING)
     sender = ADMIN if flow == "petugas_add" else OFFICER
-    if flow in ("registration", "profile", "erase", "alat"):
+    if flow in ("registration", "profile", "erase", "alat", "kuis"):
         sender = PARTICIPANT
     step, data = FLOW_STATES[flow]
+    if flow == "kuis":
+        await answering_the_evaluation(storage)
     async with storage.db.transaction():
         await storage.conversations.save("telegram", sender, flow, step, data, NOW)
     before = await snapshot(storage)

@@ -22,7 +22,7 @@ from handlers.conversation import texts
 from handlers.conversation.features import build_router
 from handlers.equipment.cases import CaseEvent
 from handlers.equipment.rules import AllocationState
-from handlers.officers.exports import ExportKind
+from handlers.officers.export_chat import CHAT_EXPORTS
 from handlers.participants.registration import EDITABLE
 from handlers.sessions.checkin import Refusal
 from handlers.sessions.service import _CHAT_KEYS, REASONS
@@ -165,8 +165,8 @@ def values_of(pattern: str) -> set[str]:
         ("alatp.case.header.{}", set(get_args(CaseEvent)) - {"closed"}),
         ("checkin.{}", set(get_args(Refusal))),
         ("command.{}", {*PARTICIPANT_COMMANDS, *OFFICER_COMMANDS, *ADMIN_COMMANDS}),
-        ("ekspor.caption.{}", set(get_args(ExportKind))),
-        ("ekspor.kind.{}", set(get_args(ExportKind))),
+        ("ekspor.caption.{}", set(CHAT_EXPORTS)),
+        ("ekspor.kind.{}", set(CHAT_EXPORTS)),
         ("field.{}", set(EDITABLE)),
         ("flow.{}", set(build_router().flows)),
         ("petugas.role.{}", set(get_args(Role))),

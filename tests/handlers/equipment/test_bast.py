@@ -18,7 +18,9 @@ from tests.support.equipment import allocate, handed_over, participant_with_chat
 
 def text_of(pdf: bytes) -> str:
     reader = PdfReader(io.BytesIO(pdf))
-    return "\n".join(page.extract_text() for page in reader.pages)
+    # Wrapped table cells come back with doubled spaces from the embedded font's spacing.
+    lines = "\n".join(page.extract_text() for page in reader.pages).splitlines()
+    return "\n".join(" ".join(line.split()) for line in lines)
 
 
 async def test_bast_lists_programme_participant_items_handover_and_confirmation(
@@ -62,28 +64,28 @@ async def test_unconfirmed_items_say_so(storage: Storage) -> None:
     assert "Konfirmasi peserta: belum semua alat dikonfirmasi" in text
 
 
-async def test_names_outside_latin1_are_transliterated(storage: Storage) -> None:
+async def test_names_keep_their_letters_in_the_unicode_font(storage: Storage) -> None:
     participant = await participant_with_chat(storage, name="Nguyễn Thị Ánh Łucja 王")
     await handed_over(storage, participant, ("Oven", 1), officer="Petugas “Dinas” — Bekasi")
     text = text_of(render_bast(await load_bast(storage, participant), ZONE, NOW))
-    assert "Nama: Nguyen Thi Ánh ?ucja ?" in text
-    assert 'Petugas "Dinas" - Bekasi' in text
+    # DejaVu Sans has Vietnamese and Polish letters, not Chinese: only what it lacks is `?`.
+    assert "Nama: Nguyễn Thị Ánh Łucja ?" in text
+    assert "Petugas “Dinas” — Bekasi" in text
 
 
 @pytest.mark.parametrize(
-    ("given", "safe"),
+    ("given", "drawn"),
     [
         ("Siti Aminah", "Siti Aminah"),
-        ("Ma’ruf", "Ma'ruf"),
-        ("Café — Ñ", "Café - Ñ"),
-        ("Trần", "Tran"),
+        ("Ma’ruf", "Ma’ruf"),
+        ("Trần", "Trần"),
+        ("Tra\u0302\u0300n", "Trần"),
         ("🧰 Alat", "? Alat"),
         ("Oven × 2", "Oven × 2"),
     ],
 )
-def test_pdf_text_is_latin1(given: str, safe: str) -> None:
-    assert pdf_text(given) == safe
-    pdf_text(given).encode("latin-1")
+def test_pdf_text_keeps_what_the_font_draws(given: str, drawn: str) -> None:
+    assert pdf_text(given) == drawn
 
 
 async def test_no_bast_before_a_handover(storage: Storage) -> None:

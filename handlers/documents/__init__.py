@@ -1,0 +1,1 @@
+"""Shared helpers for the PDFs the bot writes (BAST, certificates): the Unicode font."""
