@@ -46,6 +46,7 @@ async def open_services(
                 equipment_nudge_after=settings.equipment_nudge_after,
                 equipment_nudge_max=settings.equipment_nudge_max,
                 bot_username=settings.telegram_bot_username,
+                public_base_url=settings.public_base_url,
             ),
         )
     finally:
@@ -108,7 +109,7 @@ async def run_bot(settings: Settings) -> None:
             await telegram.sender.initialize()
             stack.push_async_callback(telegram.sender.shutdown)
             board = TelegramBoard(telegram.channel.application.bot)
-        if whatsapp is not None or settings.telegram_webhook:
+        if whatsapp is not None or settings.telegram_webhook or settings.console_enabled:
             # Entered last, so it stops first: no update arrives while channels wind down.
             app = webhook_app(settings, services, telegram, whatsapp)
             await stack.enter_async_context(
@@ -136,11 +137,53 @@ def _stop_on_signals() -> asyncio.Event:
     return stop
 
 
-async def run_demo(settings: Settings, database: Path, reader: TextIO, writer: TextIO) -> None:
-    """Chat with the bot in the console on a fresh, seeded database."""
+async def run_demo(
+    settings: Settings,
+    database: Path,
+    reader: TextIO,
+    writer: TextIO,
+    *,
+    web_port: int | None = None,
+) -> None:
+    """Chat with the bot in the console on a fresh, seeded database.
+
+    With `web_port`, the officer web console is served on 127.0.0.1 beside the chat, and a
+    sign-in link for the demo's admin is printed first.
+    """
     from bot.channels.console import ConsoleChannel
     from bot.demo import seed_demo
 
-    async with open_services(settings, database=database) as services:
+    if web_port is not None:
+        base = settings.public_base_url or f"http://127.0.0.1:{web_port}"
+        settings = settings.model_copy(update={"public_base_url": base})
+    async with open_services(settings, database=database) as services, AsyncExitStack() as stack:
         await seed_demo(services)
+        if web_port is not None:
+            await _serve_demo_console(settings, services, web_port, writer, stack)
         await ConsoleChannel(build_router(), services, reader, writer).run()
+
+
+async def _serve_demo_console(
+    settings: Settings, services: Services, port: int, writer: TextIO, stack: AsyncExitStack
+) -> None:
+    from bot.channels.console import ADDRESS
+    from bot.channels.running import build_console
+    from bot.webhook import build_app, serve
+    from handlers.console.app import console_mount
+    from handlers.console.signin import issue_link
+
+    async def health() -> dict[str, object]:
+        await services.storage.db.fetch_value("SELECT 1")
+        return {"channels": ["console"]}
+
+    app = build_app(health, extra=[console_mount(build_console(settings, services))])
+    await stack.enter_async_context(serve(app, "127.0.0.1", port))
+    officer = await services.storage.officers.get("console", ADDRESS)
+    assert officer is not None  # noqa: S101 - seed_demo made the console person an admin
+    base = str(settings.public_base_url)
+    link = await issue_link(services.storage, officer, base, services.clock.now())
+    writer.write(
+        f"Konsol web: {base}/console/ — masuk dengan tautan ini (10 menit, sekali pakai):\n"
+        f"{link}\nTautan baru kapan saja: ketik /konsol di chat di bawah.\n\n"
+    )
+    writer.flush()

@@ -104,6 +104,9 @@ class Settings(BaseSettings):
     # The webhook server (WhatsApp, Telegram webhook mode, /healthz).
     webhook_host: str = "127.0.0.1"
     webhook_port: int = Field(default=8080, ge=1, le=65535)
+    # The address people open in a browser (https in production): the officer web console
+    # lives under it at /console and is on when this is set; links and QR codes use it.
+    public_base_url: str | None = None
 
     @field_validator("telegram_api_base_url", "whatsapp_api_base_url")
     @classmethod
@@ -123,6 +126,20 @@ class Settings(BaseSettings):
         if value and not value.startswith(("https://", "http://")):
             raise ValueError("must be an https:// URL")
         return value or None
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _base_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if not value.startswith(("https://", "http://")) or any(c in value for c in " ?#"):
+            raise ValueError("must be an address like https://bot.example.go.id")
+        return value.rstrip("/")
+
+    @property
+    def console_enabled(self) -> bool:
+        """Tell whether the web console is served (PUBLIC_BASE_URL is set)."""
+        return self.public_base_url is not None
 
     @field_validator("timezone")
     @classmethod

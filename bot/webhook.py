@@ -6,7 +6,8 @@
 - `POST /whatsapp`: WhatsApp Cloud API deliveries, `X-Hub-Signature-256` checked against the
   raw body in constant time before anything is read from it;
 - `POST /telegram`: Telegram updates in webhook mode, `X-Telegram-Bot-Api-Secret-Token`
-  checked in constant time.
+  checked in constant time;
+- `/console/...`: the officer web console, when PUBLIC_BASE_URL is set (handlers.console).
 
 Handlers answer as soon as the update is recorded; processing happens in the channel's tasks.
 """
@@ -20,7 +21,7 @@ import hmac
 import json
 import logging
 import socket
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -29,7 +30,7 @@ from pydantic import ValidationError
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from bot.channels.whatsapp import WebhookPayload
 
@@ -73,8 +74,9 @@ def build_app(
     health: Callable[[], Awaitable[dict[str, Any]]],
     whatsapp: WhatsAppEndpoint | None = None,
     telegram: TelegramEndpoint | None = None,
+    extra: Sequence[BaseRoute] = (),
 ) -> Starlette:
-    """Return the ASGI app serving the configured endpoints."""
+    """Return the ASGI app serving the configured endpoints (and `extra`, e.g. the console)."""
 
     async def healthz(request: Request) -> Response:
         try:
@@ -86,11 +88,12 @@ def build_app(
         # process would not bring Telegram back, and the bot keeps serving other channels.
         return JSONResponse({"status": "ok", **report})
 
-    routes = [Route("/healthz", healthz, methods=["GET"])]
+    routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET"])]
     if whatsapp is not None:
         routes.append(_whatsapp_route(whatsapp))
     if telegram is not None:
         routes.append(_telegram_route(telegram))
+    routes.extend(extra)
     return Starlette(routes=routes)
 
 

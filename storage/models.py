@@ -139,6 +139,7 @@ class Officer(Model):
     channel: Channel
     address: str
     role: Role
+    display_name: str | None = None
 
 
 class AuditEntry(Model):
@@ -149,6 +150,7 @@ class AuditEntry(Model):
     action: str
     target: str | None
     at: datetime
+    via: str | None = None
 
 
 class Conversation(Model):

@@ -61,3 +61,45 @@ def test_demo_survives_nonsense(tmp_path: Path) -> None:
     assert "Perintah /tidakada tidak dikenal" in out
     assert "belum mengerti" in out
     assert "terjadi gangguan" not in out
+
+
+def test_demo_web_serves_the_console_and_prints_a_link(tmp_path: Path) -> None:
+    import http.cookiejar
+    import re
+    import time
+    import urllib.request
+
+    from tests.support.browser import free_port
+
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for name in ("TELEGRAM_BOT_TOKEN", "PUBLIC_BASE_URL"):
+        env.pop(name, None)
+    demo = subprocess.Popen(
+        [sys.executable, "-m", "bot", "demo", "--web", "--port", str(port)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+    )
+    try:
+        assert demo.stdout is not None
+        deadline = time.monotonic() + 30
+        link = None
+        while link is None and time.monotonic() < deadline:
+            found = re.search(r"http://127\.0\.0\.1:\d+/console/login/\S+", demo.stdout.readline())
+            link = found.group(0) if found else None
+        assert link is not None and link.startswith(f"http://127.0.0.1:{port}/")
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        request = urllib.request.Request(link, data=b"", method="POST")  # noqa: S310 - http only
+        with opener.open(request) as answer:
+            assert answer.url.endswith("/console/") and answer.status == 200
+            page = answer.read().decode()
+        assert "Rekap hari ini" in page and "BTK-01" in page
+    finally:
+        out, _ = demo.communicate("/keluar\n", timeout=30)
+    assert demo.returncode == 0
+    assert out.rstrip().endswith("Sampai jumpa!")
