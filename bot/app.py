@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from functools import partial
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from bot.settings import Settings
 from handlers.conversation.clock import Clock, SystemClock
@@ -18,6 +18,9 @@ from handlers.conversation.turn import Policy, Services
 from handlers.participants.regions import load_region, load_sectors
 from storage import Storage
 from storage.outbox import OutboxDeadlines
+
+if TYPE_CHECKING:
+    from bot.channels.console import ConsoleChannel
 
 logger = logging.getLogger(__name__)
 
@@ -151,16 +154,51 @@ async def run_demo(
     sign-in link for the demo's admin is printed first.
     """
     from bot.channels.console import ConsoleChannel
-    from bot.demo import seed_demo
+    from bot.demo import seed_demo, seed_web_demo
 
     if web_port is not None:
         base = settings.public_base_url or f"http://127.0.0.1:{web_port}"
         settings = settings.model_copy(update={"public_base_url": base})
     async with open_services(settings, database=database) as services, AsyncExitStack() as stack:
-        await seed_demo(services)
-        if web_port is not None:
+        chat = ConsoleChannel(build_router(), services, reader, writer)
+        if web_port is None:
+            await seed_demo(services)
+        else:
+            await seed_web_demo(services)
             await _serve_demo_console(settings, services, web_port, writer, stack)
-        await ConsoleChannel(build_router(), services, reader, writer).run()
+            await _deliver_to_demo_chat(settings, services, chat, stack)
+        await chat.run()
+
+
+async def _deliver_to_demo_chat(
+    settings: Settings, services: Services, chat: ConsoleChannel, stack: AsyncExitStack
+) -> None:
+    """Run the outbox and the broadcast worker as `run` does, delivering into the chat."""
+    from bot.channels.console import ConsoleSender
+    from bot.channels.senders import ChannelRouter
+    from bot.dispatcher import Dispatcher
+    from bot.officer_jobs import OfficerJobs
+    from bot.scheduler import ReminderScheduler
+
+    dispatcher = Dispatcher(
+        services.storage,
+        ChannelRouter({"console": ConsoleSender(chat)}),
+        services.clock,
+        settings.broadcast_rate_per_second,
+        retry_max_interval=settings.outbox_retry_max_interval.total_seconds(),
+        probe_max_interval=settings.channel_probe_max_interval.total_seconds(),
+    )
+    scheduler = ReminderScheduler(services)
+    await scheduler.start()
+    stack.callback(scheduler.shutdown)
+    OfficerJobs(services, None, retention_days=0).add_to(scheduler.scheduler)
+    dispatching = asyncio.create_task(dispatcher.run(), name="dispatcher")
+
+    async def stop() -> None:
+        dispatcher.stop()
+        await dispatching
+
+    stack.push_async_callback(stop)
 
 
 async def _serve_demo_console(
@@ -184,6 +222,7 @@ async def _serve_demo_console(
     link = await issue_link(services.storage, officer, base, services.clock.now())
     writer.write(
         f"Konsol web: {base}/console/ — masuk dengan tautan ini (10 menit, sekali pakai):\n"
-        f"{link}\nTautan baru kapan saja: ketik /konsol di chat di bawah.\n\n"
+        f"{link}\nTautan baru kapan saja: ketik /konsol di chat di bawah. Anda juga peserta"
+        " BTK-01 di demo ini: siaran yang dikirim dari konsol muncul di chat ini.\n\n"
     )
     writer.flush()
