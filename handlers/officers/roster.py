@@ -1,6 +1,7 @@
 """Admins manage officers: add by Telegram id, change role, rename, remove.
 
-The rules chat's /petugas follows (an admin never removes or demotes themself), channel-free.
+The rules chat's /petugas and the console both call (an admin never removes or demotes
+themself), channel-free.
 Removing an officer or changing their role ends their web console sessions at once (the
 officer repository does it in the same transaction).
 """
@@ -12,7 +13,7 @@ from typing import Final
 
 from handlers.conversation.access import officer_actor
 from storage import Storage
-from storage.models import Officer, Role
+from storage.models import Channel, Officer, Role
 
 MAX_ID_DIGITS: Final = 15
 MAX_DISPLAY_NAME: Final = 80
@@ -61,15 +62,24 @@ async def _other(storage: Storage, admin: Officer, officer_id: int) -> Officer:
 
 
 async def add_officer(
-    storage: Storage, telegram_id: str, role: Role, *, admin: Officer, now: datetime
+    storage: Storage,
+    telegram_id: str,
+    role: Role,
+    *,
+    admin: Officer,
+    now: datetime,
+    channel: Channel = "telegram",
 ) -> Officer:
-    """Make a Telegram user an officer or admin (an existing one gets the role)."""
+    """Make a user an officer or admin (an existing one gets the role); never oneself.
+
+    The id is a Telegram user id; chat's /petugas adds it on the channel it is used in.
+    """
     address = read_telegram_id(telegram_id)
     async with storage.db.transaction():
-        existing = await storage.officers.get("telegram", address)
+        existing = await storage.officers.get(channel, address)
         if existing is not None and existing.id == admin.id:
             raise RosterRefused("self")
-        officer = await storage.officers.add("telegram", address, role, now)
+        officer = await storage.officers.add(channel, address, role, now)
         await storage.audit.record(
             officer_actor(admin), f"officer.add.{officer.role}", officer.address, now
         )
