@@ -277,8 +277,11 @@ def test_console_refusals(
     fake = console_fake
     refused = Person(fake, STRANGER).says("/konsol")
     assert refused == "Maaf, perintah ini hanya untuk petugas."
+    # A registered participant asking for a link gets the same one sentence.
+    assert Person(fake, FIRST_CHAT).says("/konsol") == "Maaf, perintah ini hanya untuk petugas."
     assert bot.query("SELECT action FROM audit_log WHERE action = 'denied:konsol'") == [
-        ("denied:konsol",)
+        ("denied:konsol",),
+        ("denied:konsol",),
     ]
     bot.cli("officers", "add", "--telegram-id", str(OFFICER), "--role", "officer")
     officer_desk = Desk(chromium, tmp_path / "shots")
