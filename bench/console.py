@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import shutil
 import statistics
 import tempfile
 import time
@@ -20,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import common  # noqa: F401 - puts the repository on the import path
 from seed import seed
 
 from handlers.conversation.clock import SystemClock  # noqa: E402
@@ -122,10 +124,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=40)
+    parser.add_argument(
+        "--seeded", type=Path, help="reuse (or create) this seeded database: same rows each run"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="wub-bench-console-") as name:
         folder = Path(name)
-        seed(folder / "bench.sqlite3", participants=args.n, sessions=20)
+        database = folder / "bench.sqlite3"
+        if args.seeded is not None and args.seeded.exists():
+            shutil.copyfile(args.seeded, database)
+        else:
+            seed(database, participants=args.n, sessions=20)
+            if args.seeded is not None:
+                shutil.copyfile(database, args.seeded)
         results = asyncio.run(run(folder, args.repeat))
     print(f"{args.n:,} participants, {args.repeat} requests each (ms)")
     print("| request | console p50 | console p95 | bare SELECT p50 | bare SELECT p95 |")

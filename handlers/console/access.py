@@ -10,7 +10,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from handlers.console.signin import SESSION_VALID, SignInRefused, sign_in, sign_out
-from handlers.console.web import COOKIE, PREFIX, Console, Desk, Page, refusal, render
+from handlers.console.web import COOKIE, PREFIX, Console, Desk, MenuEntry, Page, refusal, render
 from storage.audit import audited_via
 from storage.models import Language
 
@@ -86,6 +86,8 @@ async def switch_language(desk: Desk) -> Response:
     await desk.storage.console.set_language(desk.signed_in.session.id, language)
     return RedirectResponse(safe_next(desk.value("next")), status_code=303)
 
+
+MENU: Final[tuple[MenuEntry, ...]] = ()
 
 PAGES: Final = (
     Page("/keluar", sign_out_here, methods=("POST",)),

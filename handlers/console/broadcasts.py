@@ -12,7 +12,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, Response
 
 from handlers.console import services as svc
-from handlers.console.web import Desk, Page
+from handlers.console.web import Desk, MenuEntry, Page
 
 MAX_PHOTO: Final = 5 * 1024 * 1024
 REFRESH_SECONDS: Final = 5
@@ -58,17 +58,17 @@ async def count(desk: Desk) -> Response:
     values = {name: desk.query(name) for name in ("kind", "session", "kecamatan", "sector")}
     try:
         audience = svc.parse_audience(_audience_spec(desk, values))
-        selection = await svc.resolve_audience(desk.services, audience, desk.now)
+        tally = await svc.count_audience(desk.services, audience, desk.now)
     except svc.InvalidAudience as error:
         return JSONResponse({"error": desk.t(f"audience.invalid.{error.reason}")})
     return JSONResponse(
         {
-            "count": selection.count,
+            "count": tally.recipients,
             "text": desk.t(
                 "audience.count",
-                count=selection.count,
-                blocked=selection.skipped_blocked,
-                opted_out=selection.skipped_opted_out,
+                count=tally.recipients,
+                blocked=tally.blocked,
+                opted_out=tally.opted_out,
             ),
         }
     )
@@ -112,7 +112,7 @@ async def preview(desk: Desk) -> Response:
     try:
         body = svc.check_text(values["text"])
         audience = svc.parse_audience(_audience_spec(desk, values))
-        selection = await svc.resolve_audience(desk.services, audience, desk.now)
+        tally = await svc.count_audience(desk.services, audience, desk.now)
         at = _read_when(desk, values["at"])
         if at is not None and at <= desk.now:
             raise svc.BroadcastRefused("past")
@@ -136,7 +136,7 @@ async def preview(desk: Desk) -> Response:
         nav="broadcasts",
         body=body,
         audience=audience,
-        selection=selection,
+        tally=tally,
         at=at,
         at_text=values["at"],
         photo=photo,
@@ -195,6 +195,8 @@ async def cancel(desk: Desk) -> Response:
     ok = "ok.broadcast_cancelled" if cancelled else "broadcast.refused.not_scheduled"
     return desk.redirect(f"/siaran/{broadcast_id}", ok)
 
+
+MENU: Final = (MenuEntry("broadcasts", "/siaran"),)
 
 PAGES: Final = (
     Page("/siaran", list_broadcasts),

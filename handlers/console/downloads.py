@@ -19,7 +19,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response, StreamingResponse
 
 from handlers.console import services as svc
-from handlers.console.web import Desk, Page
+from handlers.console.web import Desk, MenuEntry, Page
 
 CHUNK_ROWS: Final = 500
 FILE_CHUNK: Final = 64 * 1024
@@ -133,6 +133,8 @@ async def download(desk: Desk) -> Response:
         headers={"content-disposition": f'attachment; filename="{filename}"'},
     )
 
+
+MENU: Final = (MenuEntry("exports", "/ekspor"),)
 
 PAGES: Final = (
     Page("/ekspor", exports_page),

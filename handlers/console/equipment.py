@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from handlers.console import services as svc
-from handlers.console.web import Desk, Page
+from handlers.console.web import Desk, MenuEntry, Page
 from storage.directory import ALLOCATION_STATES, AllocationQuery
 
 PAGE_SIZE: Final = 50
@@ -296,6 +296,8 @@ async def case_photo(desk: Desk) -> Response:
     case = await desk.storage.equipment_cases.get(desk.int_param("case_id"))
     return await _photo(desk, None if case is None else case.photo_file_id)
 
+
+MENU: Final = (MenuEntry("equipment", "/alat"),)
 
 PAGES: Final = (
     Page("/alat", overview),

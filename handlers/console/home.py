@@ -8,7 +8,7 @@ from starlette.responses import Response
 
 from handlers.console.charts import bars, share
 from handlers.console.services import SESSIONS_SINCE
-from handlers.console.web import Desk, Page
+from handlers.console.web import Desk, MenuEntry, Page
 
 REFRESH_SECONDS: Final = 30
 
@@ -51,5 +51,7 @@ async def home(desk: Desk) -> Response:
         stamp=desk.when(desk.now),
     )
 
+
+MENU: Final = (MenuEntry("home", "/"),)
 
 PAGES: Final = (Page("/", home),)

@@ -9,7 +9,7 @@ from starlette.responses import Response
 
 from handlers.console import services as svc
 from handlers.console.signin import revoke
-from handlers.console.web import Desk, Page
+from handlers.console.web import Desk, MenuEntry, Page
 
 
 def _officer_id(desk: Desk) -> int:
@@ -89,6 +89,8 @@ async def end_session(desk: Desk) -> Response:
     ended = await revoke(desk.storage, desk.officer, session_id, desk.now)
     return desk.redirect("/petugas", "ok.revoked" if ended else "officers.refused.unknown")
 
+
+MENU: Final = (MenuEntry("officers", "/petugas", admin=True),)
 
 PAGES: Final = (
     Page("/petugas", officers_page, admin=True),

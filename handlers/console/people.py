@@ -9,7 +9,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from handlers.console import services as svc
-from handlers.console.web import Desk, Page
+from handlers.console.web import Desk, MenuEntry, Page
 from storage.directory import (
     EQUIPMENT_FILTERS,
     SORT_KEYS,
@@ -167,6 +167,8 @@ async def erase(desk: Desk) -> Response:
         return await show_person(desk, error=desk.t(error.key), status=422)
     return desk.redirect("/peserta", "ok.erased")
 
+
+MENU: Final = (MenuEntry("people", "/peserta"),)
 
 PAGES: Final = (
     Page("/peserta", list_people),

@@ -12,8 +12,8 @@ from handlers.broadcasts.service import (
     cancel_scheduled,
     check_text,
     compose,
+    count_audience,
     report,
-    resolve_audience,
     start_broadcast,
 )
 from handlers.conversation import texts
@@ -110,6 +110,7 @@ __all__ = [
     "check_times",
     "checkin_link",
     "compose",
+    "count_audience",
     "create_session",
     "edit_participant",
     "edit_session",
@@ -140,7 +141,6 @@ __all__ = [
     "rename_officer",
     "render_bast",
     "report",
-    "resolve_audience",
     "resolve_case",
     "reveal_nik",
     "set_allocation",

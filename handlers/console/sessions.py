@@ -11,7 +11,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from handlers.console import services as svc
-from handlers.console.web import Desk, Page
+from handlers.console.web import Desk, MenuEntry, Page
 from storage.models import BimtekSession
 
 POSTER_SCALE: Final = 12
@@ -218,6 +218,8 @@ async def poster(desk: Desk) -> Response:
     await desk.storage.audit.record(desk.actor, "session.qr", session.code, desk.now)
     return desk.render("poster.html", session=session, link=link, qr=Markup(qr))  # noqa: S704
 
+
+MENU: Final = (MenuEntry("sessions", "/sesi"),)
 
 PAGES: Final = (
     Page("/sesi", list_sessions),

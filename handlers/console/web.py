@@ -256,6 +256,15 @@ class Page:
     files: int = 0
 
 
+@dataclass(frozen=True)
+class MenuEntry:
+    """A link in the console's top menu: its label key (`nav.<key>`) and where it goes."""
+
+    key: str
+    path: str
+    admin: bool = False
+
+
 def refusal(console: Console, status: int, key: str, language: str = "id") -> HTMLResponse:
     """Return the short page that says why a request was refused."""
     return render(console, "refused.html", language, status=status, reason=key)

@@ -11,7 +11,7 @@ import secrets
 import pytest
 from starlette.applications import Starlette
 
-from handlers.console.app import PAGE_MODULES
+from handlers.console.app import MENU, PAGE_MODULES
 from handlers.console.web import COOKIE, Console
 from tests.support.console import Browser, client
 
@@ -140,3 +140,14 @@ async def test_no_page_has_inline_script_or_style(as_admin: Browser) -> None:
         if answer.headers.get("content-type", "").startswith("text/html"):
             assert "<script>" not in answer.text and "style=" not in answer.text, path
             assert "onclick" not in answer.text and "javascript:" not in answer.text, path
+
+
+async def test_the_menu_shows_admins_the_officers_page_only(
+    as_officer: Browser, as_admin: Browser
+) -> None:
+    officer_page = (await as_officer.get("/console/")).text
+    admin_page = (await as_admin.get("/console/")).text
+    for entry in MENU:
+        link = f'href="/console{entry.path}"'
+        assert link in admin_page, entry
+        assert (link in officer_page) is not entry.admin, entry

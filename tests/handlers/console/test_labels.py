@@ -9,6 +9,7 @@ from string import Formatter
 import pytest
 
 from handlers.console import labels
+from handlers.console.app import MENU
 from handlers.conversation import texts
 
 CONSOLE = Path(labels.__file__).parent
@@ -47,7 +48,7 @@ def test_every_literal_key_is_in_a_catalogue() -> None:
 @pytest.mark.parametrize(
     ("prefix", "values"),
     [
-        ("nav.", ("home", "people", "sessions", "equipment", "broadcasts", "exports", "officers")),
+        ("nav.", tuple(entry.key for entry in MENU)),
         ("role.", ("admin", "officer")),
         ("status.", ("enrolled", "waitlisted", "cancelled", "attended", "none")),
         ("rsvp.", ("yes", "no", "none")),
