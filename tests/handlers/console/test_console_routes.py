@@ -13,6 +13,7 @@ from starlette.applications import Starlette
 
 from handlers.console.app import MENU, PAGE_MODULES
 from handlers.console.web import COOKIE, Console
+from handlers.conversation.turn import Services
 from tests.support.console import Browser, client
 
 # (method, path as requested, path as declared, admin only)
@@ -101,6 +102,7 @@ async def test_route_by_role(
     declared: str,
     admin_only: bool,
     browsers: dict[str, Browser],
+    services: Services,
 ) -> None:
     browser = browsers[role]
     if method == "GET":
@@ -117,6 +119,8 @@ async def test_route_by_role(
     if admin_only and role == "officer":
         assert answer.status_code == 403
         assert "hanya untuk admin" in answer.text
+        [entry] = await services.storage.audit.latest(1)
+        assert (entry.action, entry.via) == (f"denied:console{declared}", "console")
         return
     # Allowed: the page answers (a missing record is a 404, a bad form a clear 4xx), never 5xx.
     assert answer.status_code not in (401, 403), (declared, answer.status_code, answer.text[:300])
