@@ -6,6 +6,13 @@ globally and 1/s per chat, and answers a few random sends with 429 (retry after 
 Then the same again with a SIGKILL in the middle and a restart.
 
     .venv/bin/python bench/broadcast.py [--n 10000] [--rate 28] [--storms 5]
+
+With --mixed, one broadcast to N people on Telegram and N on WhatsApp at once, each channel
+at its own rate, WhatsApp's status webhooks flowing back; with --ceiling, WhatsApp alone at
+rising rates until one is no longer held (see bench/mixed.py):
+
+    .venv/bin/python bench/broadcast.py --mixed [--n 5000] [--rate 28] [--whatsapp-rate 80]
+    .venv/bin/python bench/broadcast.py --ceiling [--rates 80 250 500 1000] [--seconds 10]
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from collections import Counter
 from pathlib import Path
 
 from common import BotProcess, FakeTelegram
+from mixed import ceiling, run_mixed
 from seed import seed
 
 FIRST_CHAT = 1_000_000
@@ -49,7 +57,7 @@ def run(n: int, rate: float, storms: int, kill: bool) -> None:
     with FakeTelegram() as fake, tempfile.TemporaryDirectory() as folder:
         fake.global_rate, fake.per_chat_rate = 30.0, 1.0
         bot = BotProcess(
-            fake, Path(folder), {"BROADCAST_RATE_PER_SECOND": str(rate), "LOG_LEVEL": "WARNING"}
+            fake, Path(folder), {"TELEGRAM_RATE_PER_SECOND": str(rate), "LOG_LEVEL": "WARNING"}
         )
         seed(bot.database, participants=n, sessions=1, first_chat_id=FIRST_CHAT)
         bot.start()
@@ -108,7 +116,18 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=10_000)
     parser.add_argument("--rate", type=float, default=28.0)
     parser.add_argument("--storms", type=int, default=5)
+    parser.add_argument("--mixed", action="store_true", help="Telegram and WhatsApp at once")
+    parser.add_argument("--whatsapp-rate", type=float, default=80.0)
+    parser.add_argument("--ceiling", action="store_true", help="WhatsApp alone, rising rates")
+    parser.add_argument("--rates", type=float, nargs="+", default=[80, 250, 500, 1000])
+    parser.add_argument("--seconds", type=float, default=10.0, help="of sending per rate")
     args = parser.parse_args()
+    if args.mixed:
+        run_mixed(args.n, args.rate, args.whatsapp_rate, args.storms)
+    if args.ceiling:
+        ceiling(args.rates, args.seconds)
+    if args.mixed or args.ceiling:
+        return
     run(args.n, args.rate, args.storms, kill=False)
     run(args.n, args.rate, args.storms, kill=True)
 

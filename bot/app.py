@@ -11,6 +11,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from bot.pacing import ChannelLimits, in_flight_for
 from bot.settings import Settings
 from handlers.conversation.clock import Clock, SystemClock
 from handlers.conversation.features import build_router
@@ -75,6 +76,8 @@ async def run_bot(settings: Settings) -> None:
     from bot.webhook import serve
 
     settings.check_channels()
+    for warning in settings.deprecations():
+        logger.warning("settings: %s", warning)
     async with open_services(settings) as services, AsyncExitStack() as stack:
         await bootstrap_admins(settings, services)
         router = build_router()
@@ -94,10 +97,10 @@ async def run_bot(settings: Settings) -> None:
             services.storage,
             ChannelRouter(senders),
             services.clock,
-            settings.broadcast_rate_per_second,
+            settings.telegram_rate,
             retry_max_interval=settings.outbox_retry_max_interval.total_seconds(),
             probe_max_interval=settings.channel_probe_max_interval.total_seconds(),
-            channel_rates={"whatsapp": settings.whatsapp_rate_per_second},
+            channels=channel_limits(settings),
         )
         scheduler = ReminderScheduler(services)
         stop = _stop_on_signals()
@@ -130,6 +133,15 @@ async def run_bot(settings: Settings) -> None:
             scheduler.shutdown()
             dispatcher.stop()
             await dispatching
+
+
+def channel_limits(settings: Settings) -> dict[str, ChannelLimits]:
+    """Return each platform's own pace: its rate, overlapping sends and per-chat spacing."""
+    whatsapp = settings.whatsapp_rate_per_second
+    return {
+        "telegram": ChannelLimits(settings.telegram_rate),
+        "whatsapp": ChannelLimits(whatsapp, max_in_flight=in_flight_for(whatsapp)),
+    }
 
 
 def _stop_on_signals() -> asyncio.Event:
@@ -184,7 +196,7 @@ async def _deliver_to_demo_chat(
         services.storage,
         ChannelRouter({"console": ConsoleSender(chat)}),
         services.clock,
-        settings.broadcast_rate_per_second,
+        settings.telegram_rate,  # the demo chat is paced like a Telegram chat
         retry_max_interval=settings.outbox_retry_max_interval.total_seconds(),
         probe_max_interval=settings.channel_probe_max_interval.total_seconds(),
     )

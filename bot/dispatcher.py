@@ -9,11 +9,14 @@ Outages: transport failures (network, timeouts, 5xx) also go to an `OutageMonito
 takes a channel down after a few in a row; the rows of a channel that is down are not claimed
 (so they keep their attempts) until a probe finds the platform answering again.
 
-Pacing: a `Pacer` spaces send *starts* 1/rate apart on a fixed schedule, so latency
-does not lower the rate; up to `max_in_flight` sends overlap. A 429 moves the schedule
-past `retry_after` for every send, because Telegram's flood control is global.
+Pacing, per channel (`bot/pacing.py`): each channel has a `Lane` with its own pacer, which
+spaces send *starts* 1/rate apart on a fixed schedule (so latency does not lower the rate),
+its own in-flight limit and its own flood-control pause: a Telegram 429 pauses Telegram only,
+a WhatsApp rate-limit answer WhatsApp only (131056, the per-person limit, only that person).
+One loop serves every lane and sleeps until the earliest lane may start a send, so one
+channel waiting never holds another up.
 
-Per-chat spacing: the dispatcher remembers, in memory, when each chat last got a message.
+Per-chat spacing: each lane remembers, in memory, when each chat last got a message.
 A claimed row whose chat is not free yet goes straight back to 'pending' with
 `not_before` = the moment the chat is free (`OutboxRepository.release`), without counting
 an attempt. Keeping the deferral in the database means a crash loses nothing and the
@@ -31,6 +34,7 @@ from datetime import datetime, timedelta
 from typing import Literal, Protocol, runtime_checkable
 
 from bot.outage import OutageMonitor, Prober
+from bot.pacing import ChannelLimits, Lane
 from handlers.conversation.clock import Clock
 from handlers.conversation.messages import Reply
 from handlers.conversation.outbox import reply_of
@@ -41,13 +45,18 @@ logger = logging.getLogger(__name__)
 
 Outcome = Literal["ok", "retry_after", "blocked", "failed", "unreachable"]
 Sleep = Callable[[float], Awaitable[None]]
-ChatKey = tuple[str, str]
 
 MAX_BACKOFF_SECONDS = 300.0
 # A row's last retry is made this long before its deadline, not at it (then it is expired).
 LAST_TRY_MARGIN = timedelta(seconds=1)
 # Naps never shrink below this, so a row that looks due but cannot be claimed spins nothing.
 MIN_NAP_SECONDS = 0.01
+# A nap until a pacer's next slot may be shorter (1,000 msg/s is a slot every millisecond).
+MIN_PACED_NAP_SECONDS = 0.0002
+# The name of every send's task (tests on simulated time wait for them before moving on).
+SEND_TASK = "outbox-send"
+# How often rows past their deadline are looked for.
+EXPIRY_EVERY = timedelta(seconds=1)
 
 
 @dataclass(frozen=True)
@@ -60,6 +69,8 @@ class Delivery:
     permanent: bool = False
     # The platform's id of the sent message (WhatsApp's wamid), for its status reports.
     provider_message_id: str | None = None
+    # A flood-control answer about one chat only (WhatsApp's per-person limit, 131056).
+    chat_only: bool = False
 
     @classmethod
     def ok(cls, provider_message_id: str | None = None) -> Delivery:
@@ -67,9 +78,10 @@ class Delivery:
         return cls("ok", provider_message_id=provider_message_id)
 
     @classmethod
-    def retry_after(cls, seconds: float) -> Delivery:
-        """Return a flood-control answer: nothing may be sent for `seconds`."""
-        return cls("retry_after", f"rate limited: retry after {seconds:g} s", delay=seconds)
+    def retry_after(cls, seconds: float, reason: str = "", *, chat_only: bool = False) -> Delivery:
+        """Return a flood-control answer: nothing may go (to this chat) for `seconds`."""
+        why = reason or f"rate limited: retry after {seconds:g} s"
+        return cls("retry_after", why, delay=seconds, chat_only=chat_only)
 
     @classmethod
     def blocked(cls, reason: str) -> Delivery:
@@ -104,61 +116,12 @@ class OutboxSender(Protocol):
         ...
 
 
-class Pacer:
-    """Space send starts 1/rate apart: a token bucket that never banks more than one slot."""
-
-    def __init__(self, rate_per_second: float) -> None:
-        if rate_per_second <= 0:
-            raise ValueError("rate must be positive")
-        self._interval = timedelta(seconds=1 / rate_per_second)
-        self._next: datetime | None = None
-
-    def wait(self, now: datetime) -> float:
-        """Return the seconds until the next send may start."""
-        if self._next is None:
-            return 0.0
-        return max(0.0, (self._next - now).total_seconds())
-
-    def take(self, now: datetime) -> None:
-        """Spend the current slot (call when `wait(now)` is 0)."""
-        slot = self._next
-        # Stay on the fixed schedule while only a little late, so wake-up jitter does not
-        # eat into the rate; after an idle spell start afresh rather than burst.
-        if slot is None or now - slot > self._interval:
-            slot = now
-        self._next = slot + self._interval
-
-    def pause_until(self, moment: datetime) -> None:
-        """Start nothing before `moment`."""
-        if self._next is None or self._next < moment:
-            self._next = moment
-
-
-class ChatSpacing:
-    """Remember when each chat may get its next message."""
-
-    PRUNE_ABOVE = 10_000
-
-    def __init__(self, interval: float) -> None:
-        self._interval = timedelta(seconds=interval)
-        self._free_at: dict[ChatKey, datetime] = {}
-
-    def busy_until(self, chat: ChatKey, now: datetime) -> datetime | None:
-        """Return when the chat is free, or None if it is free now."""
-        free_at = self._free_at.get(chat)
-        return free_at if free_at is not None and free_at > now else None
-
-    def mark(self, chat: ChatKey, now: datetime) -> None:
-        """Record a send to the chat starting now."""
-        if len(self._free_at) > self.PRUNE_ABOVE:
-            self._free_at = {key: at for key, at in self._free_at.items() if at > now}
-        self._free_at[chat] = now + self._interval
-
-
 class Dispatcher:
     """Deliver due outbox rows through a sender, recording each outcome as soon as it is known.
 
-    Only rows in 'sending' can be sent twice after a kill -9: at most one claimed batch.
+    `channels` gives some channels their own lane (rate, in-flight limit, chat spacing); the
+    rows of every other channel share one lane of `rate_per_second`. Only rows in 'sending'
+    can be sent twice after a kill -9: those in flight, at most each lane's in-flight limit.
     """
 
     def __init__(
@@ -175,29 +138,29 @@ class Dispatcher:
         backoff_base: float = 1.0,
         retry_max_interval: float = MAX_BACKOFF_SECONDS,
         probe_max_interval: float = 30.0,
-        channel_rates: Mapping[str, float] | None = None,
+        channels: Mapping[str, ChannelLimits] | None = None,
     ) -> None:
         self._storage = storage
         self._sender = sender
+        # Checked once: a runtime Protocol check on every send is costly at 1,000 a second.
+        self._whole_rows = sender if isinstance(sender, OutboxSender) else None
         self._clock = clock
         self._poll_interval = poll_interval
         self._sleep = sleep
-        self._batch_size = max_in_flight
         self._backoff_base = backoff_base
         self._retry_max = retry_max_interval
-        self._pacer = Pacer(rate_per_second)
-        # A channel slower than the global rate (WhatsApp's per-number throughput) also has
-        # its own pacer; its rows wait in the database, so other channels go on meanwhile.
-        self._channel_pacers = {
-            channel: Pacer(rate) for channel, rate in (channel_rates or {}).items()
-        }
-        self._chats = ChatSpacing(per_chat_interval)
-        self._slots = asyncio.Semaphore(max_in_flight)
+        own = {name: Lane(name, limits) for name, limits in (channels or {}).items()}
+        shared = Lane(None, ChannelLimits(rate_per_second, max_in_flight, per_chat_interval))
+        self._lanes = [*own.values(), shared]
+        self._lane_of = own
+        self._shared = shared
         self._in_flight: set[asyncio.Task[None]] = set()
         self._stopping = asyncio.Event()
         self._woken = asyncio.Event()
+        self._freed = asyncio.Event()
         self._recovered = False
         self._sends = 0
+        self._expired_at: datetime | None = None
         self.outages = OutageMonitor(
             storage,
             clock,
@@ -213,6 +176,7 @@ class Dispatcher:
             while not self._stopping.is_set():
                 await self._run_step()
         finally:
+            await self._release_claimed()
             await self._settle()
             await self.outages.close()
 
@@ -221,8 +185,15 @@ class Dispatcher:
         await self._recover()
         before = self._sends
         await self._expire()
-        while await self._dispatch_batch():
-            pass
+        self._woken.set()
+        while not self._stopping.is_set():
+            self._freed.clear()
+            await self._pump()
+            if not self._busy():
+                break
+            seconds, _ = self._next_start()
+            await self._nap_for(seconds, self._freed)
+        await self._release_claimed()
         await self._settle()
         return self._sends - before
 
@@ -236,12 +207,21 @@ class Dispatcher:
 
     async def _run_step(self) -> None:
         try:
-            # Cleared before claiming, so a wake() during the batch still cuts the nap short.
+            # Cleared before claiming, so a wake() during the step still cuts the nap short.
+            woken = self._woken.is_set()
             self._woken.clear()
+            self._freed.clear()
+            if woken:
+                for lane in self._lanes:
+                    lane.look_at = None
             await self.outages.tick()
-            await self._expire()
-            if not await self._dispatch_batch():
-                await self._nap(await self._idle_seconds(), self._woken)
+            await self._expire_now_and_then()
+            await self._pump()
+            seconds, slot_bound = self._next_start()
+            # A send finishing matters only to a lane waiting for a slot; waking for every
+            # one would double the loop's turns at high rates.
+            events = (self._woken, self._freed) if slot_bound else (self._woken,)
+            await self._nap_for(seconds, *events)
         except Exception:
             # The database may be locked by the CLI for a moment; try again later.
             logger.exception("dispatcher: step failed")
@@ -256,91 +236,143 @@ class Dispatcher:
             logger.warning("dispatcher: requeued %d rows left in flight by a crash", recovered)
         await self.outages.restore()
 
+    async def _expire_now_and_then(self) -> None:
+        now = self._clock.now()
+        if self._expired_at is None or now - self._expired_at >= EXPIRY_EVERY:
+            self._expired_at = now
+            await self._expire()
+
     async def _expire(self) -> None:
         """Give up the rows whose deadline passed, counting them by kind in one log line."""
         expired = await self._storage.outbox.expire_due(self._clock.now())
         if expired:
             _log_expired(expired)
 
-    async def _idle_seconds(self) -> float:
-        now = self._clock.now()
-        moments = [
-            await self._storage.outbox.next_due_at(self.outages.down()),
-            self.outages.next_event(),
-        ]
-        nearest = min((moment for moment in moments if moment is not None), default=None)
-        if nearest is None:
-            return self._poll_interval
-        until = (nearest - now).total_seconds()
-        return min(self._poll_interval, max(until, MIN_NAP_SECONDS))
+    # --- one pass over the lanes ---------------------------------------------------------
 
-    async def _dispatch_batch(self) -> int:
-        if self._stopping.is_set():
-            return 0
-        batch = await self._storage.outbox.claim_due(
-            self._clock.now(), self._batch_size, self.outages.down()
-        )
-        for index, message in enumerate(batch):
-            if not await self._dispatch(message):
-                await self._release(batch[index:])
-                break
-        return len(batch)
+    async def _pump(self) -> None:
+        """Start every send that may start now, in every lane."""
+        for lane in self._lanes:
+            if self._stopping.is_set():
+                return
+            if lane.channel is not None and self.outages.is_down(lane.channel):
+                await self._release_lane(lane)
+                continue
+            await self._pump_lane(lane)
 
-    async def _dispatch(self, message: OutboxMessage) -> bool:
-        """Start sending one row, or defer it; return False if stop() came first."""
-        chat = (message.channel, message.address)
+    async def _pump_lane(self, lane: Lane) -> None:
+        while lane.has_slot():
+            # Claimed ahead of the pacer, so the next row is at hand when its slot comes.
+            if not lane.claimed and not await self._claim(lane):
+                return
+            now = self._clock.now()
+            if lane.pacer.wait(now) > 0:
+                return
+            message = lane.claimed.popleft()
+            if self.outages.is_down(message.channel):
+                # The shared lane's channel went down after the claim: it waits, unspent.
+                await self._put_back(message, now)
+                continue
+            chat = (message.channel, message.address)
+            free_at = lane.chats.busy_until(chat, now)
+            if free_at is not None:
+                await self._storage.outbox.release(message.id, free_at, now)
+                continue
+            lane.pacer.take(now)
+            lane.chats.mark(chat, now)
+            self._start(lane, message)
+
+    async def _claim(self, lane: Lane) -> bool:
+        """Claim the lane's next batch of due rows; False when none is due."""
         now = self._clock.now()
-        if self.outages.is_down(message.channel):
-            # The channel went down after this row was claimed: it waits, attempt unspent.
-            await self._storage.outbox.release(message.id, now, now)
-            return True
-        free_at = self._chats.busy_until(chat, now)
-        channel_pacer = self._channel_pacers.get(message.channel)
-        if free_at is None and channel_pacer is not None and channel_pacer.wait(now) > 0:
-            free_at = now + timedelta(seconds=channel_pacer.wait(now))
-        if free_at is not None:
-            await self._storage.outbox.release(message.id, free_at, now)
-            return True
-        await self._slots.acquire()
-        if not await self._await_turn():
-            self._slots.release()
+        if lane.look_at is not None and now < lane.look_at:
             return False
-        now = self._clock.now()
-        if self.outages.is_down(message.channel):
-            self._slots.release()
-            await self._storage.outbox.release(message.id, now, now)
-            return True
-        self._pacer.take(now)
-        if channel_pacer is not None:
-            channel_pacer.take(now)
-        self._chats.mark(chat, now)
-        self._sends += 1
-        task = asyncio.create_task(self._send(message))
-        self._in_flight.add(task)
-        task.add_done_callback(self._in_flight.discard)
+        outbox = self._storage.outbox
+        if lane.channel is None:
+            skip = frozenset(self._lane_of) | self.outages.down()
+            batch = await outbox.claim_due(now, lane.limits.max_in_flight, skip)
+        else:
+            batch = await outbox.claim_due(now, lane.limits.max_in_flight, channel=lane.channel)
+        if not batch:
+            lane.look_at = await self._next_look(lane, now)
+            return False
+        lane.look_at = None
+        lane.claimed.extend(batch)
         return True
 
-    async def _await_turn(self) -> bool:
-        while (delay := self._pacer.wait(self._clock.now())) > 0:
-            if self._stopping.is_set():
-                return False
-            await self._nap(delay)
-        return not self._stopping.is_set()
+    async def _next_look(self, lane: Lane, now: datetime) -> datetime:
+        """Return when the lane should look in the outbox again: its next due row, or a poll."""
+        outbox = self._storage.outbox
+        if lane.channel is None:
+            due = await outbox.next_due_at(frozenset(self._lane_of) | self.outages.down())
+        else:
+            due = await outbox.next_due_at(channel=lane.channel)
+        poll = now + timedelta(seconds=self._poll_interval)
+        if due is None:
+            return poll
+        return min(poll, max(due, now + timedelta(seconds=MIN_NAP_SECONDS)))
 
-    async def _send(self, message: OutboxMessage) -> None:
+    def _start(self, lane: Lane, message: OutboxMessage) -> None:
+        lane.in_flight += 1
+        self._sends += 1
+        task = asyncio.create_task(self._send(lane, message), name=SEND_TASK)
+        self._in_flight.add(task)
+        task.add_done_callback(self._in_flight.discard)
+
+    def _busy(self) -> bool:
+        """Tell whether a lane still has claimed rows or sends in flight."""
+        return any(lane.claimed or lane.in_flight for lane in self._lanes)
+
+    def _next_start(self) -> tuple[float | None, bool]:
+        """Return the seconds until a lane may do something (None: until a send ends), and
+        whether a lane waits for a send to end."""
+        now = self._clock.now()
+        moments: list[float] = [self._poll_interval]
+        event = self.outages.next_event()
+        if event is not None:
+            moments.append((event - now).total_seconds())
+        waiting_for_slot = False
+        for lane in self._lanes:
+            if lane.channel is not None and self.outages.is_down(lane.channel):
+                continue
+            if not lane.has_slot():
+                waiting_for_slot = True
+                continue
+            pacer = lane.pacer.wait(now)
+            if lane.claimed or lane.look_at is None:
+                moments.append(pacer)
+            else:
+                # Never spin on a row that looks due but cannot be claimed yet.
+                look = max((lane.look_at - now).total_seconds(), MIN_NAP_SECONDS)
+                moments.append(max(look, pacer))
+        nearest = min(moments)
+        if waiting_for_slot and nearest >= self._poll_interval:
+            return None, True  # a send finishing is what lets work go on
+        return max(nearest, MIN_PACED_NAP_SECONDS), waiting_for_slot
+
+    async def _nap_for(self, seconds: float | None, *events: asyncio.Event) -> None:
+        if seconds is None:
+            await self._wait_for(*events)
+        else:
+            await self._nap(seconds, *events)
+
+    # --- one send ------------------------------------------------------------------------
+
+    async def _send(self, lane: Lane, message: OutboxMessage) -> None:
         try:
             delivery = await self._deliver(message)
-            await self._record(message, delivery)
+            await self._record(lane, message, delivery)
         except Exception:
             # The row stays 'sending' and is requeued at the next start.
             logger.exception("dispatcher: outbox %d: could not record the outcome", message.id)
         finally:
-            self._slots.release()
+            lane.in_flight -= 1
+            self._freed.set()
 
     async def _deliver(self, message: OutboxMessage) -> Delivery:
         try:
-            if isinstance(self._sender, OutboxSender):
-                return await self._sender.deliver_outbox(message)
+            if self._whole_rows is not None:
+                return await self._whole_rows.deliver_outbox(message)
             return await self._sender.deliver(
                 message.channel, message.address, reply_of(message.body)
             )
@@ -351,7 +383,7 @@ class Dispatcher:
             )
             return Delivery.failed(type(error).__name__, permanent=False)
 
-    async def _record(self, message: OutboxMessage, delivery: Delivery) -> None:
+    async def _record(self, lane: Lane, message: OutboxMessage, delivery: Delivery) -> None:
         now = self._clock.now()
         outbox = self._storage.outbox
         if delivery.outcome == "unreachable":
@@ -363,10 +395,23 @@ class Dispatcher:
             logger.debug("dispatcher: outbox %d sent", message.id)
         elif delivery.outcome == "retry_after":
             resume = now + timedelta(seconds=delivery.delay)
-            self._pacer.pause_until(resume)
             # Flood control is about us, not the row: the claim does not count as an attempt.
-            await outbox.release(message.id, resume, now, delivery.reason)
-            logger.info("dispatcher: outbox %d rate limited for %gs", message.id, delivery.delay)
+            if delivery.chat_only:
+                # The chat's later rows wait for the same moment, so its order is kept.
+                lane.chats.hold((message.channel, message.address), resume, now)
+                await outbox.release(message.id, resume, now, delivery.reason)
+            else:
+                # Flood control is about the bot on this platform: the whole lane waits. The
+                # row keeps its place in the queue, ahead of the chat's later rows.
+                lane.pacer.pause_until(resume)
+                await self._put_back(message, now, delivery.reason)
+            logger.info(
+                "dispatcher: %s%s rate limited for %gs (%s)",
+                lane.name,
+                " chat" if delivery.chat_only else "",
+                delivery.delay,
+                delivery.reason,
+            )
         elif delivery.outcome == "blocked":
             await self._record_blocked(message, delivery, now)
         else:
@@ -387,7 +432,7 @@ class Dispatcher:
         await self.outages.failed(message.channel, delivery.reason)
         if self.outages.is_down(message.channel):
             # Waiting for the platform is not the row's fault: the claim is not an attempt.
-            await self._storage.outbox.release(message.id, now, now, delivery.reason)
+            await self._put_back(message, now, delivery.reason)
             return
         await self._record_failure(message, delivery, now)
 
@@ -414,14 +459,36 @@ class Dispatcher:
         exponent = min(max(attempts - 1, 0), 30)
         return min(self._retry_max, self._backoff_base * 2**exponent)
 
-    async def _release(self, messages: list[OutboxMessage]) -> None:
+    async def _release_lane(self, lane: Lane) -> None:
         now = self._clock.now()
-        for message in messages:
-            await self._storage.outbox.release(message.id, now, now)
+        while lane.claimed:
+            await self._put_back(lane.claimed.popleft(), now)
+
+    async def _put_back(
+        self, message: OutboxMessage, now: datetime, error: str | None = None
+    ) -> None:
+        """Return a claimed row unsent and unspent, in its old place ahead of later rows."""
+        await self._storage.outbox.release(message.id, message.not_before, now, error)
+
+    async def _release_claimed(self) -> None:
+        """Put the rows claimed but not started back in the queue, unspent."""
+        for lane in self._lanes:
+            await self._release_lane(lane)
 
     async def _settle(self) -> None:
         while self._in_flight:
             await asyncio.gather(*self._in_flight)
+
+    async def _wait_for(self, *events: asyncio.Event) -> None:
+        """Wait until stop() or one of the events (a poll interval at most, in real time)."""
+        waits = [asyncio.ensure_future(event.wait()) for event in (self._stopping, *events)]
+        try:
+            await asyncio.wait(
+                waits, timeout=self._poll_interval, return_when=asyncio.FIRST_COMPLETED
+            )
+        finally:
+            for future in waits:
+                future.cancel()
 
     async def _nap(self, seconds: float, *events: asyncio.Event) -> None:
         """Sleep for `seconds`, or less if stop() or one of the events comes first."""

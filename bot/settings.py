@@ -31,6 +31,7 @@ WHATSAPP_REQUIRED = (
     "whatsapp_verify_token",
 )
 TELEGRAM_WEBHOOK_REQUIRED = ("telegram_webhook_url", "telegram_webhook_secret")
+TELEGRAM_RATE = 28.0
 MIN_GIVE_UP = timedelta(minutes=1)
 MAX_GIVE_UP = timedelta(days=30)
 MIN_RETRY = timedelta(seconds=1)
@@ -69,7 +70,11 @@ class Settings(BaseSettings):
     checkin_opens_before: Annotated[timedelta, NoDecode] = timedelta(hours=2)
     equipment_nudge_after: Annotated[timedelta, NoDecode] = timedelta(days=2)
     equipment_nudge_max: int = Field(default=3, ge=0, le=20)
-    broadcast_rate_per_second: float = Field(default=25.0, gt=0, le=30)
+    # The bot's own messages per second on each platform (Telegram allows about 30 a second;
+    # a WhatsApp number 80 by default, up to 1,000 after Meta's upgrade).
+    telegram_rate_per_second: float | None = Field(default=None, gt=0, le=30)
+    # Deprecated: the old name of TELEGRAM_RATE_PER_SECOND, still honoured when that is unset.
+    broadcast_rate_per_second: float | None = Field(default=None, gt=0, le=30)
     # Outages: how long a message waits for delivery before it is given up (reminders wait
     # until their session starts, waiting-list offers until their hold ends).
     broadcast_give_up_after: Annotated[timedelta, NoDecode] = timedelta(hours=24)
@@ -94,7 +99,7 @@ class Settings(BaseSettings):
     whatsapp_app_secret: str | None = None
     whatsapp_verify_token: str | None = None
     whatsapp_api_base_url: str = "https://graph.facebook.com/v21.0"
-    whatsapp_rate_per_second: float = Field(default=20.0, gt=0, le=1000)
+    whatsapp_rate_per_second: float = Field(default=80.0, gt=0, le=1000)
     whatsapp_template_reminder: str | None = None
     whatsapp_template_offer: str | None = None
     whatsapp_template_equipment: str | None = None
@@ -107,6 +112,30 @@ class Settings(BaseSettings):
     # The address people open in a browser (https in production): the officer web console
     # lives under it at /console and is on when this is set; links and QR codes use it.
     public_base_url: str | None = None
+
+    @field_validator("telegram_rate_per_second", "broadcast_rate_per_second", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @property
+    def telegram_rate(self) -> float:
+        """Return the Telegram rate: TELEGRAM_RATE_PER_SECOND, else the deprecated name."""
+        return self.telegram_rate_per_second or self.broadcast_rate_per_second or TELEGRAM_RATE
+
+    def deprecations(self) -> list[str]:
+        """Return a warning for each deprecated setting in use, for the log at start."""
+        if self.broadcast_rate_per_second is None:
+            return []
+        if self.telegram_rate_per_second is not None:
+            return [
+                "BROADCAST_RATE_PER_SECOND is deprecated and ignored:"
+                " TELEGRAM_RATE_PER_SECOND is set; remove the old name"
+            ]
+        return [
+            "BROADCAST_RATE_PER_SECOND is deprecated: rename it TELEGRAM_RATE_PER_SECOND"
+            f" (using {self.broadcast_rate_per_second:g}/s for Telegram)"
+        ]
 
     @field_validator("telegram_api_base_url", "whatsapp_api_base_url")
     @classmethod

@@ -67,11 +67,13 @@ def expiry_reason(key: str, broadcast_id: int | None, last_error: str | None) ->
     return f"{EXPIRED}: {why}{last}"[:MAX_ERROR]
 
 
-def _skipping(channels: frozenset[str]) -> tuple[str, tuple[str, ...]]:
-    """Return the SQL condition leaving out rows of these channels, and its parameters."""
-    if not channels:
+def _channels(skip: frozenset[str], only: str | None) -> tuple[str, tuple[str, ...]]:
+    """Return the SQL condition keeping one channel or leaving some out, and its parameters."""
+    if only is not None:
+        return " AND channel = ?", (only,)
+    if not skip:
         return "", ()
-    ordered = tuple(sorted(channels))
+    ordered = tuple(sorted(skip))
     return f" AND channel NOT IN ({', '.join('?' * len(ordered))})", ordered
 
 
@@ -183,14 +185,19 @@ class OutboxRepository:
         return None if row is None else OutboxMessage.model_validate(dict(row))
 
     async def claim_due(
-        self, now: datetime, limit: int, skip: frozenset[str] = frozenset()
+        self,
+        now: datetime,
+        limit: int,
+        skip: frozenset[str] = frozenset(),
+        *,
+        channel: str | None = None,
     ) -> list[OutboxMessage]:
         """Flip up to `limit` due pending rows, oldest first, to 'sending' and return them.
 
-        Rows of the channels in `skip` (those that are down) stay where they are.
+        Only rows of `channel` when given; rows of the channels in `skip` stay where they are.
         """
         stamp = db_time(now)
-        condition, channels = _skipping(skip)
+        condition, channels = _channels(skip, channel)
         # BEGIN IMMEDIATE makes select-then-update atomic here; several PostgreSQL workers
         # will want `FOR UPDATE SKIP LOCKED` on the select instead.
         async with self._db.transaction():
@@ -280,9 +287,11 @@ class OutboxRepository:
         found.update({row["status"]: int(row["n"]) for row in rows})
         return found
 
-    async def next_due_at(self, skip: frozenset[str] = frozenset()) -> datetime | None:
-        """Return when the earliest pending row (not of `skip`) falls due, or None."""
-        condition, channels = _skipping(skip)
+    async def next_due_at(
+        self, skip: frozenset[str] = frozenset(), *, channel: str | None = None
+    ) -> datetime | None:
+        """Return when the earliest pending row (of `channel`, not of `skip`) falls due."""
+        condition, channels = _channels(skip, channel)
         value = await self._db.fetch_value(_NEXT_DUE.format(skip=condition), channels)
         return None if value is None else datetime.fromisoformat(value)
 

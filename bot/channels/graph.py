@@ -14,6 +14,7 @@ import httpx
 
 MAX_DOWNLOAD: Final = 16 * 1024 * 1024
 PROBE_TIMEOUT: Final = 10.0
+CONNECTIONS: Final = 256
 
 
 class GraphError(Exception):
@@ -45,6 +46,11 @@ class GraphClient:
             timeout=timeout,
             follow_redirects=False,
             transport=transport,
+            # As many kept-alive connections as sends may overlap (bot.pacing.MAX_IN_FLIGHT):
+            # httpx keeps 20 by default, and a new connection per send caps the rate.
+            limits=httpx.Limits(
+                max_connections=CONNECTIONS, max_keepalive_connections=CONNECTIONS
+            ),
         )
 
     async def close(self) -> None:

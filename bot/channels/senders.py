@@ -16,6 +16,12 @@ class ChannelRouter:
 
     def __init__(self, senders: Mapping[str, Sender]) -> None:
         self._senders = dict(senders)
+        # Which senders want whole rows, checked once rather than on every send.
+        self._whole_rows = {
+            channel: sender
+            for channel, sender in self._senders.items()
+            if isinstance(sender, OutboxSender)
+        }
 
     async def deliver(self, channel: str, address: str, reply: Reply) -> Delivery:
         """Send through the channel's sender."""
@@ -26,11 +32,12 @@ class ChannelRouter:
 
     async def deliver_outbox(self, message: OutboxMessage) -> Delivery:
         """Send an outbox row through its channel's sender, whole row included when it wants it."""
+        whole = self._whole_rows.get(message.channel)
+        if whole is not None:
+            return await whole.deliver_outbox(message)
         sender = self._senders.get(message.channel)
         if sender is None:
             return _not_running(message.channel)
-        if isinstance(sender, OutboxSender):
-            return await sender.deliver_outbox(message)
         return await sender.deliver(message.channel, message.address, reply_of(message.body))
 
     async def probe(self, channel: str) -> bool:

@@ -39,7 +39,13 @@ WINDOW: Final = timedelta(hours=24)
 # A row sent at the very edge of the window could arrive after it closed.
 WINDOW_MARGIN: Final = timedelta(minutes=10)
 OUTSIDE_WINDOW: Final = 131047
-RATE_LIMITED: Final = frozenset({4, 80007, 130429, 131056})
+# Rate-limit answers and how long they pause: 130429, the number's messages per second; 80007
+# and 4, the business account's and the app's call limits; 131056, one person ("pair") got
+# too many messages (Meta allows about one every six seconds), which pauses that person only.
+THROUGHPUT: Final = 130429
+PAIR: Final = 131056
+PAUSES: Final = {THROUGHPUT: 1.0, 80007: 10.0, 4: 10.0, PAIR: 6.0}
+RATE_LIMITED: Final = frozenset(PAUSES)
 TRANSIENT: Final = frozenset({1, 2, 131000, 131016, 133004})
 # Outbox key prefix → template kind; anything else is a "notice".
 TEMPLATE_KINDS: Final = {
@@ -80,8 +86,11 @@ def in_window(contact: Contact | None, now: datetime) -> bool:
 def delivery_for(error: GraphError) -> Delivery:
     """Return what the dispatcher should do after a Graph API error."""
     if error.code in RATE_LIMITED or error.status == 429:
-        # Retried with the dispatcher's backoff; after the last attempt the reason stays.
-        return Delivery.failed(f"rate limited (WhatsApp {error.code})", permanent=False)
+        # Flood control: WhatsApp's lane pauses (or only this person's chat, for 131056); the
+        # row waits without spending an attempt, as after a Telegram 429.
+        pause = PAUSES.get(error.code, PAUSES[THROUGHPUT])
+        reason = f"rate limited (WhatsApp {error.code})"
+        return Delivery.retry_after(pause, reason, chat_only=error.code == PAIR)
     if error.status >= 500:
         return Delivery.unreachable(f"WhatsApp HTTP {error.status}: {error.message}")
     if error.code in TRANSIENT:

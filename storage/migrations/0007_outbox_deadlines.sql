@@ -12,6 +12,9 @@ UPDATE outbox SET expires_at = strftime('%Y-%m-%dT%H:%M:%f', created_at, '+1 day
 
 CREATE INDEX outbox_expiry ON outbox (status, expires_at);
 
+-- Each channel's lane claims its own due rows, without reading past another channel's.
+CREATE INDEX outbox_channel_due ON outbox (channel, status, not_before);
+
 -- A channel the dispatcher found unreachable (network errors, timeouts, 5xx) and probes until it
 -- answers again. Written by the running bot, read by the CLI (`broadcast status`) and /healthz.
 CREATE TABLE channel_state (

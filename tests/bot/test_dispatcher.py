@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.dispatcher import Delivery, Dispatcher, Pacer
+from bot.dispatcher import Delivery, Dispatcher
+from bot.pacing import Pacer
 from handlers.conversation.clock import SystemClock
 from handlers.conversation.messages import Button, Reply
 from handlers.conversation.outbox import stored

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from bot.channels.senders import ChannelRouter
 from bot.dispatcher import Delivery, Dispatcher
+from bot.pacing import ChannelLimits
 from handlers.conversation.messages import Reply
 from handlers.conversation.outbox import stored
 from storage import Storage
@@ -64,7 +65,7 @@ async def test_whatsapp_rows_keep_their_own_rate_and_record_message_ids(
         rate_per_second=20,
         sleep=sleep,
         poll_interval=0.05,
-        channel_rates={"whatsapp": 2},
+        channels={"whatsapp": ChannelLimits(2)},
     )
     task = asyncio.create_task(dispatcher.run())
     async with asyncio.timeout(10):

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from bot.app import channel_limits
 from bot.settings import MissingSetting, Settings
 
 NAMES = (
@@ -19,6 +20,7 @@ NAMES = (
     "ADMIN_TELEGRAM_IDS",
     "REMINDER_OFFSETS",
     "BROADCAST_RATE_PER_SECOND",
+    "TELEGRAM_RATE_PER_SECOND",
     "LOG_LEVEL",
 )
 
@@ -149,8 +151,37 @@ def test_env_file_is_read_and_the_environment_wins(
     assert settings.admin_telegram_ids == (7,)
 
 
+@pytest.mark.parametrize("name", ["TELEGRAM_RATE_PER_SECOND", "BROADCAST_RATE_PER_SECOND"])
 @pytest.mark.parametrize("rate", ["0", "-1", "31", "lots"])
-def test_broadcast_rate_is_bounded(monkeypatch: pytest.MonkeyPatch, rate: str) -> None:
-    monkeypatch.setenv("BROADCAST_RATE_PER_SECOND", rate)
-    with pytest.raises(ValidationError, match="broadcast_rate_per_second"):
+def test_telegram_rate_is_bounded(monkeypatch: pytest.MonkeyPatch, name: str, rate: str) -> None:
+    monkeypatch.setenv(name, rate)
+    with pytest.raises(ValidationError, match=name.lower()):
         load()
+
+
+RATES = [
+    # TELEGRAM_RATE_PER_SECOND, BROADCAST_RATE_PER_SECOND, rate used, warning at start
+    (None, None, 28.0, None),
+    ("25", None, 25.0, None),
+    ("", "", 28.0, None),  # empty, as in a copied .env.example: unset
+    (None, "20", 20.0, "rename it TELEGRAM_RATE_PER_SECOND (using 20/s for Telegram)"),
+    ("25", "20", 25.0, "deprecated and ignored: TELEGRAM_RATE_PER_SECOND is set"),
+]
+
+
+@pytest.mark.parametrize(("new", "old", "rate", "warning"), RATES)
+def test_the_old_broadcast_rate_name_still_works_with_a_warning(
+    monkeypatch: pytest.MonkeyPatch,
+    new: str | None,
+    old: str | None,
+    rate: float,
+    warning: str | None,
+) -> None:
+    for name, value in (("TELEGRAM_RATE_PER_SECOND", new), ("BROADCAST_RATE_PER_SECOND", old)):
+        if value is not None:
+            monkeypatch.setenv(name, value)
+    settings = load()
+    assert settings.telegram_rate == rate
+    assert channel_limits(settings)["telegram"].rate_per_second == rate
+    warnings = settings.deprecations()
+    assert warnings == [] if warning is None else len(warnings) == 1 and warning in warnings[0]

@@ -45,7 +45,7 @@ def load(monkeypatch: pytest.MonkeyPatch, **env: str) -> Settings:
 def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     settings = load(monkeypatch)
     assert settings.whatsapp_api_base_url == "https://graph.facebook.com/v21.0"
-    assert settings.whatsapp_rate_per_second == 20
+    assert settings.whatsapp_rate_per_second == 80  # Meta's default throughput per number
     assert (settings.webhook_host, settings.webhook_port) == ("127.0.0.1", 8080)
     assert settings.whatsapp_templates == WhatsAppTemplates()
     assert not settings.whatsapp_enabled and not settings.telegram_webhook

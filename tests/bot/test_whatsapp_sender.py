@@ -110,12 +110,28 @@ def test_outbox_keys_name_their_template(key: str, kind: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("code", "pause", "chat_only"),
+    [(130429, 1, False), (80007, 10, False), (4, 10, False), (131056, 6, True), (0, 1, False)],
+)
+def test_rate_limits_pause_whatsapp_or_one_person(
+    code: int, pause: float, chat_only: bool
+) -> None:
+    delivery = delivery_for(GraphError(429 if code == 0 else 400, code, "x"))
+    assert (delivery.outcome, delivery.delay, delivery.chat_only) == (
+        "retry_after",
+        pause,
+        chat_only,
+    )
+
+
+@pytest.mark.parametrize(
     ("status", "code", "outcome", "permanent", "reason"),
     [
-        (400, 130429, "failed", False, "rate limited (WhatsApp 130429)"),
-        (400, 131056, "failed", False, "rate limited (WhatsApp 131056)"),
-        (400, 80007, "failed", False, "rate limited (WhatsApp 80007)"),
-        (429, 0, "failed", False, "rate limited (WhatsApp 0)"),
+        # Flood control: WhatsApp's lane waits (131056: only that person's chat).
+        (400, 130429, "retry_after", False, "rate limited (WhatsApp 130429)"),
+        (400, 131056, "retry_after", False, "rate limited (WhatsApp 131056)"),
+        (400, 80007, "retry_after", False, "rate limited (WhatsApp 80007)"),
+        (429, 0, "retry_after", False, "rate limited (WhatsApp 0)"),
         (400, 131000, "failed", False, "WhatsApp 131000: x"),
         # A 5xx says the platform is in trouble, not the message: it counts towards an outage.
         (500, 131000, "unreachable", False, "WhatsApp HTTP 500: x"),
@@ -193,7 +209,7 @@ async def test_a_row_marked_template_only_never_goes_free_form(
 @pytest.mark.parametrize(
     ("error", "expected"),
     [
-        ((400, 130429), Delivery.failed("rate limited (WhatsApp 130429)", permanent=False)),
+        ((400, 130429), Delivery.retry_after(1, "rate limited (WhatsApp 130429)")),
         (httpx.ConnectError("refused"), Delivery.unreachable("network: ConnectError")),
         (httpx.ReadTimeout("slow"), Delivery.unreachable("network: ReadTimeout")),
     ],

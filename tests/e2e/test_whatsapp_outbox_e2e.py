@@ -134,7 +134,7 @@ def test_error_codes_templates_and_status_webhooks(
     try:
         # First: the window closed early (131047) → the notice template instead.
         graph.fail_next(131047, message="Re-engagement message", to=INSIDE)
-        # Second: rate limited twice, then accepted (retried with backoff).
+        # Second: rate limited twice, then accepted (WhatsApp's lane paused: no attempt spent).
         graph.fail_next(130429, message="Rate limit hit", to=OUTSIDE)
         graph.fail_next(130429, message="Rate limit hit", to=OUTSIDE)
         bot.cli(
@@ -150,7 +150,7 @@ def test_error_codes_templates_and_status_webhooks(
                     "SELECT address, status, attempts, provider_message_id FROM outbox"
                     " ORDER BY address"
                 )
-                == [(INSIDE, "sent", 1, notice.id), (OUTSIDE, "sent", 3, moved.id)]
+                == [(INSIDE, "sent", 1, notice.id), (OUTSIDE, "sent", 1, moved.id)]
             )
         )
 

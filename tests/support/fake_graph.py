@@ -2,13 +2,20 @@
 
 It records every message the bot sends, answers with message ids (`wamid.out.N`), accepts
 media uploads, serves media a test registered for download, and answers with the Graph API's
-error envelope when a test asks it to (`fail_next`).
+error envelope when a test asks it to (`fail_next`). Like the real Cloud API it can hold the
+number to a throughput (`throughput`: beyond it a send is answered 130429) and post status
+webhooks (sent, delivered, read) for every accepted message back to the bot
+(`post_statuses_to`), signed with the app secret.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import hashlib
+import hmac
 import itertools
+import json
 import socket
 import threading
 import time
@@ -18,7 +25,7 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
-from aiohttp import web
+from aiohttp import ClientError, ClientSession, ClientTimeout, web
 
 T = TypeVar("T")
 
@@ -105,6 +112,15 @@ class FakeGraph:
         self._failures: deque[_Failure] = deque()
         self._ids = itertools.count(1)
         self.unauthorized = 0
+        # Messages a second the number may send (None: no limit); beyond it, 130429.
+        self.throughput: float | None = None
+        self._sent_at: deque[float] = deque()
+        self._hook: tuple[str, str] | None = None
+        self._statuses: asyncio.Queue[tuple[str, str, str]] | None = None
+        self._posters: list[asyncio.Task[None]] = []
+        self._session: ClientSession | None = None
+        self.statuses_posted = 0
+        self.statuses_failed = 0
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._runner: web.AppRunner | None = None
@@ -168,6 +184,12 @@ class FakeGraph:
         await web.SockSite(self._runner, sock).start()
 
     async def _shutdown(self) -> None:
+        for task in self._posters:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        if self._session is not None:
+            await self._session.close()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -189,13 +211,16 @@ class FakeGraph:
         to = str(body.get("to"))
         message = GraphMessage(to, body, f"wamid.out.{next(self._ids)}")
         with self._cond:
-            failure = self._take_failure(to)
+            failure = self._take_failure(to) or self._over_throughput(message.at)
             if failure is not None:
                 self._rejected.append(message)
                 self._cond.notify_all()
                 return _error(failure.status, failure.code, failure.message)
             self._messages.append(message)
             self._cond.notify_all()
+        if self._statuses is not None:
+            for state in ("sent", "delivered", "read"):
+                self._statuses.put_nowait((message.id, to, state))
         return web.json_response(
             {
                 "messaging_product": "whatsapp",
@@ -203,6 +228,17 @@ class FakeGraph:
                 "messages": [{"id": message.id}],
             }
         )
+
+    def _over_throughput(self, now: float) -> _Failure | None:
+        """Answer 130429 when the number sent `throughput` messages in the last second."""
+        if self.throughput is None:
+            return None
+        while self._sent_at and self._sent_at[0] <= now - 1.0:
+            self._sent_at.popleft()
+        if len(self._sent_at) >= self.throughput:
+            return _Failure(400, 130429, "Rate limit hit", None)
+        self._sent_at.append(now)
+        return None
 
     def _take_failure(self, to: str) -> _Failure | None:
         for failure in self._failures:
@@ -227,6 +263,8 @@ class FakeGraph:
         if not self._authorized(request):
             return _error(401, 190, "Invalid OAuth access token")
         media_id = request.match_info["media_id"]
+        if media_id == PHONE_NUMBER_ID:  # the bot's probe while WhatsApp seemed down
+            return web.json_response({"id": PHONE_NUMBER_ID, "verified_name": "WUB IKM"})
         with self._cond:
             found = self._media.get(media_id)
         if found is None:
@@ -263,6 +301,48 @@ class FakeGraph:
         """Answer the next send (to `to`, or to anyone) with a Graph API error."""
         with self._cond:
             self._failures.append(_Failure(status, code, message, to))
+
+    def post_statuses_to(self, url: str, app_secret: str, *, concurrency: int = 16) -> None:
+        """Post sent, delivered and read for every accepted message to the bot's webhook."""
+        loop = self._loop
+        assert loop is not None, "start the fake first"  # noqa: S101 - test helper
+
+        async def start() -> None:
+            self._hook = (url, app_secret)
+            self._statuses = asyncio.Queue()
+            self._session = session = ClientSession(timeout=ClientTimeout(total=30))
+            self._posters = [
+                asyncio.create_task(self._post_statuses(session)) for _ in range(concurrency)
+            ]
+
+        asyncio.run_coroutine_threadsafe(start(), loop).result(timeout=10)
+
+    async def _post_statuses(self, session: ClientSession) -> None:
+        assert self._hook is not None and self._statuses is not None  # noqa: S101
+        url, secret = self._hook
+        while True:
+            wamid, to, state = await self._statuses.get()
+            body = json.dumps(_status_delivery(wamid, to, state)).encode()
+            signature = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+            headers = {
+                "Content-Type": "application/json",
+                "X-Hub-Signature-256": f"sha256={signature}",
+            }
+            try:
+                async with session.post(url, data=body, headers=headers) as response:
+                    ok = response.status == 200
+            except (ClientError, TimeoutError):
+                ok = False
+            with self._cond:
+                if ok:
+                    self.statuses_posted += 1
+                else:
+                    self.statuses_failed += 1
+                self._cond.notify_all()
+
+    def statuses_pending(self) -> int:
+        """Return how many status webhooks wait to be posted."""
+        return 0 if self._statuses is None else self._statuses.qsize()
 
     # ------------------------------------------------------------------ inspection
 
@@ -332,3 +412,17 @@ def _error(status: int, code: int, message: str) -> web.Response:
         }
     }
     return web.json_response(body, status=status)
+
+
+def _status_delivery(wamid: str, to: str, state: str) -> dict[str, Any]:
+    """Return a webhook body reporting one status of a message the bot sent."""
+    status = {"id": wamid, "status": state, "timestamp": str(int(time.time())), "recipient_id": to}
+    value = {
+        "messaging_product": "whatsapp",
+        "metadata": {"display_phone_number": "628000000000", "phone_number_id": PHONE_NUMBER_ID},
+        "statuses": [status],
+    }
+    return {
+        "object": "whatsapp_business_account",
+        "entry": [{"id": "WABA", "changes": [{"field": "messages", "value": value}]}],
+    }

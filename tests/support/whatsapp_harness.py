@@ -58,11 +58,15 @@ class WebhookBot(BotProcess):
         self.port = port
         self.url = f"http://127.0.0.1:{port}"
 
+    def command(self) -> list[str]:
+        """Return the command that runs the bot (benchmarks wrap it in a profiler)."""
+        return [sys.executable, "-m", "bot", "run"]
+
     def start(self) -> None:
         """Start the bot and wait until the webhook server answers."""
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "bot", "run"],
+                self.command(),
                 cwd=self.workdir,
                 env=self.env,
                 stdout=log,
