@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from functools import partial
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from bot.pacing import ChannelLimits, in_flight_for
 from bot.settings import Settings
@@ -19,6 +19,9 @@ from handlers.conversation.turn import Policy, Services
 from handlers.participants.regions import load_region, load_sectors
 from storage import Storage
 from storage.outbox import OutboxDeadlines
+
+if TYPE_CHECKING:
+    from bot.channels.console import ConsoleChannel
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +50,7 @@ async def open_services(
                 equipment_nudge_after=settings.equipment_nudge_after,
                 equipment_nudge_max=settings.equipment_nudge_max,
                 bot_username=settings.telegram_bot_username,
+                public_base_url=settings.public_base_url,
             ),
             evaluations=settings.evaluation_policy,
         )
@@ -151,11 +155,91 @@ def _stop_on_signals() -> asyncio.Event:
     return stop
 
 
-async def run_demo(settings: Settings, database: Path, reader: TextIO, writer: TextIO) -> None:
-    """Chat with the bot in the console on a fresh, seeded database."""
-    from bot.channels.console import ConsoleChannel
-    from bot.demo import seed_demo
+async def run_demo(
+    settings: Settings,
+    database: Path,
+    reader: TextIO,
+    writer: TextIO,
+    *,
+    web_port: int | None = None,
+) -> None:
+    """Chat with the bot in the console on a fresh, seeded database.
 
-    async with open_services(settings, database=database) as services:
-        await seed_demo(services)
-        await ConsoleChannel(build_router(), services, reader, writer).run()
+    With `web_port`, the officer web console is served on 127.0.0.1 beside the chat, and a
+    sign-in link for the demo's admin is printed first.
+    """
+    from bot.channels.console import ConsoleChannel
+    from bot.demo import seed_demo, seed_web_demo
+
+    if web_port is not None:
+        base = settings.public_base_url or f"http://127.0.0.1:{web_port}"
+        settings = settings.model_copy(update={"public_base_url": base})
+    async with open_services(settings, database=database) as services, AsyncExitStack() as stack:
+        chat = ConsoleChannel(build_router(), services, reader, writer)
+        if web_port is None:
+            await seed_demo(services)
+        else:
+            await seed_web_demo(services)
+            await _serve_demo_console(settings, services, web_port, writer, stack)
+            await _deliver_to_demo_chat(settings, services, chat, stack)
+        await chat.run()
+
+
+async def _deliver_to_demo_chat(
+    settings: Settings, services: Services, chat: ConsoleChannel, stack: AsyncExitStack
+) -> None:
+    """Run the outbox and the broadcast worker as `run` does, delivering into the chat."""
+    from bot.channels.console import ConsoleSender
+    from bot.channels.senders import ChannelRouter
+    from bot.dispatcher import Dispatcher
+    from bot.officer_jobs import OfficerJobs
+    from bot.scheduler import ReminderScheduler
+
+    dispatcher = Dispatcher(
+        services.storage,
+        ChannelRouter({"console": ConsoleSender(chat)}),
+        services.clock,
+        settings.telegram_rate,  # the demo chat is paced like a Telegram chat
+        retry_max_interval=settings.outbox_retry_max_interval.total_seconds(),
+        probe_max_interval=settings.channel_probe_max_interval.total_seconds(),
+    )
+    scheduler = ReminderScheduler(services)
+    await scheduler.start()
+    stack.callback(scheduler.shutdown)
+    OfficerJobs(services, None, retention_days=0).add_to(scheduler.scheduler)
+    dispatching = asyncio.create_task(dispatcher.run(), name="dispatcher")
+
+    async def stop() -> None:
+        dispatcher.stop()
+        await dispatching
+
+    stack.push_async_callback(stop)
+
+
+async def _serve_demo_console(
+    settings: Settings, services: Services, port: int, writer: TextIO, stack: AsyncExitStack
+) -> None:
+    from bot.channels.console import ADDRESS
+    from bot.channels.running import build_console
+    from bot.verification_web import verification_routes
+    from bot.webhook import build_app, serve
+    from handlers.console.app import console_mount
+    from handlers.console.signin import issue_link
+
+    async def health() -> dict[str, object]:
+        await services.storage.db.fetch_value("SELECT 1")
+        return {"channels": ["console"]}
+
+    console = console_mount(build_console(settings, services))
+    app = build_app(health, extra_routes=[*verification_routes(services), console])
+    await stack.enter_async_context(serve(app, "127.0.0.1", port))
+    officer = await services.storage.officers.get("console", ADDRESS)
+    assert officer is not None  # noqa: S101 - seed_demo made the console person an admin
+    base = str(settings.public_base_url)
+    link = await issue_link(services.storage, officer, base, services.clock.now())
+    writer.write(
+        f"Konsol web: {base}/console/ — masuk dengan tautan ini (10 menit, sekali pakai):\n"
+        f"{link}\nTautan baru kapan saja: ketik /konsol di chat di bawah. Anda juga peserta"
+        " BTK-01 di demo ini: siaran yang dikirim dari konsol muncul di chat ini.\n\n"
+    )
+    writer.flush()

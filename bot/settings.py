@@ -116,8 +116,9 @@ class Settings(BaseSettings):
     # The webhook server (WhatsApp, Telegram webhook mode, /healthz).
     webhook_host: str = "127.0.0.1"
     webhook_port: int = Field(default=8080, ge=1, le=65535)
-    # The public https address of the web server (certificate QR codes point to
-    # <PUBLIC_BASE_URL>/v/<code>); when set, `run` serves the web app even without WhatsApp.
+    # The address people open in a browser (https in production): the officer web console
+    # lives under it at /console, certificate QR codes point to <PUBLIC_BASE_URL>/v/<code>;
+    # when set, `run` serves the web app even without WhatsApp.
     public_base_url: str | None = None
     # Evaluations: pre-test, post-test and the evaluation form, and certificates.
     pretest_before: Annotated[timedelta, NoDecode] = timedelta(days=1)
@@ -185,6 +186,11 @@ class Settings(BaseSettings):
         if not value.startswith(("https://", "http://")) or any(c in value for c in '?#"\\ '):
             raise ValueError("must be an https:// address such as https://wub.example.go.id")
         return value.rstrip("/")
+
+    @property
+    def console_enabled(self) -> bool:
+        """Tell whether the web console is served (PUBLIC_BASE_URL is set)."""
+        return self.public_base_url is not None
 
     @field_validator("certificate_requires", mode="before")
     @classmethod

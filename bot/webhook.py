@@ -6,7 +6,8 @@
 - `POST /whatsapp`: WhatsApp Cloud API deliveries, `X-Hub-Signature-256` checked against the
   raw body in constant time before anything is read from it;
 - `POST /telegram`: Telegram updates in webhook mode, `X-Telegram-Bot-Api-Secret-Token`
-  checked in constant time.
+  checked in constant time;
+- `/console/...`: the officer web console, when PUBLIC_BASE_URL is set (handlers.console).
 
 Handlers answer as soon as the update is recorded; processing happens in the channel's tasks.
 """
@@ -75,7 +76,7 @@ def build_app(
     telegram: TelegramEndpoint | None = None,
     extra_routes: Sequence[BaseRoute] = (),
 ) -> Starlette:
-    """Return the ASGI app serving the configured endpoints (and pages such as /v/<code>)."""
+    """Return the ASGI app serving the configured endpoints and `extra_routes` (/v/, /console)."""
 
     async def healthz(request: Request) -> Response:
         try:
@@ -87,11 +88,12 @@ def build_app(
         # process would not bring Telegram back, and the bot keeps serving other channels.
         return JSONResponse({"status": "ok", **report})
 
-    routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET"]), *extra_routes]
+    routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET"])]
     if whatsapp is not None:
         routes.append(_whatsapp_route(whatsapp))
     if telegram is not None:
         routes.append(_telegram_route(telegram))
+    routes.extend(extra_routes)
     return Starlette(routes=routes)
 
 

@@ -10,9 +10,11 @@ from storage.audit import AuditRepository
 from storage.bot_settings import BotSettingRepository
 from storage.broadcasts import AudienceRepository, BroadcastRepository
 from storage.channel_states import ChannelStateRepository
+from storage.console import ConsoleRepository
 from storage.contacts import ContactRepository
 from storage.conversations import ConversationRepository
 from storage.db import BUSY_TIMEOUT, Database
+from storage.directory import ParticipantDirectory
 from storage.enrollments import EnrollmentRepository
 from storage.equipment import (
     AllocationRepository,
@@ -70,6 +72,9 @@ class Storage:
     certificates: CertificateRepository
     # Outages
     channel_states: ChannelStateRepository
+    # Web console
+    console: ConsoleRepository
+    directory: ParticipantDirectory
 
     @classmethod
     async def open(
@@ -117,6 +122,8 @@ class Storage:
             quizzes=QuizRepository(db),
             certificates=CertificateRepository(db),
             channel_states=ChannelStateRepository(db),
+            console=ConsoleRepository(db),
+            directory=ParticipantDirectory(db),
         )
 
     async def close(self) -> None:

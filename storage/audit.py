@@ -1,13 +1,46 @@
-"""The audit log: every officer action and every refused attempt."""
+"""The audit log: every officer action and every refused attempt, and where it came from."""
 
 from __future__ import annotations
 
+import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
+from typing import Final, Literal
 
 from storage.db import Database, db_time
 from storage.models import AuditEntry
 
 MAX_FIELD = 120
+Via = Literal["chat", "cli", "console", "system"]
+# Actors that are the bot itself rather than a person.
+_SYSTEM_ACTORS: Final = frozenset({"scheduler", "system", "retention"})
+
+# Set by an entry point whose actors look like chat's (the web console names officers
+# `officer:N` just as chat does); unset, `via` follows from the actor.
+_via: contextvars.ContextVar[Via | None] = contextvars.ContextVar("audit_via", default=None)
+
+
+@contextmanager
+def audited_via(via: Via) -> Iterator[None]:
+    """Record every audit entry written inside the block as coming through `via`."""
+    token = _via.set(via)
+    try:
+        yield
+    finally:
+        _via.reset(token)
+
+
+def via_of(actor: str) -> Via:
+    """Return where an action came from: the entry point's, else what the actor says."""
+    chosen = _via.get()
+    if chosen is not None:
+        return chosen
+    if actor == "cli":
+        return "cli"
+    if actor in _SYSTEM_ACTORS:
+        return "system"
+    return "chat"
 
 
 class AuditRepository:
@@ -21,13 +54,25 @@ class AuditRepository:
         action = action[:MAX_FIELD]
         target = None if target is None else target[:MAX_FIELD]
         await self._db.execute(
-            "INSERT INTO audit_log (actor, action, target, at) VALUES (?, ?, ?, ?)",
-            (actor, action, target, db_time(now)),
+            "INSERT INTO audit_log (actor, action, target, at, via) VALUES (?, ?, ?, ?, ?)",
+            (actor, action, target, db_time(now), via_of(actor)),
         )
 
     async def latest(self, limit: int = 50) -> list[AuditEntry]:
         """Return the newest entries first."""
         rows = await self._db.fetch_all(
             "SELECT * FROM audit_log ORDER BY id DESC LIMIT ?", (limit,)
+        )
+        return [AuditEntry.model_validate(dict(row)) for row in rows]
+
+    async def about(
+        self, targets: tuple[str, ...], actor: str, limit: int = 50
+    ) -> list[AuditEntry]:
+        """Return the newest entries about any of these targets or by this actor."""
+        marks = ", ".join("?" for _ in targets)
+        rows = await self._db.fetch_all(
+            f"SELECT * FROM audit_log WHERE target IN ({marks}) OR actor = ?"  # noqa: S608
+            " ORDER BY id DESC LIMIT ?",
+            (*targets, actor, limit),
         )
         return [AuditEntry.model_validate(dict(row)) for row in rows]

@@ -19,6 +19,14 @@ _MEMBERS: Final = (
     " FROM contact c JOIN participant p ON p.id = c.participant_id"
     " WHERE p.deleted_at IS NULL"
 )
+_TALLY: Final = (
+    "SELECT count(*) FILTER (WHERE c.blocked_at IS NULL AND c.opted_out_at IS NULL)"
+    " AS recipients,"
+    " count(*) FILTER (WHERE c.blocked_at IS NOT NULL) AS blocked,"
+    " count(*) FILTER (WHERE c.blocked_at IS NULL AND c.opted_out_at IS NOT NULL) AS opted_out"
+    " FROM contact c JOIN participant p ON p.id = c.participant_id"
+    " WHERE p.deleted_at IS NULL"
+)
 _IN_SESSION: Final = (
     " AND EXISTS (SELECT 1 FROM enrollment e WHERE e.participant_id = p.id"
     " AND e.session_id = ? AND e.status = ?"
@@ -78,6 +86,14 @@ class AudienceMember(Model):
     language: Language
     blocked_at: datetime | None
     opted_out_at: datetime | None
+
+
+class AudienceTally(Model):
+    """How many contacts of an audience a broadcast reaches, and how many it skips and why."""
+
+    recipients: int
+    blocked: int
+    opted_out: int
 
 
 class FailureCount(Model):
@@ -245,10 +261,26 @@ class AudienceRepository:
         `value` is the session id for session, waitlist and noshow, the name for kecamatan
         and sector, and unused for all and unconfirmed.
         """
-        params: tuple[object, ...] = ()
-        if kind in _STATUS_OF:
-            params = (value, _STATUS_OF[kind])
-        elif kind in ("kecamatan", "sector"):
-            params = (value,)
-        rows = await self._db.fetch_all(_MEMBERS + _CONDITIONS[kind] + " ORDER BY c.id", params)
+        rows = await self._db.fetch_all(
+            _MEMBERS + _CONDITIONS[kind] + " ORDER BY c.id", self._values(kind, value)
+        )
         return [AudienceMember.model_validate(dict(row)) for row in rows]
+
+    async def tally(self, kind: AudienceKind, value: str | int | None = None) -> AudienceTally:
+        """Count the audience as `select_recipients(members(...))` would, without loading it.
+
+        The console's live count asks this on every choice: loading 20,000 members to count
+        them took a second. A contact is unique per (channel, address), so there is nothing
+        to fold; blocked goes before opted out, as in `select_recipients` (a test holds the
+        two equal).
+        """
+        rows = await self._db.fetch_all(_TALLY + _CONDITIONS[kind], self._values(kind, value))
+        return AudienceTally.model_validate(dict(rows[0]))
+
+    @staticmethod
+    def _values(kind: AudienceKind, value: str | int | None) -> tuple[object, ...]:
+        if kind in _STATUS_OF:
+            return (value, _STATUS_OF[kind])
+        if kind in ("kecamatan", "sector"):
+            return (value,)
+        return ()

@@ -141,6 +141,7 @@ class Officer(Model):
     channel: Channel
     address: str
     role: Role
+    display_name: str | None = None
 
 
 class AuditEntry(Model):
@@ -151,6 +152,7 @@ class AuditEntry(Model):
     action: str
     target: str | None
     at: datetime
+    via: str | None = None
 
 
 class Conversation(Model):

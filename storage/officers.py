@@ -15,7 +15,10 @@ class OfficerRepository:
         self._db = db
 
     async def add(self, channel: Channel, address: str, role: Role, now: datetime) -> Officer:
-        """Make the address an officer with this role (changing the role if already one)."""
+        """Make the address an officer with this role (changing the role if already one).
+
+        A changed role ends the officer's web console sessions at once, whoever changed it.
+        """
         await self._db.execute(
             "INSERT INTO officer (channel, address, role, created_at) VALUES (?, ?, ?, ?)"
             " ON CONFLICT (channel, address) DO UPDATE SET role = excluded.role",
@@ -23,7 +26,23 @@ class OfficerRepository:
         )
         officer = await self.get(channel, address)
         assert officer is not None  # noqa: S101 - upserted just above
+        await self._db.execute(
+            "DELETE FROM console_session WHERE officer_id = ? AND role <> ?",
+            (officer.id, officer.role),
+        )
         return officer
+
+    async def get_by_id(self, officer_id: int) -> Officer | None:
+        """Return the officer with this id, if any."""
+        row = await self._db.fetch_one("SELECT * FROM officer WHERE id = ?", (officer_id,))
+        return None if row is None else Officer.model_validate(dict(row))
+
+    async def set_display_name(self, officer_id: int, display_name: str | None) -> bool:
+        """Name an officer as colleagues see them (None: show the address)."""
+        changed = await self._db.execute(
+            "UPDATE officer SET display_name = ? WHERE id = ?", (display_name, officer_id)
+        )
+        return changed == 1
 
     async def get(self, channel: str, address: str) -> Officer | None:
         """Return the officer at this address, if any."""
@@ -38,7 +57,15 @@ class OfficerRepository:
         return [Officer.model_validate(dict(row)) for row in rows]
 
     async def remove(self, channel: str, address: str) -> bool:
-        """Take the officer role away from an address; False when it had none."""
+        """Take the officer role away from an address; False when it had none.
+
+        Their web console sessions and unused sign-in links go with it.
+        """
+        officer = await self.get(channel, address)
+        if officer is None:
+            return False
+        await self._db.execute("DELETE FROM console_session WHERE officer_id = ?", (officer.id,))
+        await self._db.execute("DELETE FROM console_login WHERE officer_id = ?", (officer.id,))
         removed = await self._db.execute(
             "DELETE FROM officer WHERE channel = ? AND address = ?", (channel, address)
         )

@@ -159,6 +159,24 @@ class SessionRepository:
         )
         return changed == 1
 
+    async def edit(
+        self,
+        session_id: int,
+        *,
+        title: str,
+        venue: str,
+        maps_url: str | None,
+        capacity: int,
+        now: datetime,
+    ) -> bool:
+        """Change a session's title, venue, map link and capacity."""
+        changed = await self._db.execute(
+            "UPDATE bimtek_session SET title = ?, venue = ?, maps_url = ?, capacity = ?,"
+            " updated_at = ? WHERE id = ?",
+            (title, venue, maps_url, capacity, db_time(now), session_id),
+        )
+        return changed == 1
+
     async def set_registration_open(self, session_id: int, is_open: bool, now: datetime) -> bool:
         """Open or close a session for registration; False when there is no such session."""
         changed = await self._db.execute(

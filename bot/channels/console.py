@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import TextIO
 
+from bot.dispatcher import Delivery
 from handlers.conversation.messages import Document, Inbound, Outbound, Photo, Reply
 from handlers.conversation.router import Router
 from handlers.conversation.turn import Services
@@ -108,6 +109,28 @@ class ConsoleChannel:
             contact_user_id=ADDRESS,
         )
 
+    def show(self, outbound: Outbound) -> None:
+        """Print a message the bot sends on its own (a broadcast, a reminder) in the chat."""
+        self._render(outbound)
+
     def _print(self, text: str) -> None:
         self._writer.write(text + "\n")
         self._writer.flush()
+
+
+class ConsoleSender:
+    """The outbox's sender for the console chat: a queued message is printed in it.
+
+    `python -m bot demo --web` runs the outbox dispatcher with this sender, so a broadcast
+    composed in the web console reaches the chat below it and its report fills in.
+    """
+
+    def __init__(self, chat: ConsoleChannel) -> None:
+        self._chat = chat
+
+    async def deliver(self, channel: str, address: str, reply: Reply) -> Delivery:
+        """Print the message when it is for the console person; no one else is here."""
+        if channel != "console" or address != ADDRESS:
+            return Delivery.failed(f"the demo chat is {ADDRESS}, not {address}", permanent=True)
+        self._chat.show(reply)
+        return Delivery.ok()

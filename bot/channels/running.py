@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.routing import BaseRoute
 
 from bot.channels.graph import GraphClient
 from bot.channels.media import MediaStore
@@ -14,9 +15,12 @@ from bot.channels.telegram_sender import TelegramSender
 from bot.channels.whatsapp_channel import WhatsAppChannel
 from bot.channels.whatsapp_messenger import ChoicePages, WhatsAppMessenger
 from bot.channels.whatsapp_sender import WhatsAppSender
+from bot.console_photos import ConsolePhotos
 from bot.settings import Settings
 from bot.verification_web import verification_routes
 from bot.webhook import TelegramEndpoint, WhatsAppEndpoint, build_app
+from handlers.console.app import console_mount
+from handlers.console.web import Console
 from handlers.conversation.router import Router
 from handlers.conversation.turn import Services
 from handlers.evaluations import certificates
@@ -122,4 +126,14 @@ def webhook_app(
         telegram_endpoint = TelegramEndpoint(
             secret=str(settings.telegram_webhook_secret), push=telegram.channel.push_update
         )
-    return build_app(health, whatsapp_endpoint, telegram_endpoint, verification_routes(services))
+    extra: list[BaseRoute] = [*verification_routes(services)]
+    if settings.console_enabled:
+        extra.append(console_mount(build_console(settings, services)))
+    return build_app(health, whatsapp_endpoint, telegram_endpoint, extra)
+
+
+def build_console(settings: Settings, services: Services) -> Console:
+    """Return what the web console needs: services, the public address, photos."""
+    media = MediaStore(settings.media_dir)
+    photos = ConsolePhotos(media, settings.telegram_bot_token, settings.telegram_api_base_url)
+    return Console(services, str(settings.public_base_url), media, photos)

@@ -19,6 +19,7 @@ from bot.cli import (
     bast,
     broadcast,
     certificates,
+    console,
     equipment,
     export,
     migrate,
@@ -47,6 +48,7 @@ GROUPS: Final[tuple[ModuleType, ...]] = (
     participants,
     quiz,
     certificates,
+    console,
 )
 
 

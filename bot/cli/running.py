@@ -14,11 +14,17 @@ from bot.settings import Settings
 
 
 def register(commands: Subparsers) -> None:
-    """Add `demo [--database FILE]` and `run`."""
+    """Add `demo [--database FILE] [--web [--port N]]` and `run`."""
     demo_parser = commands.add_parser(
         "demo", help="console chat on a fresh demo database, no token"
     )
     demo_parser.add_argument("--database", type=Path, help="keep the demo database in this file")
+    demo_parser.add_argument(
+        "--web", action="store_true", help="also serve the officer web console on 127.0.0.1"
+    )
+    demo_parser.add_argument(
+        "--port", type=int, default=8080, help="the web console's port (with --web)"
+    )
     demo_parser.set_defaults(func=demo)
     commands.add_parser(
         "run", help="run the bot: Telegram and/or WhatsApp, as configured"
@@ -39,10 +45,22 @@ def run(settings: Settings, _args: argparse.Namespace) -> int:
 
 
 async def demo(settings: Settings, args: argparse.Namespace) -> int:
-    """Chat with the bot in the console; the database is temporary unless --database."""
-    if args.database is not None:
-        await run_demo(settings, args.database, sys.stdin, sys.stdout)
-        return 0
-    with tempfile.TemporaryDirectory(prefix="wub-ikm-demo-") as folder:
-        await run_demo(settings, Path(folder) / "demo.sqlite3", sys.stdin, sys.stdout)
+    """Chat with the bot in the console; the database is temporary unless --database.
+
+    With --web, the officer web console is served on 127.0.0.1 beside the chat.
+    """
+    from bot.webhook import ListenError
+
+    web = args.port if args.web else None
+    if web is not None and not 1 <= web <= 65535:
+        raise CliError("--port must be from 1 to 65535")
+    try:
+        if args.database is not None:
+            await run_demo(settings, args.database, sys.stdin, sys.stdout, web_port=web)
+            return 0
+        with tempfile.TemporaryDirectory(prefix="wub-ikm-demo-") as folder:
+            database = Path(folder) / "demo.sqlite3"
+            await run_demo(settings, database, sys.stdin, sys.stdout, web_port=web)
+    except ListenError as error:
+        raise CliError(str(error)) from error
     return 0

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Final, get_args
 
 from storage import Storage
-from storage.broadcasts import AudienceKind, AudienceMember
+from storage.broadcasts import AudienceKind, AudienceMember, AudienceTally
 
 AUDIENCE_KINDS: Final[tuple[AudienceKind, ...]] = get_args(AudienceKind)
 SESSION_KINDS: Final[frozenset[AudienceKind]] = frozenset({"session", "waitlist", "noshow"})
@@ -129,6 +129,25 @@ async def check_audience(
     return audience
 
 
+async def _query(
+    storage: Storage,
+    audience: Audience,
+    *,
+    sectors: Sequence[str],
+    kecamatan: Sequence[str],
+    now: datetime,
+) -> tuple[AudienceKind, str | int | None]:
+    """Check the audience and return what the audience repository is asked with."""
+    checked = await check_audience(
+        storage, audience, sectors=sectors, kecamatan=kecamatan, now=now
+    )
+    if checked.kind in SESSION_KINDS:
+        session = await storage.sessions.get_by_code(checked.value or "")
+        assert session is not None  # noqa: S101 - check_audience found it
+        return checked.kind, session.id
+    return checked.kind, checked.value
+
+
 async def resolve_audience(
     storage: Storage,
     audience: Audience,
@@ -138,12 +157,18 @@ async def resolve_audience(
     now: datetime,
 ) -> Selection:
     """Return who gets a broadcast to this audience now."""
-    checked = await check_audience(
-        storage, audience, sectors=sectors, kecamatan=kecamatan, now=now
-    )
-    value: str | int | None = checked.value
-    if checked.kind in SESSION_KINDS:
-        session = await storage.sessions.get_by_code(checked.value or "")
-        assert session is not None  # noqa: S101 - check_audience found it
-        value = session.id
-    return select_recipients(await storage.audiences.members(checked.kind, value))
+    kind, value = await _query(storage, audience, sectors=sectors, kecamatan=kecamatan, now=now)
+    return select_recipients(await storage.audiences.members(kind, value))
+
+
+async def count_audience(
+    storage: Storage,
+    audience: Audience,
+    *,
+    sectors: Sequence[str],
+    kecamatan: Sequence[str],
+    now: datetime,
+) -> AudienceTally:
+    """Return how many a broadcast to this audience reaches now and skips, without loading it."""
+    kind, value = await _query(storage, audience, sectors=sectors, kecamatan=kecamatan, now=now)
+    return await storage.audiences.tally(kind, value)

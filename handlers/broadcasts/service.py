@@ -22,6 +22,7 @@ from handlers.broadcasts.audiences import (
     check_audience,
     parse_audience,
 )
+from handlers.broadcasts.audiences import count_audience as _count
 from handlers.broadcasts.audiences import resolve_audience as _resolve
 from handlers.conversation import texts
 from handlers.conversation.messages import Reply
@@ -29,7 +30,7 @@ from handlers.conversation.outbox import stored
 from handlers.conversation.textnorm import clean_text
 from handlers.conversation.turn import Services
 from storage import Storage
-from storage.broadcasts import Broadcast, FailureCount
+from storage.broadcasts import AudienceTally, Broadcast, FailureCount
 from storage.models import Channel
 
 logger = logging.getLogger(__name__)
@@ -69,6 +70,17 @@ def check_text(text: str) -> str:
 async def resolve_audience(services: Services, audience: Audience, now: datetime) -> Selection:
     """Return who gets a broadcast to this audience now."""
     return await _resolve(
+        services.storage,
+        audience,
+        sectors=services.sectors,
+        kecamatan=services.region.kecamatan,
+        now=now,
+    )
+
+
+async def count_audience(services: Services, audience: Audience, now: datetime) -> AudienceTally:
+    """Return how many a broadcast to this audience reaches now, and how many it skips."""
+    return await _count(
         services.storage,
         audience,
         sectors=services.sectors,

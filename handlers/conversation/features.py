@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from handlers.broadcasts.features import FEATURES as BROADCASTS
+from handlers.console.features import FEATURES as CONSOLE
 from handlers.conversation.router import Router
 from handlers.equipment.features import FEATURES as EQUIPMENT
 from handlers.evaluations.features import FEATURES as EVALUATIONS
@@ -10,7 +11,15 @@ from handlers.officers.features import FEATURES as OFFICERS
 from handlers.participants.features import FEATURES as PARTICIPANTS
 from handlers.sessions.features import FEATURES as SESSIONS
 
-FEATURES = (*PARTICIPANTS, *SESSIONS, *EQUIPMENT, *BROADCASTS, *OFFICERS, *EVALUATIONS)
+FEATURES = (
+    *PARTICIPANTS,
+    *SESSIONS,
+    *EQUIPMENT,
+    *BROADCASTS,
+    *OFFICERS,
+    *EVALUATIONS,
+    *CONSOLE,
+)
 
 
 def build_router() -> Router:

@@ -629,6 +629,9 @@ ID: Final[dict[str, str]] = {
     "flow.sesi_new": "pembuatan sesi baru",
     "flow.sesi_move": "pemindahan jadwal sesi",
     "officer.denied": "Maaf, perintah ini hanya untuk petugas.",
+    "konsol.link": "Tautan masuk konsol web (berlaku {minutes} menit, sekali pakai, jangan dibagikan):\n{link}",
+    "konsol.off": "Konsol web belum dinyalakan di server ini (PUBLIC_BASE_URL belum diisi).",
+    "konsol.rate_limited": "Sudah terlalu banyak tautan dalam {minutes} menit terakhir. Pakai tautan terakhir atau coba lagi nanti.",
     "checkin.ok": (
         "✅ Kehadiran Anda tercatat. Selamat mengikuti bimtek!\n\n{title}\n🗓 {when}\n📍 {venue}"
     ),
@@ -750,6 +753,7 @@ ID: Final[dict[str, str]] = {
     "sesi.invalid.code": "Kode hanya boleh berisi huruf, angka, - dan _, diawali huruf atau angka, maksimal 32.",
     "sesi.invalid.code_taken": "Kode {code} sudah dipakai sesi lain. Tulis kode lain.",
     "sesi.invalid.text": "Isian ini harus 1 sampai 200 huruf.",
+    "sesi.invalid.capacity_below": "Sudah ada {count} peserta terdaftar: kapasitas tidak boleh lebih kecil dari itu.",
     "sesi.invalid.time": "Format waktu tidak dikenali. Tulis seperti 2026-12-01 09:00.",
     "sesi.invalid.past": "Waktu itu sudah lewat. Tulis waktu yang akan datang.",
     "sesi.invalid.end_before_start": "Waktu selesai harus sesudah waktu mulai ({when}).",
@@ -1359,6 +1363,9 @@ EN: Final[dict[str, str]] = {
     "flow.sesi_new": "creating a new session",
     "flow.sesi_move": "moving a session",
     "officer.denied": "Sorry, this command is for officers only.",
+    "konsol.link": "Sign-in link for the web console (valid {minutes} minutes, single use, do not share):\n{link}",
+    "konsol.off": "The web console is not switched on on this server (PUBLIC_BASE_URL is not set).",
+    "konsol.rate_limited": "Too many links in the last {minutes} minutes. Use the latest link or try again later.",
     "checkin.ok": (
         "✅ Your attendance is recorded. Enjoy the bimtek!\n\n{title}\n🗓 {when}\n📍 {venue}"
     ),
@@ -1480,6 +1487,7 @@ EN: Final[dict[str, str]] = {
     "sesi.invalid.code": "A code has only letters, digits, - and _, starts with a letter or digit, 32 at most.",
     "sesi.invalid.code_taken": "Code {code} is used by another session. Type another code.",
     "sesi.invalid.text": "This must be 1 to 200 characters.",
+    "sesi.invalid.capacity_below": "{count} participants already hold a place: the capacity cannot be lower than that.",
     "sesi.invalid.time": "I cannot read that time. Type it like 2026-12-01 09:00.",
     "sesi.invalid.past": "That time has passed. Type a time in the future.",
     "sesi.invalid.end_before_start": "The end must be after the start ({when}).",
@@ -1631,6 +1639,7 @@ BUILT_KEYS: Final[dict[str, tuple[str, ...]]] = {
     "schedule.rsvp.{}": ("schedule.rsvp.yes", "schedule.rsvp.no"),
     "sesi.btn.{}": ("sesi.btn.open", "sesi.btn.close"),
     "sesi.invalid.{}": (
+        "sesi.invalid.capacity_below",
         "sesi.invalid.past",
         "sesi.invalid.end_before_start",
         "sesi.invalid.code",

@@ -39,6 +39,8 @@ class Policy:
     equipment_nudge_after: timedelta = timedelta(days=2)
     equipment_nudge_max: int = 3
     bot_username: str | None = None
+    # The https address officers open the web console at; None: the console is off.
+    public_base_url: str | None = None
 
 
 @dataclass

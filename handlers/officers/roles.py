@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from typing import Final
 
 from handlers.conversation import flows
-from handlers.conversation.access import OfficersOnly, officer_actor, require_officer
+from handlers.conversation.access import OfficersOnly, require_officer
 from handlers.conversation.messages import Button
 from handlers.conversation.payloads import Payload, read_number
 from handlers.conversation.router import Feature, on
 from handlers.conversation.turn import Turn
+from handlers.officers.roster import RosterRefused, add_officer, remove_officer, set_role
 from storage.models import Officer, Role
 
 MAX_LISTED: Final = 30
@@ -152,20 +153,14 @@ async def _target(turn: Turn, officer_id: int) -> Officer | None:
 
 
 async def _remove(turn: Turn, admin: Officer, target: Officer) -> None:
-    storage = turn.storage
-    await storage.officers.remove(target.channel, target.address)
-    await storage.audit.record(officer_actor(admin), "officer.remove", target.address, turn.now)
+    await remove_officer(turn.storage, target.id, admin=admin, now=turn.now)
     turn.say("petugas.removed", address=target.address)
     await show_officers(turn)
 
 
 async def _toggle(turn: Turn, admin: Officer, target: Officer) -> None:
     role: Role = "officer" if target.role == "admin" else "admin"
-    storage = turn.storage
-    await storage.officers.add(target.channel, target.address, role, turn.now)
-    await storage.audit.record(
-        officer_actor(admin), f"officer.role.{role}", target.address, turn.now
-    )
+    await set_role(turn.storage, target.id, role, admin=admin, now=turn.now)
     turn.say("petugas.role_set", address=target.address, role=turn.t(f"petugas.role.{role}"))
     await show_officers(turn)
 
@@ -210,10 +205,18 @@ async def _on_role(turn: Turn, data: flows.Data, answer: flows.Answer) -> flows.
         turn.say("invalid.choice")
         return flows.Stay()
     address = str(data.get("address", ""))
-    storage = turn.storage
-    officer = await storage.officers.add(turn.inbound.channel, address, role, turn.now)
-    actor = officer_actor(turn.checked_officer())
-    await storage.audit.record(actor, f"officer.add.{officer.role}", officer.address, turn.now)
+    try:
+        officer = await add_officer(
+            turn.storage,
+            address,
+            role,
+            admin=turn.checked_officer(),
+            now=turn.now,
+            channel=turn.inbound.channel,
+        )
+    except RosterRefused:
+        turn.say("petugas.not_self")
+        return flows.End()
     turn.say("petugas.added", address=address, role=turn.t(f"petugas.role.{officer.role}"))
     await show_officers(turn)
     return flows.End()

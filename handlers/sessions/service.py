@@ -22,6 +22,8 @@ from handlers.conversation.outbox import notify_participant
 from handlers.conversation.payloads import read_number
 from handlers.conversation.textnorm import clean_line
 from handlers.conversation.timefmt import format_datetime, format_time
+from handlers.conversation.turn import Policy
+from handlers.sessions.waitlist import offer_free_places
 from storage import Storage
 from storage.models import BimtekSession, Enrollment, EnrollmentStatus
 from storage.sessions import SessionCodeTaken
@@ -45,6 +47,7 @@ REASONS: Final = {
     "maps_url": "the map link must be an http(s) URL",
     "not_enrolled": "the participant holds no place in this session",
     "time": "expected a time like 2026-12-01 09:00",
+    "capacity_below": "{count} participant(s) hold a place: the capacity cannot be lower",
 }
 _CHAT_KEYS: Final = {"gone": "sesi.gone", "cancelled": "sesi.is_cancelled"}
 
@@ -52,9 +55,10 @@ _CHAT_KEYS: Final = {"gone": "sesi.gone", "cancelled": "sesi.is_cancelled"}
 class SessionChangeRefused(Exception):
     """An officer's change cannot be made as asked; `reason` says why."""
 
-    def __init__(self, reason: str) -> None:
-        super().__init__(REASONS[reason])
+    def __init__(self, reason: str, **values: object) -> None:
+        super().__init__(REASONS[reason].format(**values))
         self.reason = reason
+        self.values = values
 
     @property
     def text_key(self) -> str:
@@ -71,6 +75,16 @@ class NewSession:
     venue: str
     starts_at: datetime
     ends_at: datetime
+    capacity: int
+    maps_url: str | None = None
+
+
+@dataclass(frozen=True)
+class SessionEdit:
+    """New title, venue, map link and capacity of a session, validated."""
+
+    title: str
+    venue: str
     capacity: int
     maps_url: str | None = None
 
@@ -224,6 +238,42 @@ async def _tell_members(
         )
         told += int(queued > 0)
     return told
+
+
+async def edit_session(
+    storage: Storage,
+    session_id: int,
+    edit: SessionEdit,
+    *,
+    actor: str,
+    now: datetime,
+    policy: Policy,
+    zone: ZoneInfo,
+) -> BimtekSession:
+    """Change a session's title, venue, map link and capacity.
+
+    The capacity cannot go below the places already taken (the refusal says how many); a
+    higher one offers the new places to the waiting list at once.
+    """
+    async with storage.db.transaction():
+        session = await _active_session(storage, session_id)
+        enrolled = await storage.enrollments.count(session.id, "enrolled")
+        if edit.capacity < enrolled:
+            raise SessionChangeRefused("capacity_below", count=enrolled)
+        await storage.sessions.edit(
+            session.id,
+            title=edit.title,
+            venue=edit.venue,
+            maps_url=edit.maps_url,
+            capacity=edit.capacity,
+            now=now,
+        )
+        await storage.audit.record(actor, "session.edit", session.code, now)
+        if edit.capacity > session.capacity:
+            await offer_free_places(storage, session.id, now, policy, zone)
+        changed = await storage.sessions.get(session.id)
+    assert changed is not None  # noqa: S101 - checked above, in the same transaction
+    return changed
 
 
 async def set_registration(

@@ -9,6 +9,7 @@ import pytest
 from handlers.broadcasts.audiences import (
     Audience,
     InvalidAudience,
+    count_audience,
     parse_audience,
     resolve_audience,
     select_recipients,
@@ -174,3 +175,38 @@ def test_select_recipients_skips_blocked_before_opted_out_and_repeats() -> None:
     )
     assert [m.address for m in selection.recipients] == ["1"]
     assert (selection.skipped_blocked, selection.skipped_opted_out) == (1, 1)
+
+
+@pytest.mark.parametrize(("spec", "expected", "blocked", "opted_out"), AUDIENCES)
+@pytest.mark.usefixtures("population")
+async def test_the_count_agrees_with_the_recipients(
+    storage: Storage, spec: str, expected: set[str], blocked: int, opted_out: int
+) -> None:
+    # The console's live count is a query of its own: it must count what a broadcast sends.
+    audience = parse_audience(spec)
+    selection = await resolve_audience(
+        storage, audience, sectors=SECTORS, kecamatan=KECAMATAN, now=NOW
+    )
+    tally = await count_audience(storage, audience, sectors=SECTORS, kecamatan=KECAMATAN, now=NOW)
+    assert (tally.recipients, tally.blocked, tally.opted_out) == (
+        len(expected),
+        blocked,
+        opted_out,
+    )
+    assert tally.recipients == selection.count
+    assert (tally.blocked, tally.opted_out) == (
+        selection.skipped_blocked,
+        selection.skipped_opted_out,
+    )
+
+
+@pytest.mark.parametrize(("spec", "reason"), REFUSED)
+@pytest.mark.usefixtures("population")
+async def test_bad_audiences_are_refused_when_counted(
+    storage: Storage, spec: str, reason: str
+) -> None:
+    with pytest.raises(InvalidAudience) as refused:
+        await count_audience(
+            storage, parse_audience(spec), sectors=SECTORS, kecamatan=KECAMATAN, now=NOW
+        )
+    assert refused.value.reason == reason

@@ -90,3 +90,13 @@ async def test_forged_and_old_buttons_change_nothing(admin: Chat, storage: Stora
         await admin.payload(payload)
         assert "pesan lama" in admin.said
     assert await roles(storage) == before
+
+
+async def test_an_admin_cannot_add_themself_as_an_officer(admin: Chat, storage: Storage) -> None:
+    # The same rule the web console's Petugas page follows (handlers/officers/roster.py).
+    await admin.text("/petugas")
+    await admin.press("➕ Tambah petugas")
+    await admin.text(str(ADMIN))
+    await admin.press("petugas")
+    assert "tidak bisa menghapus atau mengubah peran Anda sendiri" in admin.said
+    assert (await roles(storage))[str(ADMIN)] == "admin"
