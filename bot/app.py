@@ -14,7 +14,7 @@ from typing import TextIO
 from bot.settings import Settings
 from handlers.conversation.clock import Clock, SystemClock
 from handlers.conversation.features import build_router
-from handlers.conversation.turn import Policy, Services
+from handlers.conversation.turn import HelpdeskPolicy, Policy, Services
 from handlers.participants.regions import load_region, load_sectors
 from storage import Storage
 from storage.outbox import OutboxDeadlines
@@ -46,6 +46,13 @@ async def open_services(
                 equipment_nudge_after=settings.equipment_nudge_after,
                 equipment_nudge_max=settings.equipment_nudge_max,
                 bot_username=settings.telegram_bot_username,
+                helpdesk=HelpdeskPolicy(
+                    hours=settings.office_hours,
+                    followup=settings.helpdesk_followup,
+                    max_alerts_per_hour=settings.helpdesk_max_alerts_per_hour,
+                    autoclose=settings.helpdesk_autoclose,
+                    show_officer_name=settings.helpdesk_show_officer_name,
+                ),
             ),
         )
     finally:

@@ -19,6 +19,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from handlers.broadcasts.service import BroadcastWorker, ProgressBoard
 from handlers.conversation.turn import Services
+from handlers.helpdesk.tickets import autoclose
 from handlers.participants.retention import erase_expired
 
 logger = logging.getLogger(__name__)
@@ -27,6 +28,8 @@ BROADCAST_JOB: Final = "broadcasts"
 RETENTION_JOB: Final = "retention"
 RETENTION_FIRST_RUN: Final = "retention-at-start"
 RETENTION_HOUR: Final = 3
+HELPDESK_JOB: Final = "helpdesk-autoclose"
+HELPDESK_EVERY: Final = timedelta(minutes=5)
 
 
 class OfficerJobs:
@@ -50,6 +53,14 @@ class OfficerJobs:
             self.broadcasts,
             IntervalTrigger(seconds=self._every.total_seconds()),
             id=BROADCAST_JOB,
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+        )
+        scheduler.add_job(
+            self.helpdesk,
+            IntervalTrigger(seconds=HELPDESK_EVERY.total_seconds()),
+            id=HELPDESK_JOB,
             replace_existing=True,
             coalesce=True,
             max_instances=1,
@@ -79,6 +90,19 @@ class OfficerJobs:
             await self._worker.tick()
         except Exception:
             logger.exception("scheduler: broadcast work failed")
+
+    async def helpdesk(self) -> None:
+        """Close answered tickets nobody followed up; never raise."""
+        services = self._services
+        try:
+            closed = await autoclose(
+                services.storage, services.policy.helpdesk, services.clock.now()
+            )
+        except Exception:
+            logger.exception("scheduler: help desk autoclose failed")
+            return
+        if closed:
+            logger.info("help desk: closed %d answered ticket(s) without follow-up", closed)
 
     async def retention(self) -> None:
         """Erase participants kept past the retention period; never raise."""

@@ -20,6 +20,7 @@ from storage.equipment import (
     EquipmentItemRepository,
 )
 from storage.exports import ExportRepository
+from storage.helpdesk import FaqRepository, QuestionLog, TicketRepository
 from storage.migrate import migrate
 from storage.officers import OfficerRepository
 from storage.outbox import OutboxDeadlines, OutboxRepository
@@ -61,6 +62,10 @@ class Storage:
     whatsapp_inbox: WhatsAppInboxRepository
     # Outages
     channel_states: ChannelStateRepository
+    # Help desk
+    faqs: FaqRepository
+    tickets: TicketRepository
+    questions: QuestionLog
 
     @classmethod
     async def open(
@@ -105,6 +110,9 @@ class Storage:
             retention=RetentionRepository(db),
             whatsapp_inbox=WhatsAppInboxRepository(db),
             channel_states=ChannelStateRepository(db),
+            faqs=FaqRepository(db),
+            tickets=TicketRepository(db),
+            questions=QuestionLog(db),
         )
 
     async def close(self) -> None:

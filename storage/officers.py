@@ -14,12 +14,21 @@ class OfficerRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def add(self, channel: Channel, address: str, role: Role, now: datetime) -> Officer:
+    async def add(
+        self,
+        channel: Channel,
+        address: str,
+        role: Role,
+        now: datetime,
+        display_name: str | None = None,
+    ) -> Officer:
         """Make the address an officer with this role (changing the role if already one)."""
         await self._db.execute(
-            "INSERT INTO officer (channel, address, role, created_at) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (channel, address) DO UPDATE SET role = excluded.role",
-            (channel, address, role, db_time(now)),
+            "INSERT INTO officer (channel, address, role, created_at, display_name)"
+            " VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT (channel, address) DO UPDATE SET role = excluded.role,"
+            " display_name = COALESCE(excluded.display_name, officer.display_name)",
+            (channel, address, role, db_time(now), display_name),
         )
         officer = await self.get(channel, address)
         assert officer is not None  # noqa: S101 - upserted just above
@@ -30,6 +39,24 @@ class OfficerRepository:
         row = await self._db.fetch_one(
             "SELECT * FROM officer WHERE channel = ? AND address = ?", (channel, address)
         )
+        return None if row is None else Officer.model_validate(dict(row))
+
+    async def set_display_name(self, officer_id: int, name: str | None) -> bool:
+        """Set how the officer is named in alerts and the audit log."""
+        changed = await self._db.execute(
+            "UPDATE officer SET display_name = ? WHERE id = ?", (name, officer_id)
+        )
+        return changed == 1
+
+    async def set_helpdesk_alerts(self, officer_id: int, on: bool) -> None:
+        """Turn the officer's ticket alerts on or off."""
+        await self._db.execute(
+            "UPDATE officer SET helpdesk_alerts = ? WHERE id = ?", (int(on), officer_id)
+        )
+
+    async def get_by_id(self, officer_id: int) -> Officer | None:
+        """Return the officer with this id."""
+        row = await self._db.fetch_one("SELECT * FROM officer WHERE id = ?", (officer_id,))
         return None if row is None else Officer.model_validate(dict(row))
 
     async def list_all(self) -> list[Officer]:

@@ -10,7 +10,7 @@ import pytest
 from handlers.conversation.features import FEATURES
 
 ROOT = Path(__file__).resolve().parents[1]
-DOMAINS = ("participants", "sessions", "equipment", "broadcasts", "officers")
+DOMAINS = ("participants", "sessions", "equipment", "broadcasts", "officers", "helpdesk")
 
 
 def imported_modules(path: Path) -> set[str]:

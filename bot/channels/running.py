@@ -44,7 +44,7 @@ def build_telegram(settings: Settings, router: Router, services: Services) -> Ru
     token = settings.require_telegram_token()
     return RunningTelegram(
         TelegramChannel(settings, router, services),
-        TelegramSender(token, settings.telegram_api_base_url, media),
+        TelegramSender(token, settings.telegram_api_base_url, media, services.storage.outbox),
     )
 
 

@@ -20,6 +20,7 @@ from bot.cli import (
     broadcast,
     equipment,
     export,
+    helpdesk,
     migrate,
     officers,
     participants,
@@ -43,6 +44,7 @@ GROUPS: Final[tuple[ModuleType, ...]] = (
     broadcast,
     backup,
     participants,
+    helpdesk,
 )
 
 

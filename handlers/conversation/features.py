@@ -5,11 +5,12 @@ from __future__ import annotations
 from handlers.broadcasts.features import FEATURES as BROADCASTS
 from handlers.conversation.router import Router
 from handlers.equipment.features import FEATURES as EQUIPMENT
+from handlers.helpdesk.features import FEATURES as HELPDESK
 from handlers.officers.features import FEATURES as OFFICERS
 from handlers.participants.features import FEATURES as PARTICIPANTS
 from handlers.sessions.features import FEATURES as SESSIONS
 
-FEATURES = (*PARTICIPANTS, *SESSIONS, *EQUIPMENT, *BROADCASTS, *OFFICERS)
+FEATURES = (*PARTICIPANTS, *SESSIONS, *EQUIPMENT, *BROADCASTS, *OFFICERS, *HELPDESK)
 
 
 def build_router() -> Router:

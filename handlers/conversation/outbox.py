@@ -31,6 +31,9 @@ def reply_of(body: ReplyBody) -> Reply:
         request_contact=body.request_contact,
         remove_menu=body.remove_menu,
         photo_file_id=body.photo_file_id,
+        document_file_id=body.document_file_id,
+        voice_file_id=body.voice_file_id,
+        edits=body.edits,
     )
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from handlers.helpdesk import catalogue as helpdesk_catalogue
+
 DEFAULT_LANGUAGE: Final = "id"
 
 ID: Final[dict[str, str]] = {
@@ -31,8 +33,9 @@ ID: Final[dict[str, str]] = {
         "/hapus — hapus data saya\n"
         "/bahasa — ganti bahasa\n"
         "/batal — batalkan langkah yang sedang berjalan\n"
+        "/tanya — kirim pertanyaan ke petugas\n"
         "/bantuan — pesan ini\n\n"
-        "Ada kendala? Hubungi petugas Dinas di lokasi bimtek."
+        "Ada pertanyaan? Ketik saja pertanyaan Anda di sini."
     ),
     "help.officer": (
         "Untuk petugas:\n"
@@ -42,6 +45,8 @@ ID: Final[dict[str, str]] = {
         "/siaran — kirim pengumuman ke peserta pilihan\n"
         "/rekap — angka terkini dan grafik\n"
         "/ekspor — unduh data (CSV/XLSX)\n"
+        "/tiket — pertanyaan peserta (meja tiket)\n"
+        "/peserta — cari peserta dan kirim pesan\n"
         "/petugas — kelola petugas (khusus admin)"
     ),
     # Telegram's command menu (the "/" button): one line per command, at most 256 characters.
@@ -210,6 +215,9 @@ ID: Final[dict[str, str]] = {
     "invalid.business_name.too_long": "Nama usaha terlalu panjang (maksimal 100 huruf).",
     "invalid.business_name.chars": "Nama usaha berisi karakter yang tidak bisa dipakai.",
     "invalid.choice": "Silakan pilih salah satu tombol di atas.",
+    "typed.confirm": "Maksud Anda «{label}»?",
+    "typed.yes": "Ya",
+    "typed.no": "Bukan",
     "invalid.kecamatan": (
         "Kecamatan «{text}» tidak ditemukan di {regency}. Pilih dari tombol, atau ketik lagi."
     ),
@@ -449,6 +457,7 @@ ID: Final[dict[str, str]] = {
     # Officer tools (keys go below this line)
     "flow.siaran": "penyusunan siaran",
     "flow.petugas_add": "penambahan petugas",
+    "flow.petugas_name": "pemberian nama petugas",
     "broadcast.footer": "— Ketik BERHENTI untuk berhenti menerima pengumuman.",
     "broadcast.reason.chat_not_found": "chat tidak ditemukan",
     "broadcast.reason.outside_window": "di luar jendela 24 jam WhatsApp",
@@ -584,16 +593,25 @@ ID: Final[dict[str, str]] = {
     "ekspor.kind.participants": "Peserta ({format})",
     "ekspor.kind.enrollments": "Daftar hadir ({format})",
     "ekspor.kind.allocations": "Penerima bantuan ({format})",
+    "ekspor.kind.tickets": "Tiket meja tanya ({format})",
     "ekspor.caption.participants": "Data peserta: {rows} baris. Berisi data pribadi — simpan dengan aman.",
     "ekspor.caption.enrollments": "Daftar hadir: {rows} baris. Berisi data pribadi — simpan dengan aman.",
     "ekspor.caption.allocations": "Rekap penerima bantuan: {rows} baris. Berisi data pribadi — simpan dengan aman.",
+    "ekspor.caption.tickets": "Tiket meja tanya: {rows} baris. Berisi data pribadi — simpan dengan aman.",
     "petugas.list": "👮 Petugas terdaftar:\n{lines}",
-    "petugas.line": "• {address} — {role}",
+    "petugas.line": "• {address}{name} — {role}",
     "petugas.role.officer": "petugas",
     "petugas.role.admin": "admin",
     "petugas.btn.toggle": "🔁 Ubah peran {address}",
     "petugas.btn.remove": "🗑 Hapus {address}",
     "petugas.btn.add": "➕ Tambah petugas",
+    "petugas.btn.name": "✏️ Nama {address}",
+    "petugas.name.ask": (
+        "Nama tampilan untuk {address}? Nama ini muncul di peringatan tiket dan log audit."
+        " /batal untuk batal."
+    ),
+    "petugas.name.invalid": "Ketik nama 1 sampai {limit} karakter.",
+    "petugas.name.set": "✅ Nama {address} sekarang: {name}.",
     "petugas.not_self": "Anda tidak bisa menghapus atau mengubah peran Anda sendiri.",
     "petugas.remove.confirm": "Hapus {address} dari daftar petugas?",
     "petugas.remove.yes": "Ya, hapus",
@@ -775,8 +793,9 @@ EN: Final[dict[str, str]] = {
         "/hapus — delete my data\n"
         "/bahasa — change language\n"
         "/batal — cancel the current step\n"
+        "/tanya — send a question to the officers\n"
         "/bantuan — this message\n\n"
-        "Need help? Contact the officers at the bimtek venue."
+        "A question? Just type it here."
     ),
     "help.officer": (
         "For officers:\n"
@@ -786,6 +805,8 @@ EN: Final[dict[str, str]] = {
         "/siaran — send an announcement to chosen participants\n"
         "/rekap — live numbers and a chart\n"
         "/ekspor — download data (CSV/XLSX)\n"
+        "/tiket — participants' questions (ticket desk)\n"
+        "/peserta — find a participant and send a message\n"
         "/petugas — manage officers (admins only)"
     ),
     # Telegram's command menu (the "/" button): one line per command, at most 256 characters.
@@ -942,6 +963,9 @@ EN: Final[dict[str, str]] = {
     "invalid.business_name.too_long": "That business name is too long (100 characters at most).",
     "invalid.business_name.chars": "That business name contains characters that cannot be used.",
     "invalid.choice": "Please choose one of the buttons above.",
+    "typed.confirm": "Did you mean «{label}»?",
+    "typed.yes": "Yes",
+    "typed.no": "No",
     "invalid.kecamatan": (
         "Kecamatan «{text}» was not found in {regency}. Choose a button, or type it again."
     ),
@@ -1177,6 +1201,7 @@ EN: Final[dict[str, str]] = {
     # Officer tools (keys go below this line)
     "flow.siaran": "composing a broadcast",
     "flow.petugas_add": "adding an officer",
+    "flow.petugas_name": "naming an officer",
     "broadcast.footer": "— Reply STOP to stop receiving announcements.",
     "broadcast.reason.chat_not_found": "chat not found",
     "broadcast.reason.outside_window": "outside WhatsApp's 24-hour window",
@@ -1309,16 +1334,25 @@ EN: Final[dict[str, str]] = {
     "ekspor.kind.participants": "Participants ({format})",
     "ekspor.kind.enrollments": "Attendance list ({format})",
     "ekspor.kind.allocations": "Equipment recipients ({format})",
+    "ekspor.kind.tickets": "Help desk tickets ({format})",
     "ekspor.caption.participants": "Participants: {rows} row(s). Personal data — keep it safe.",
     "ekspor.caption.enrollments": "Attendance list: {rows} row(s). Personal data — keep it safe.",
     "ekspor.caption.allocations": "Equipment recipients: {rows} row(s). Personal data — keep it safe.",
+    "ekspor.caption.tickets": "Help desk tickets: {rows} row(s). Personal data — keep it safe.",
     "petugas.list": "👮 Officers:\n{lines}",
-    "petugas.line": "• {address} — {role}",
+    "petugas.line": "• {address}{name} — {role}",
     "petugas.role.officer": "officer",
     "petugas.role.admin": "admin",
     "petugas.btn.toggle": "🔁 Change role of {address}",
     "petugas.btn.remove": "🗑 Remove {address}",
     "petugas.btn.add": "➕ Add an officer",
+    "petugas.btn.name": "✏️ Name {address}",
+    "petugas.name.ask": (
+        "Display name for {address}? It heads ticket alerts and names them in the audit log."
+        " /batal to cancel."
+    ),
+    "petugas.name.invalid": "Type a name of 1 to {limit} characters.",
+    "petugas.name.set": "✅ {address} is now named: {name}.",
     "petugas.not_self": "You cannot remove yourself or change your own role.",
     "petugas.remove.confirm": "Remove {address} from the officers?",
     "petugas.remove.yes": "Yes, remove",
@@ -1479,6 +1513,9 @@ EN: Final[dict[str, str]] = {
     "sesi.invalid.not_enrolled": "That participant holds no place in this session.",
 }
 
+# The help desk keeps its sentences beside its code; they join the catalogues here.
+ID.update(helpdesk_catalogue.ID)
+EN.update(helpdesk_catalogue.EN)
 CATALOGUES: Final = {"id": ID, "en": EN}
 
 # Keys the code builds at run time, by the f-string that builds them ("{}" for each value put
@@ -1554,11 +1591,13 @@ BUILT_KEYS: Final[dict[str, tuple[str, ...]]] = {
         "ekspor.caption.participants",
         "ekspor.caption.enrollments",
         "ekspor.caption.allocations",
+        "ekspor.caption.tickets",
     ),
     "ekspor.kind.{}": (
         "ekspor.kind.participants",
         "ekspor.kind.enrollments",
         "ekspor.kind.allocations",
+        "ekspor.kind.tickets",
     ),
     "field.{}": (
         "field.full_name",
@@ -1579,9 +1618,14 @@ BUILT_KEYS: Final[dict[str, tuple[str, ...]]] = {
         "flow.alatp_handover",
         "flow.alatp_resolve",
         "flow.petugas_add",
+        "flow.petugas_name",
         "flow.sesi_new",
         "flow.sesi_move",
         "flow.siaran",
+        "flow.tanya_ask",
+        "flow.tiket_reply",
+        "flow.tiket_close",
+        "flow.tiket_new",
     ),
     "invalid.{}.{}": (
         "invalid.full_name.empty",
@@ -1672,6 +1716,24 @@ BUILT_KEYS: Final[dict[str, tuple[str, ...]]] = {
         "status.cancelled",
         "status.session_cancelled",
     ),
+    "tiket.kind.{}": (
+        "tiket.kind.text",
+        "tiket.kind.photo",
+        "tiket.kind.document",
+        "tiket.kind.voice",
+    ),
+    "tiket.line.{}": ("tiket.line.participant", "tiket.line.officer"),
+    "tiket.list.{}": ("tiket.list.open", "tiket.list.mine", "tiket.list.answered"),
+    "tiket.refused.{}": (
+        "tiket.refused.unknown",
+        "tiket.refused.closed",
+        "tiket.refused.erased",
+        "tiket.refused.empty",
+        "tiket.refused.no_contact",
+        "tiket.refused.not_now",
+    ),
+    "tiket.state.{}": ("tiket.state.taken", "tiket.state.answered", "tiket.state.closed"),
+    "tiket.status.{}": ("tiket.status.open", "tiket.status.answered", "tiket.status.closed"),
     "{}.aborted": ("sesi.new.aborted", "sesi.move.aborted"),
     "{}.yes": ("sesi.new.yes", "sesi.move.yes"),
     "{}.no": ("sesi.new.no", "sesi.move.no"),

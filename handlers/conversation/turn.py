@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 from handlers.conversation import texts
 from handlers.conversation.clock import Clock
 from handlers.conversation.messages import Button, Inbound, Outbound, Reply
+from handlers.helpdesk.hours import OfficeHours
+from handlers.helpdesk.matching import FaqIndex
 from handlers.participants.regions import Region
 from storage import Storage
 from storage.models import Contact, Conversation, Officer, Participant
@@ -25,6 +27,22 @@ class Services:
     region: Region
     sectors: tuple[str, ...]
     policy: Policy = field(default_factory=lambda: Policy())
+    # The FAQ prepared for matching; rebuilt when the entries change.
+    faq_index: FaqIndex = field(default_factory=lambda: FaqIndex())
+
+
+DEFAULT_HELPDESK_HOURS: Final = "Mon-Fri 08:00-16:00"
+
+
+@dataclass(frozen=True)
+class HelpdeskPolicy:
+    """The help desk's rules, from the HELPDESK_* settings."""
+
+    hours: OfficeHours = field(default_factory=lambda: OfficeHours.parse(DEFAULT_HELPDESK_HOURS))
+    followup: timedelta = timedelta(hours=24)
+    max_alerts_per_hour: int = 5
+    autoclose: timedelta = timedelta(days=3)
+    show_officer_name: bool = False
 
 
 @dataclass(frozen=True)
@@ -37,6 +55,7 @@ class Policy:
     equipment_nudge_after: timedelta = timedelta(days=2)
     equipment_nudge_max: int = 3
     bot_username: str | None = None
+    helpdesk: HelpdeskPolicy = field(default_factory=lambda: HelpdeskPolicy())
 
 
 @dataclass
@@ -135,6 +154,7 @@ class Turn:
 MENU_KEYS = (
     ("menu.register", "menu.schedule", "menu.equipment"),
     ("menu.profile", "menu.language", "menu.help"),
+    ("menu.ask",),
 )
 
 

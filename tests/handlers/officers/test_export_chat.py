@@ -50,6 +50,8 @@ async def test_offers_each_export_as_csv_and_xlsx(desk: Chat) -> None:
         "Daftar hadir (XLSX)",
         "Penerima bantuan (CSV)",
         "Penerima bantuan (XLSX)",
+        "Tiket meja tanya (CSV)",
+        "Tiket meja tanya (XLSX)",
     ]
 
 
