@@ -11,6 +11,7 @@ from functools import partial
 from pathlib import Path
 from typing import TextIO
 
+from bot.channels.media import MediaStore
 from bot.settings import Settings
 from handlers.conversation.clock import Clock, SystemClock
 from handlers.conversation.features import build_router
@@ -122,7 +123,9 @@ async def run_bot(settings: Settings) -> None:
                 serve(app, settings.webhook_host, settings.webhook_port)
             )
         await scheduler.start()
-        OfficerJobs(services, board, settings.retention_days).add_to(scheduler.scheduler)
+        OfficerJobs(
+            services, board, settings.retention_days, media=MediaStore(settings.media_dir)
+        ).add_to(scheduler.scheduler)
         if telegram is not None:
             telegram.channel.menu.add_to(scheduler.scheduler)
         dispatching = asyncio.create_task(dispatcher.run(), name="dispatcher")

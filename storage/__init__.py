@@ -21,6 +21,7 @@ from storage.equipment import (
 )
 from storage.exports import ExportRepository
 from storage.helpdesk import FaqRepository, QuestionLog, TicketRepository
+from storage.media import MediaErasureRepository
 from storage.migrate import migrate
 from storage.officers import OfficerRepository
 from storage.outbox import OutboxDeadlines, OutboxRepository
@@ -66,6 +67,7 @@ class Storage:
     faqs: FaqRepository
     tickets: TicketRepository
     questions: QuestionLog
+    media_erasure: MediaErasureRepository
 
     @classmethod
     async def open(
@@ -113,6 +115,7 @@ class Storage:
             faqs=FaqRepository(db),
             tickets=TicketRepository(db),
             questions=QuestionLog(db),
+            media_erasure=MediaErasureRepository(db),
         )
 
     async def close(self) -> None:

@@ -50,6 +50,25 @@ class MediaStore:
         (self.folder / name).write_bytes(content)
         return PREFIX + name
 
+    def delete(self, reference: str) -> bool:
+        """Delete a stored file; True when it is gone (or was never here)."""
+        path = self._path(reference)
+        if path is None:
+            return True
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            return False
+        return True
+
+    def _path(self, reference: str) -> Path | None:
+        if not is_stored(reference):
+            return None
+        name = reference[len(PREFIX) :]
+        if not _NAME.match(name) or ".." in name:
+            return None
+        return self.folder / name
+
     def load(self, reference: str) -> tuple[bytes, str] | None:
         """Return the photo's bytes and file name, or None when it is not (or no longer) here."""
         if not is_stored(reference):

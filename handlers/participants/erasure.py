@@ -13,13 +13,19 @@ async def erase_participant(
 ) -> None:
     """Clear personal fields, photos, notes and ticket texts, forget chat addresses; audit it.
 
+    Photos, documents and voice notes kept in MEDIA_DIR are queued for deletion.
+
     Sector, kecamatan, enrollments and allocation quantities stay, without a person behind
     them, so the programme's anonymous counts remain true. Runs in the caller's transaction.
     """
     chats = [
         (c.channel, c.address) for c in await storage.contacts.for_participant(participant_id)
     ]
-    await erase_tickets(storage, participant_id, chats, now)
+    media = await erase_tickets(storage, participant_id, chats, now)
+    allocations = await storage.allocations.for_participant(participant_id)
+    media += [allocation.photo_file_id for allocation in allocations if allocation.photo_file_id]
+    # Files in MEDIA_DIR go once this transaction committed (the bot's help desk job).
+    await storage.media_erasure.queue(media, now)
     await storage.participants.erase(participant_id, now)
     await storage.allocations.erase_personal(participant_id)
     await storage.equipment_cases.erase_personal(participant_id)

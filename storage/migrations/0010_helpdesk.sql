@@ -92,3 +92,10 @@ INSERT INTO faq (question, answer, keywords, created_at, updated_at) VALUES
     ('Bagaimana cara mengubah data saya?',
      'Buka 👤 Profil saya (atau ketik /profil), lalu pilih data yang ingin diubah. NIK tidak bisa diubah sendiri, hubungi petugas untuk itu.',
      'ubah data, salah nama, ganti nomor, ubah nomor, profil', '2026-11-30T00:00:00.000000+00:00', '2026-11-30T00:00:00.000000+00:00');
+
+-- Files in MEDIA_DIR (`media:<name>`) whose owner was erased: the bot deletes them after the
+-- erasure committed, so a rolled-back erasure never loses a file and a crash loses no deletion.
+CREATE TABLE media_erasure (
+    reference TEXT PRIMARY KEY CHECK (length(reference) BETWEEN 7 AND 300),
+    queued_at TEXT NOT NULL
+);
