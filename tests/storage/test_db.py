@@ -280,9 +280,11 @@ async def test_migrations_are_recorded_in_schema_version(db: Database) -> None:
     assert {row["applied_at"] for row in rows} == {db_time(NOW)}
 
 
-def test_packaged_migrations_are_numbered_without_gaps() -> None:
+def test_packaged_migrations_are_numbered_in_order_from_one() -> None:
+    # Branches take their numbers ahead (help desk: 10), so a gap may stand until they merge.
     versions = [migration.version for migration in load_migrations()]
-    assert versions == list(range(1, len(versions) + 1))
+    assert versions[0] == 1
+    assert versions == sorted(set(versions))
 
 
 async def test_migrate_applies_everything_once_and_is_idempotent_on_reopen(
