@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -343,9 +344,37 @@ class TelegramChannel:
         if update.callback_query is not None:
             # The spinner on the button stops whenever this lands; the reply need not wait.
             self.application.create_task(_answer_quietly(update), update=update)
+        if inbound.kind == "photo" and await self._from_officer(inbound):
+            inbound = dataclasses.replace(inbound, photo_id=await self._keep(inbound.photo_id))
         replies = await self._router.handle(inbound, self._services)
         for outbound in replies:
             await self.send(int(inbound.address), outbound)
+
+    async def _from_officer(self, inbound: Inbound) -> bool:
+        if not inbound.sender_id:
+            return False
+        officers = self._services.storage.officers
+        return await officers.get("telegram", inbound.sender_id) is not None
+
+    async def _keep(self, file_id: str | None) -> str | None:
+        """Store an officer's photo in MEDIA_DIR, so an answer can carry it to WhatsApp too.
+
+        A Telegram file id means nothing on WhatsApp; a stored file can be sent anywhere.
+        When the download fails the file id stays (Telegram participants still get it).
+        """
+        if file_id is None:
+            return None
+        try:
+            file = await self.application.bot.get_file(file_id)
+            content = bytes(await file.download_as_bytearray())
+            return await asyncio.to_thread(
+                self._media.save, f"tg-{file.file_unique_id}", content, "image/jpeg"
+            )
+        except (TelegramError, OSError, ValueError) as error:
+            logger.warning(
+                "telegram: an officer's photo was not stored (%s)", type(error).__name__
+            )
+            return file_id
 
     async def send(self, chat_id: int, outbound: Outbound) -> None:
         """Send one reply the way Telegram shows it best."""

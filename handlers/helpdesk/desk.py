@@ -40,6 +40,7 @@ from handlers.helpdesk.tickets import (
 from handlers.participants.validation import ValidationError as InvalidInput
 from handlers.participants.validation import mask_nik, normalize_nik, normalize_phone
 from storage.helpdesk import Ticket, TicketStatus
+from storage.media import STORED_PREFIX
 from storage.models import Officer
 
 LIST_LIMIT: Final = 10
@@ -310,8 +311,10 @@ async def _finish(turn: Turn, action: Awaitable[None]) -> flows.Outcome:
 async def _answer(turn: Turn, ticket_id: int, text: str, photo: str | None) -> None:
     officer = turn.checked_officer()
     ticket = await turn.storage.tickets.get(ticket_id)
-    if photo is not None and ticket is not None and ticket.channel != "telegram":
-        # A Telegram file id means nothing on WhatsApp: only the caption would arrive.
+    # A Telegram file id means nothing on WhatsApp; a photo the channel stored in MEDIA_DIR
+    # goes anywhere. Without one, only the caption would arrive.
+    foreign = ticket is not None and ticket.channel != "telegram"
+    if photo is not None and foreign and not photo.startswith(STORED_PREFIX):
         photo = None
         if not text.strip():
             raise TicketRefused("empty")

@@ -138,6 +138,16 @@ def test_whatsapp_participant_telegram_officer_inside_and_outside_the_window(
         inside = wait_for_message(graph, "6281234567890", "interactive", "Jawaban petugas")
         assert "Di kantor Dinas, lantai 2." in inside.text
 
+        # A photo answer: the bot keeps the officer's photo and uploads it to WhatsApp.
+        fake.add_file("officer-map", b"\xff\xd8officer map jpeg")
+        alert_id = fake.message_id_of(OFFICER, "🆕 Tiket #1")
+        fake.push_photo(OFFICER, "officer-map", caption="Ini denahnya.", reply_to=alert_id)
+        image = wait_for_message(graph, "6281234567890", "image")
+        # The photo goes first; the answer's text follows with its button.
+        wait_for_message(graph, "6281234567890", "interactive", "Ini denahnya.")
+        uploaded = graph.uploads()[image.body["image"]["id"]]
+        assert uploaded[1] == b"\xff\xd8officer map jpeg"
+
         assert "ditambahkan ke tiket #1" in person.says("Jam berapa kantornya buka?")
         two_days_ago = (datetime.now(UTC) - timedelta(days=2)).isoformat()
         bot.query("SELECT 1")

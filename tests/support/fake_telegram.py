@@ -919,11 +919,26 @@ class FakeTelegram:
 
         return self._enqueue(build)
 
-    def push_photo(self, user_id: int, file_id: str, *, caption: str | None = None) -> int:
-        """Queue a photo message (one PhotoSize with the given file_id)."""
+    def push_photo(
+        self,
+        user_id: int,
+        file_id: str,
+        *,
+        caption: str | None = None,
+        reply_to: int | None = None,
+    ) -> int:
+        """Queue a photo message (one PhotoSize with the given file_id).
+
+        `reply_to` makes it a reply to the bot's message with that id in this chat.
+        """
 
         def build() -> dict[str, Any]:
             message = self._user_message(user_id, user_id)
+            if reply_to is not None:
+                replied = self._sent.get((user_id, reply_to))
+                message["reply_to_message"] = dict(
+                    replied or self._bot_message(user_id, reply_to, "")
+                )
             size = {
                 "file_id": file_id,
                 "file_unique_id": f"U{file_id}"[:32],
