@@ -47,6 +47,7 @@ ID: Final[dict[str, str]] = {
         "/ekspor — unduh data (CSV/XLSX)\n"
         "/tiket — pertanyaan peserta (meja tiket)\n"
         "/peserta — cari peserta dan kirim pesan\n"
+        "/faq — tanya-jawab yang langsung dijawab bot\n"
         "/petugas — kelola petugas (khusus admin)"
     ),
     # Telegram's command menu (the "/" button): one line per command, at most 256 characters.
@@ -66,6 +67,10 @@ ID: Final[dict[str, str]] = {
     "command.rekap": "Petugas: angka terkini dan grafik",
     "command.ekspor": "Petugas: unduh data (CSV/XLSX)",
     "command.petugas": "Admin: kelola petugas",
+    "command.tanya": "Kirim pertanyaan ke petugas",
+    "command.tiket": "Petugas: pertanyaan peserta (tiket)",
+    "command.peserta": "Petugas: cari peserta dan kirim pesan",
+    "command.faq": "Petugas: tanya-jawab (FAQ) yang dijawab bot",
     "group_only": (
         "Mohon maaf, layanan ini hanya melayani chat pribadi. "
         "Silakan kirim pesan langsung ke bot ini."
@@ -458,6 +463,8 @@ ID: Final[dict[str, str]] = {
     "flow.siaran": "penyusunan siaran",
     "flow.petugas_add": "penambahan petugas",
     "flow.petugas_name": "pemberian nama petugas",
+    "flow.faq_add": "penambahan FAQ",
+    "flow.faq_edit": "perubahan FAQ",
     "broadcast.footer": "— Ketik BERHENTI untuk berhenti menerima pengumuman.",
     "broadcast.reason.chat_not_found": "chat tidak ditemukan",
     "broadcast.reason.outside_window": "di luar jendela 24 jam WhatsApp",
@@ -807,6 +814,7 @@ EN: Final[dict[str, str]] = {
         "/ekspor — download data (CSV/XLSX)\n"
         "/tiket — participants' questions (ticket desk)\n"
         "/peserta — find a participant and send a message\n"
+        "/faq — questions and answers the bot gives at once\n"
         "/petugas — manage officers (admins only)"
     ),
     # Telegram's command menu (the "/" button): one line per command, at most 256 characters.
@@ -826,6 +834,10 @@ EN: Final[dict[str, str]] = {
     "command.rekap": "Officers: live numbers and a chart",
     "command.ekspor": "Officers: download data (CSV/XLSX)",
     "command.petugas": "Admins: manage officers",
+    "command.tanya": "Send a question to the officers",
+    "command.tiket": "Officers: participants' questions (tickets)",
+    "command.peserta": "Officers: find a participant and send a message",
+    "command.faq": "Officers: the questions and answers (FAQ) the bot gives",
     "group_only": "Sorry, this service works in private chats only. Please message the bot directly.",
     "not_understood": "Sorry, I did not understand that. Use the menu below or type /bantuan.",
     "unknown_command": "Unknown command {command}. Type /bantuan for the list of commands.",
@@ -1202,6 +1214,8 @@ EN: Final[dict[str, str]] = {
     "flow.siaran": "composing a broadcast",
     "flow.petugas_add": "adding an officer",
     "flow.petugas_name": "naming an officer",
+    "flow.faq_add": "adding an FAQ entry",
+    "flow.faq_edit": "changing an FAQ entry",
     "broadcast.footer": "— Reply STOP to stop receiving announcements.",
     "broadcast.reason.chat_not_found": "chat not found",
     "broadcast.reason.outside_window": "outside WhatsApp's 24-hour window",
@@ -1586,6 +1600,10 @@ BUILT_KEYS: Final[dict[str, tuple[str, ...]]] = {
         "command.rekap",
         "command.ekspor",
         "command.petugas",
+        "command.tanya",
+        "command.tiket",
+        "command.peserta",
+        "command.faq",
     ),
     "ekspor.caption.{}": (
         "ekspor.caption.participants",
@@ -1619,6 +1637,8 @@ BUILT_KEYS: Final[dict[str, tuple[str, ...]]] = {
         "flow.alatp_resolve",
         "flow.petugas_add",
         "flow.petugas_name",
+        "flow.faq_add",
+        "flow.faq_edit",
         "flow.sesi_new",
         "flow.sesi_move",
         "flow.siaran",
@@ -1716,6 +1736,7 @@ BUILT_KEYS: Final[dict[str, tuple[str, ...]]] = {
         "status.cancelled",
         "status.session_cancelled",
     ),
+    "faq.field.{}": ("faq.field.question", "faq.field.answer", "faq.field.keywords"),
     "tiket.kind.{}": (
         "tiket.kind.text",
         "tiket.kind.photo",

@@ -118,6 +118,37 @@ ID: Final[dict[str, str]] = {
     "peserta.ask_message": "Tulis pesan untuk {name}. /batal untuk batal.",
     "peserta.gone": "Peserta itu tidak ditemukan (mungkin datanya sudah dihapus).",
     # /rekap
+    "faq.list": "❓ FAQ — jawaban yang langsung diberikan bot:\n\n{entries}",
+    "faq.none": "Belum ada entri.",
+    "faq.more": "\n\n…dan {count} entri lagi (lihat python -m bot faq list).",
+    "faq.btn.edit": "✏️ #{id} {question}",
+    "faq.btn.remove": "🗑 #{id}",
+    "faq.btn.add": "➕ Tambah FAQ",
+    "faq.btn.no_keywords": "Tanpa kata kunci",
+    "faq.gone": "Entri FAQ itu sudah tidak ada.",
+    "faq.invalid": (
+        "Pertanyaan 3 sampai 500 karakter, jawaban 1 sampai 2000 karakter, kata kunci paling"
+        " banyak 500 karakter. Silakan ketik lagi."
+    ),
+    "faq.exists": "Sudah ada entri dengan pertanyaan itu. Ketik pertanyaan lain, atau /batal.",
+    "faq.ask.question": (
+        "Ketik pertanyaannya (seperti yang biasa ditanyakan peserta). /batal untuk batal."
+    ),
+    "faq.ask.answer": "Ketik jawabannya.",
+    "faq.ask.keywords": (
+        "Kata kunci, dipisah koma (misalnya: oven, alat diambil), atau pilih tombol."
+    ),
+    "faq.ask.field": "{entry}\n\nBagian mana yang diubah?",
+    "faq.ask.value": "Ketik {field} yang baru.",
+    "faq.field.question": "pertanyaan",
+    "faq.field.answer": "jawaban",
+    "faq.field.keywords": "kata kunci",
+    "faq.added": "✅ FAQ ditambahkan:\n{entry}",
+    "faq.changed": "✅ FAQ diubah:\n{entry}",
+    "faq.remove.confirm": "Hapus entri ini?\n{entry}",
+    "faq.remove.yes": "Ya, hapus",
+    "faq.remove.no": "Tidak",
+    "faq.removed": "FAQ #{id} dihapus.",
     "rekap.chart.helpdesk": "Meja tanya (tiket)",
     "rekap.chart.ticket_open": "Terbuka",
     "rekap.chart.ticket_answered": "Dijawab",
@@ -234,6 +265,35 @@ EN: Final[dict[str, str]] = {
     "peserta.btn.message": "✉️ Message: {name}",
     "peserta.ask_message": "Write the message to {name}. /batal to cancel.",
     "peserta.gone": "That participant was not found (their data may have been erased).",
+    "faq.list": "❓ FAQ — answers the bot gives at once:\n\n{entries}",
+    "faq.none": "No entries yet.",
+    "faq.more": "\n\n…and {count} more (see python -m bot faq list).",
+    "faq.btn.edit": "✏️ #{id} {question}",
+    "faq.btn.remove": "🗑 #{id}",
+    "faq.btn.add": "➕ Add an FAQ entry",
+    "faq.btn.no_keywords": "No keywords",
+    "faq.gone": "That FAQ entry no longer exists.",
+    "faq.invalid": (
+        "A question has 3 to 500 characters, an answer 1 to 2000, keywords at most 500."
+        " Please type it again."
+    ),
+    "faq.exists": "An entry with that question exists. Type another question, or /batal.",
+    "faq.ask.question": "Type the question (as participants ask it). /batal to cancel.",
+    "faq.ask.answer": "Type the answer.",
+    "faq.ask.keywords": (
+        "Keywords, separated by commas (e.g. oven, pick up equipment), or press the button."
+    ),
+    "faq.ask.field": "{entry}\n\nWhich part do you want to change?",
+    "faq.ask.value": "Type the new {field}.",
+    "faq.field.question": "question",
+    "faq.field.answer": "answer",
+    "faq.field.keywords": "keywords",
+    "faq.added": "✅ FAQ entry added:\n{entry}",
+    "faq.changed": "✅ FAQ entry changed:\n{entry}",
+    "faq.remove.confirm": "Remove this entry?\n{entry}",
+    "faq.remove.yes": "Yes, remove",
+    "faq.remove.no": "No",
+    "faq.removed": "FAQ #{id} removed.",
     "rekap.chart.helpdesk": "Help desk (tickets)",
     "rekap.chart.ticket_open": "Open",
     "rekap.chart.ticket_answered": "Answered",

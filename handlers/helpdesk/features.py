@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from handlers.helpdesk import desk, participant
+from handlers.helpdesk import desk, faq_desk, participant
 
 FEATURES = (
     participant.FEATURE,
     desk.FEATURE,
+    faq_desk.FEATURE,
 )

@@ -28,6 +28,7 @@ COMMANDS = [
     "/peserta",
     "/peserta Peserta",
     "/peserta 3216010101000001",
+    "/faq",
 ]
 BUTTONS = [
     "sesi:list",
@@ -72,6 +73,11 @@ BUTTONS = [
     "tiket:take:-1",
     "peserta:msg:{participant}",
     "peserta:msg:x",
+    "faq:list",
+    "faq:add",
+    "faq:edit:1",
+    "faq:rm:1",
+    "faq:rmok:1",
 ]
 # Officer flows a person might still be in (an officer who was removed meanwhile).
 FLOWS = [
@@ -85,6 +91,9 @@ FLOWS = [
     ("alatp_alloc", "nik", {}, "3216010101000001"),
     ("alatp_bast", "nik", {}, "3216010101000001"),
     ("petugas_name", "name", {"officer_id": 1, "address": "9001"}, "Budi"),
+    ("faq_add", "question", {}, "Boleh bawa anak?"),
+    ("faq_add", "keywords", {"question": "Boleh?", "answer": "Boleh."}, "faq_add:keywords:none"),
+    ("faq_edit", "value", {"faq_id": 1, "field": "answer"}, "Jawaban baru"),
     ("tiket_reply", "text", {"ticket_id": 1}, "Jawaban"),
     ("tiket_close", "note", {"ticket_id": 1}, "tiket_close:note:none"),
     ("tiket_close", "note", {"ticket_id": 1}, "Sudah selesai"),
@@ -221,6 +230,8 @@ FLOW_STEPS = [
     ("sesi_move", "starts_at", {"session_id": 1}),
     ("petugas_add", "role", {"address": "123456"}),
     ("petugas_name", "name", {"officer_id": 1, "address": "9001"}),
+    ("faq_add", "answer", {"question": "Boleh?"}),
+    ("faq_edit", "field", {"faq_id": 1}),
     ("tiket_reply", "text", {"ticket_id": 1}),
     ("tiket_close", "note", {"ticket_id": 1}),
     ("tiket_new", "text", {"participant_id": 1, "name": "Peserta Nomor B"}),

@@ -69,6 +69,8 @@ FLOW_STATES: dict[str, tuple[str, dict[str, Any]]] = {
     "petugas_add": ("role", {"address": "123456"}),
     "petugas_name": ("name", {"officer_id": 1, "address": "9001"}),
     "tanya_ask": ("question", {}),
+    "faq_add": ("keywords", {"question": "Boleh?", "answer": "Boleh."}),
+    "faq_edit": ("field", {"faq_id": 1}),
     "tiket_reply": ("text", {"ticket_id": 1}),
     "tiket_close": ("note", {"ticket_id": 1}),
     "tiket_new": ("text", {"participant_id": 1, "name": "Siti"}),
