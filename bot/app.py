@@ -11,11 +11,12 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from bot.channels.media import MediaStore
 from bot.pacing import ChannelLimits, in_flight_for
 from bot.settings import Settings
 from handlers.conversation.clock import Clock, SystemClock
 from handlers.conversation.features import build_router
-from handlers.conversation.turn import Policy, Services
+from handlers.conversation.turn import HelpdeskPolicy, Policy, Services
 from handlers.participants.regions import load_region, load_sectors
 from storage import Storage
 from storage.outbox import OutboxDeadlines
@@ -51,6 +52,13 @@ async def open_services(
                 equipment_nudge_max=settings.equipment_nudge_max,
                 bot_username=settings.telegram_bot_username,
                 public_base_url=settings.public_base_url,
+                helpdesk=HelpdeskPolicy(
+                    hours=settings.office_hours,
+                    followup=settings.helpdesk_followup,
+                    max_alerts_per_hour=settings.helpdesk_max_alerts_per_hour,
+                    autoclose=settings.helpdesk_autoclose,
+                    show_officer_name=settings.helpdesk_show_officer_name,
+                ),
             ),
             evaluations=settings.evaluation_policy,
         )
@@ -124,7 +132,9 @@ async def run_bot(settings: Settings) -> None:
                 serve(app, settings.webhook_host, settings.webhook_port)
             )
         await scheduler.start()
-        OfficerJobs(services, board, settings.retention_days).add_to(scheduler.scheduler)
+        OfficerJobs(
+            services, board, settings.retention_days, media=MediaStore(settings.media_dir)
+        ).add_to(scheduler.scheduler)
         EvaluationJobs(services).add_to(scheduler.scheduler)
         if telegram is not None:
             telegram.channel.menu.add_to(scheduler.scheduler)

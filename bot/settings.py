@@ -20,6 +20,7 @@ from handlers.evaluations.policy import (
     Requirement,
     parse_requirements,
 )
+from handlers.helpdesk.hours import OfficeHours
 
 
 class MissingSetting(Exception):
@@ -113,6 +114,12 @@ class Settings(BaseSettings):
     whatsapp_template_broadcast: str | None = None
     whatsapp_template_notice: str | None = None
     media_dir: Path = Path("media")
+    # Help desk: when officers answer, how long a follow-up joins a ticket, alert limits.
+    helpdesk_hours: str = "Mon-Fri 08:00-16:00"
+    helpdesk_followup: Annotated[timedelta, NoDecode] = timedelta(hours=24)
+    helpdesk_max_alerts_per_hour: int = Field(default=5, ge=1, le=100)
+    helpdesk_autoclose: Annotated[timedelta, NoDecode] = timedelta(days=3)
+    helpdesk_show_officer_name: bool = False
     # The webhook server (WhatsApp, Telegram webhook mode, /healthz).
     webhook_host: str = "127.0.0.1"
     webhook_port: int = Field(default=8080, ge=1, le=65535)
@@ -239,6 +246,8 @@ class Settings(BaseSettings):
         "notice_give_up_after",
         "outbox_retry_max_interval",
         "channel_probe_max_interval",
+        "helpdesk_followup",
+        "helpdesk_autoclose",
         mode="before",
     )
     @classmethod
@@ -258,6 +267,17 @@ class Settings(BaseSettings):
         if not MIN_RETRY <= value <= MAX_RETRY:
             raise ValueError("use a duration between 1s and 1h")
         return value
+
+    @field_validator("helpdesk_hours")
+    @classmethod
+    def _office_hours(cls, value: str) -> str:
+        OfficeHours.parse(value)
+        return value
+
+    @property
+    def office_hours(self) -> OfficeHours:
+        """Return HELPDESK_HOURS, read."""
+        return OfficeHours.parse(self.helpdesk_hours)
 
     @property
     def zone(self) -> ZoneInfo:

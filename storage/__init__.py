@@ -27,6 +27,8 @@ from storage.evaluations import (
     QuizRepository,
 )
 from storage.exports import ExportRepository
+from storage.helpdesk import FaqRepository, QuestionLog, TicketRepository
+from storage.media import MediaErasureRepository
 from storage.migrate import migrate
 from storage.officers import OfficerRepository
 from storage.outbox import OutboxDeadlines, OutboxRepository
@@ -75,6 +77,11 @@ class Storage:
     # Web console
     console: ConsoleRepository
     directory: ParticipantDirectory
+    # Help desk
+    faqs: FaqRepository
+    tickets: TicketRepository
+    questions: QuestionLog
+    media_erasure: MediaErasureRepository
 
     @classmethod
     async def open(
@@ -124,6 +131,10 @@ class Storage:
             channel_states=ChannelStateRepository(db),
             console=ConsoleRepository(db),
             directory=ParticipantDirectory(db),
+            faqs=FaqRepository(db),
+            tickets=TicketRepository(db),
+            questions=QuestionLog(db),
+            media_erasure=MediaErasureRepository(db),
         )
 
     async def close(self) -> None:

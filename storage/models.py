@@ -141,7 +141,9 @@ class Officer(Model):
     channel: Channel
     address: str
     role: Role
+    # How officers and the audit log name this officer (`officers add --name`, /petugas).
     display_name: str | None = None
+    helpdesk_alerts: bool = True
 
 
 class AuditEntry(Model):

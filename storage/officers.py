@@ -14,15 +14,25 @@ class OfficerRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def add(self, channel: Channel, address: str, role: Role, now: datetime) -> Officer:
+    async def add(
+        self,
+        channel: Channel,
+        address: str,
+        role: Role,
+        now: datetime,
+        display_name: str | None = None,
+    ) -> Officer:
         """Make the address an officer with this role (changing the role if already one).
 
         A changed role ends the officer's web console sessions at once, whoever changed it.
+        A name given here replaces the stored one; None keeps it.
         """
         await self._db.execute(
-            "INSERT INTO officer (channel, address, role, created_at) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (channel, address) DO UPDATE SET role = excluded.role",
-            (channel, address, role, db_time(now)),
+            "INSERT INTO officer (channel, address, role, created_at, display_name)"
+            " VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT (channel, address) DO UPDATE SET role = excluded.role,"
+            " display_name = COALESCE(excluded.display_name, officer.display_name)",
+            (channel, address, role, db_time(now), display_name),
         )
         officer = await self.get(channel, address)
         assert officer is not None  # noqa: S101 - upserted just above
@@ -38,11 +48,17 @@ class OfficerRepository:
         return None if row is None else Officer.model_validate(dict(row))
 
     async def set_display_name(self, officer_id: int, display_name: str | None) -> bool:
-        """Name an officer as colleagues see them (None: show the address)."""
+        """Name an officer as colleagues, alerts and the audit log show them (None: address)."""
         changed = await self._db.execute(
             "UPDATE officer SET display_name = ? WHERE id = ?", (display_name, officer_id)
         )
         return changed == 1
+
+    async def set_helpdesk_alerts(self, officer_id: int, on: bool) -> None:
+        """Turn the officer's ticket alerts on or off."""
+        await self._db.execute(
+            "UPDATE officer SET helpdesk_alerts = ? WHERE id = ?", (int(on), officer_id)
+        )
 
     async def get(self, channel: str, address: str) -> Officer | None:
         """Return the officer at this address, if any."""

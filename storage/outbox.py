@@ -98,6 +98,9 @@ class ReplyBody(Model):
     remove_menu: bool = False
     photo_file_id: str | None = None
     attachment: str | None = None
+    document_file_id: str | None = None
+    voice_file_id: str | None = None
+    edits: str | None = None
 
 
 class OutboxMessage(Model):
@@ -184,6 +187,31 @@ class OutboxRepository:
         """Return the message with this key."""
         row = await self._db.fetch_one("SELECT * FROM outbox WHERE key = ?", (key,))
         return None if row is None else OutboxMessage.model_validate(dict(row))
+
+    async def with_key_prefix(self, prefix: str) -> list[OutboxMessage]:
+        """Return the rows whose key starts with prefix, oldest first."""
+        rows = await self._db.fetch_all(
+            "SELECT * FROM outbox WHERE key >= ? AND key < ? ORDER BY id",
+            (prefix, prefix + "\uffff"),
+        )
+        return [OutboxMessage.model_validate(dict(row)) for row in rows]
+
+    async def scrub(self, prefix: str, text: str, now: datetime) -> int:
+        """Replace the bodies of rows with this key prefix; give up those not yet sent.
+
+        For erasure: a message that quoted a person's words keeps only its place and status.
+        """
+        stamp = db_time(now)
+        body = ReplyBody(text=text).model_dump_json()
+        await self._db.execute(
+            "UPDATE outbox SET status = 'failed', last_error = 'erased', updated_at = ?"
+            " WHERE key >= ? AND key < ? AND status = 'pending'",
+            (stamp, prefix, prefix + "\uffff"),
+        )
+        return await self._db.execute(
+            "UPDATE outbox SET body = ?, updated_at = ? WHERE key >= ? AND key < ?",
+            (body, stamp, prefix, prefix + "\uffff"),
+        )
 
     async def claim_due(
         self,

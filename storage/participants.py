@@ -131,3 +131,14 @@ class ParticipantRepository:
             "SELECT COUNT(*) FROM participant WHERE deleted_at IS NULL"
         )
         return int(value)
+
+    async def search(self, query: str, limit: int = 8) -> list[Participant]:
+        """Return participants whose NIK or phone equals, or whose name contains, the query."""
+        escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        rows = await self._db.fetch_all(
+            "SELECT * FROM participant WHERE deleted_at IS NULL AND"
+            " (nik = ? OR phone = ? OR full_name LIKE ? ESCAPE '\\')"
+            " ORDER BY full_name, id LIMIT ?",
+            (query, query, f"%{escaped}%", limit),
+        )
+        return [Participant.model_validate(dict(row)) for row in rows]

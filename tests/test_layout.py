@@ -18,6 +18,7 @@ DOMAINS = (
     "officers",
     "evaluations",
     "console",
+    "helpdesk",
 )
 # The web console is a channel of its own: only its package may speak HTTP (Starlette).
 WEB = ROOT / "handlers" / "console"

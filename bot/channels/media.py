@@ -1,4 +1,5 @@
-"""Photos kept on disk, so a proof photo sent on one channel can be shown on another.
+"""Media kept on disk, so a photo (or a document or voice note for the help desk) sent on one
+channel can be shown on another.
 
 A platform's own file id only works on that platform (a WhatsApp media id expires after 30
 days and means nothing to Telegram), so photos that arrive by WhatsApp are downloaded and
@@ -18,6 +19,13 @@ _EXTENSIONS: Final = {
     "image/jpeg": ".jpg",
     "image/png": ".png",
     "image/webp": ".webp",
+    # Documents and voice notes sent to the help desk.
+    "application/pdf": ".pdf",
+    "audio/ogg": ".ogg",
+    "audio/mpeg": ".mp3",
+    "audio/mp4": ".m4a",
+    "audio/aac": ".aac",
+    "audio/amr": ".amr",
 }
 
 
@@ -36,10 +44,30 @@ class MediaStore:
         """Write the photo and return its reference."""
         if len(content) > MAX_BYTES:
             raise ValueError("photo too large")
-        name = _safe(stem) + _EXTENSIONS.get(mime_type.split(";")[0].strip(), ".jpg")
+        kind = mime_type.split(";")[0].strip()
+        name = _safe(stem) + _EXTENSIONS.get(kind, ".jpg" if kind.startswith("image/") else ".bin")
         self.folder.mkdir(parents=True, exist_ok=True)
         (self.folder / name).write_bytes(content)
         return PREFIX + name
+
+    def delete(self, reference: str) -> bool:
+        """Delete a stored file; True when it is gone (or was never here)."""
+        path = self._path(reference)
+        if path is None:
+            return True
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            return False
+        return True
+
+    def _path(self, reference: str) -> Path | None:
+        if not is_stored(reference):
+            return None
+        name = reference[len(PREFIX) :]
+        if not _NAME.match(name) or ".." in name:
+            return None
+        return self.folder / name
 
     def load(self, reference: str) -> tuple[bytes, str] | None:
         """Return the photo's bytes and file name, or None when it is not (or no longer) here."""

@@ -51,7 +51,11 @@ def build_telegram(settings: Settings, router: Router, services: Services) -> Ru
     return RunningTelegram(
         TelegramChannel(settings, router, services),
         TelegramSender(
-            token, settings.telegram_api_base_url, media, certificates.CertificateFiles(services)
+            token,
+            settings.telegram_api_base_url,
+            media,
+            certificates.CertificateFiles(services),
+            services.storage.outbox,
         ),
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -13,6 +14,7 @@ from telegram import (
     InlineKeyboardMarkup,
     InputFile,
     KeyboardButton,
+    Message,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
     Update,
@@ -103,6 +105,8 @@ def to_inbound(update: Update) -> Inbound | None:
     message = update.message
     if message is None:
         return None
+    if message.reply_to_message is not None:
+        base["reply_to"] = str(message.reply_to_message.message_id)
     if message.text is not None:
         return Inbound(kind="text", text=message.text, **base)
     if message.contact is not None:
@@ -118,6 +122,12 @@ def to_inbound(update: Update) -> Inbound | None:
         return Inbound(
             kind="photo", photo_id=message.photo[-1].file_id, text=message.caption or "", **base
         )
+    if message.document is not None:
+        document = message.document.file_id
+        return Inbound(kind="document", media_id=document, text=message.caption or "", **base)
+    voice = message.voice or message.audio
+    if voice is not None:
+        return Inbound(kind="voice", media_id=voice.file_id, text=message.caption or "", **base)
     if message.location is not None:
         return Inbound(kind="location", **base)
     return Inbound(kind="unsupported", **base)
@@ -158,29 +168,78 @@ def reply_markup(reply: Reply) -> Any:
 
 async def send_reply(
     bot: Bot, chat_id: int, reply: Reply, media: MediaStore | None = None
-) -> None:
-    """Send a reply: a text message, or a photo by file id with the text as its caption."""
+) -> Message:
+    """Send a reply (text, or a photo, document or voice note with the text as its caption).
+
+    Return the message that carries the buttons: the one an officer replies to.
+    """
     markup = reply_markup(reply)
-    photo = _photo(reply.photo_file_id, media)
-    if photo is None:
-        await bot.send_message(chat_id, reply.text[:MAX_TEXT], reply_markup=markup)
-        return
+    attachment = _attachment(reply)
+    if attachment is None:
+        return await bot.send_message(chat_id, reply.text[:MAX_TEXT], reply_markup=markup)
+    kind, reference = attachment
+    file = _photo(reference, media)
     caption = reply.text if len(reply.text) <= MAX_CAPTION else None
-    try:
-        # A long text follows the photo as its own message, which then carries the buttons.
+    if file is not None:
+        # A long text follows the file as its own message, which then carries the buttons.
         buttons = markup if caption is not None else None
-        await bot.send_photo(chat_id, photo, caption=caption, reply_markup=buttons)
-    except BadRequest:
-        # A file id this bot cannot send (expired, from elsewhere): the text still goes out.
-        logger.warning("telegram: photo could not be sent; sending the text alone")
-        caption = None
-    if caption is None:
-        await bot.send_message(chat_id, reply.text[:MAX_TEXT], reply_markup=markup)
+        try:
+            sent = await _send_file(bot, chat_id, kind, file, caption, buttons)
+        except BadRequest:
+            # A file id this bot cannot send (expired, from elsewhere): the text still goes.
+            logger.warning("telegram: %s could not be sent; sending the text alone", kind)
+            caption = None
+        else:
+            if caption is not None:
+                return sent
+    return await bot.send_message(chat_id, reply.text[:MAX_TEXT], reply_markup=markup)
 
 
-async def send_document(bot: Bot, chat_id: int, document: Document) -> None:
+def _attachment(reply: Reply) -> tuple[str, str] | None:
+    for kind, reference in (
+        ("photo", reply.photo_file_id),
+        ("document", reply.document_file_id),
+        ("voice", reply.voice_file_id),
+    ):
+        if reference is not None:
+            return kind, reference
+    return None
+
+
+async def _send_file(
+    bot: Bot, chat_id: int, kind: str, file: str | InputFile, caption: str | None, markup: Any
+) -> Message:
+    if kind == "document":
+        return await bot.send_document(chat_id, file, caption=caption, reply_markup=markup)
+    if kind == "voice":
+        return await bot.send_voice(chat_id, file, caption=caption, reply_markup=markup)
+    return await bot.send_photo(chat_id, file, caption=caption, reply_markup=markup)
+
+
+async def edit_reply(bot: Bot, chat_id: int, message_id: int, reply: Reply) -> None:
+    """Replace the text (or caption) and buttons of a message the bot sent."""
+    markup = reply_markup(reply) if reply.buttons else None
+    attached = _attachment(reply) is not None
+    try:
+        if attached:
+            await bot.edit_message_caption(
+                chat_id=chat_id,
+                message_id=message_id,
+                caption=reply.text[:MAX_CAPTION],
+                reply_markup=markup,
+            )
+        else:
+            await bot.edit_message_text(
+                reply.text[:MAX_TEXT], chat_id=chat_id, message_id=message_id, reply_markup=markup
+            )
+    except BadRequest as error:
+        if "not modified" not in error.message.lower():
+            raise
+
+
+async def send_document(bot: Bot, chat_id: int, document: Document) -> Message:
     """Send a file, its caption cut to Telegram's limit."""
-    await bot.send_document(
+    return await bot.send_document(
         chat_id,
         InputFile(document.content, filename=document.filename),
         caption=document.caption[:MAX_CAPTION] or None,
@@ -294,9 +353,37 @@ class TelegramChannel:
         if update.callback_query is not None:
             # The spinner on the button stops whenever this lands; the reply need not wait.
             self.application.create_task(_answer_quietly(update), update=update)
+        if inbound.kind == "photo" and await self._from_officer(inbound):
+            inbound = dataclasses.replace(inbound, photo_id=await self._keep(inbound.photo_id))
         replies = await self._router.handle(inbound, self._services)
         for outbound in replies:
             await self.send(int(inbound.address), outbound)
+
+    async def _from_officer(self, inbound: Inbound) -> bool:
+        if not inbound.sender_id:
+            return False
+        officers = self._services.storage.officers
+        return await officers.get("telegram", inbound.sender_id) is not None
+
+    async def _keep(self, file_id: str | None) -> str | None:
+        """Store an officer's photo in MEDIA_DIR, so an answer can carry it to WhatsApp too.
+
+        A Telegram file id means nothing on WhatsApp; a stored file can be sent anywhere.
+        When the download fails the file id stays (Telegram participants still get it).
+        """
+        if file_id is None:
+            return None
+        try:
+            file = await self.application.bot.get_file(file_id)
+            content = bytes(await file.download_as_bytearray())
+            return await asyncio.to_thread(
+                self._media.save, f"tg-{file.file_unique_id}", content, "image/jpeg"
+            )
+        except (TelegramError, OSError, ValueError) as error:
+            logger.warning(
+                "telegram: an officer's photo was not stored (%s)", type(error).__name__
+            )
+            return file_id
 
     async def send(self, chat_id: int, outbound: Outbound) -> None:
         """Send one reply the way Telegram shows it best."""

@@ -36,12 +36,23 @@ PARTICIPANT_COMMANDS: Final = (
     "profil",
     "hapus",
     "bahasa",
+    "tanya",
     "batal",
     "bantuan",
     "kuis",
     "sertifikat",
 )
-OFFICER_COMMANDS: Final = ("sesi", "kelolaalat", "kasus", "siaran", "rekap", "ekspor")
+OFFICER_COMMANDS: Final = (
+    "sesi",
+    "kelolaalat",
+    "kasus",
+    "siaran",
+    "rekap",
+    "ekspor",
+    "tiket",
+    "peserta",
+    "faq",
+)
 ADMIN_COMMANDS: Final = ("petugas",)
 # Each catalogue language and the Telegram language code its menu is set for: the menu set
 # without a code is the default, shown to every other language.

@@ -118,6 +118,8 @@ class WebhookMessage(_Lenient):
     interactive: InteractiveBody | None = None
     button: TemplateButton | None = None
     image: MediaBody | None = None
+    document: MediaBody | None = None
+    audio: MediaBody | None = None
     contacts: list[SharedContact] = Field(default_factory=list)
 
 
@@ -210,6 +212,11 @@ def to_inbound(message: WebhookMessage) -> Inbound | None:
         return Inbound(kind="button", payload=message.button.payload, **base)
     if kind == "image" and message.image is not None and message.image.id:
         return Inbound(kind="photo", photo_id=message.image.id, text=message.image.caption, **base)
+    if kind == "document" and message.document is not None and message.document.id:
+        document = message.document
+        return Inbound(kind="document", media_id=document.id, text=document.caption, **base)
+    if kind == "audio" and message.audio is not None and message.audio.id:
+        return Inbound(kind="voice", media_id=message.audio.id, **base)
     if kind == "location":
         return Inbound(kind="location", **base)
     if kind == "contacts":

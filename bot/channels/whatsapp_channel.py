@@ -182,6 +182,8 @@ class WhatsAppChannel:
             return
         if inbound.kind == "photo" and inbound.photo_id:
             inbound = dataclasses.replace(inbound, photo_id=await self._download(inbound.photo_id))
+        elif inbound.kind in ("document", "voice") and inbound.media_id:
+            inbound = dataclasses.replace(inbound, media_id=await self._download(inbound.media_id))
         page = page_of(inbound.payload) if inbound.kind == "button" else None
         if page is not None:
             await self._page(entry, inbound, page)
@@ -213,7 +215,7 @@ class WhatsAppChannel:
             logger.warning("whatsapp: a page was not sent (%s)", _describe(error))
 
     async def _download(self, media_id: str) -> str | None:
-        """Fetch a photo and store it; return its reference, or None when it failed."""
+        """Fetch a photo, document or voice note and store it; return its reference or None."""
         try:
             content, mime_type = await self._messenger.client.download(media_id)
             return await asyncio.to_thread(

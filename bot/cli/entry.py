@@ -22,6 +22,7 @@ from bot.cli import (
     console,
     equipment,
     export,
+    helpdesk,
     migrate,
     officers,
     participants,
@@ -49,6 +50,7 @@ GROUPS: Final[tuple[ModuleType, ...]] = (
     quiz,
     certificates,
     console,
+    helpdesk,
 )
 
 

@@ -1,4 +1,4 @@
-"""`export participants|enrollments|allocations`: the officer spreadsheets, CSV or XLSX."""
+"""`export participants|enrollments|allocations|tickets`: the officer spreadsheets, CSV or XLSX."""
 
 from __future__ import annotations
 
@@ -26,17 +26,19 @@ PURPOSES: Final[dict[ExportKind, str]] = {
     "allocations": "rekap penerima bantuan",
     "participants": "data peserta",
     "enrollments": "daftar hadir per session",
+    "tickets": "help desk tickets",
 }
 # What the closing line counts, per export.
 COUNTED: Final[dict[ExportKind, str]] = {
     "allocations": "allocation(s)",
     "participants": "row(s)",
     "enrollments": "row(s)",
+    "tickets": "row(s)",
 }
 
 
 def register(commands: Subparsers) -> None:
-    """Add `export participants|enrollments|allocations --format F --out FILE`."""
+    """Add `export participants|enrollments|allocations|tickets --format F --out FILE`."""
     exports = commands.add_parser("export", help="export spreadsheets (CSV or XLSX)")
     kinds = exports.add_subparsers(dest="action", required=True)
     for kind, purpose in PURPOSES.items():

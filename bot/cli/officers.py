@@ -17,6 +17,7 @@ def register(commands: Subparsers) -> None:
     add = officers.add_parser("add", help="make a Telegram user an officer or admin")
     add.add_argument("--telegram-id", required=True, type=int)
     add.add_argument("--role", required=True, choices=("admin", "officer"))
+    add.add_argument("--name", help="display name in ticket alerts and the audit log")
     add.set_defaults(func=add_officer)
     officers.add_parser("list", help="list officers").set_defaults(func=list_officers)
     remove = officers.add_parser("remove", help="take the officer role away from a user")
@@ -28,13 +29,25 @@ async def add_officer(settings: Settings, args: argparse.Namespace) -> int:
     """Make a Telegram user an officer or admin."""
     if args.telegram_id <= 0:
         raise CliError("--telegram-id must be a positive Telegram user id")
+    name = _display_name(args.name)
     async with open_services(settings) as services:
         storage, now = services.storage, services.clock.now()
         async with storage.db.transaction():
-            officer = await storage.officers.add("telegram", str(args.telegram_id), args.role, now)
+            officer = await storage.officers.add(
+                "telegram", str(args.telegram_id), args.role, now, display_name=name
+            )
             await storage.audit.record(ACTOR, f"officer.add.{officer.role}", officer.address, now)
     print(f"telegram user {officer.address} is now {officer.role}")
     return 0
+
+
+def _display_name(name: str | None) -> str | None:
+    if name is None:
+        return None
+    cleaned = " ".join(name.split())
+    if not 1 <= len(cleaned) <= 64 or any(ord(char) < 32 for char in cleaned):
+        raise CliError("--name must be 1 to 64 printable characters")
+    return cleaned
 
 
 async def list_officers(settings: Settings, _args: argparse.Namespace) -> int:
@@ -42,7 +55,9 @@ async def list_officers(settings: Settings, _args: argparse.Namespace) -> int:
     async with open_services(settings) as services:
         officers = await services.storage.officers.list_all()
     for officer in officers:
-        print(f"{officer.channel}\t{officer.address}\t{officer.role}")
+        print(
+            f"{officer.channel}\t{officer.address}\t{officer.role}\t{officer.display_name or '-'}"
+        )
     if not officers:
         print("no officers yet")
     return 0

@@ -7,6 +7,7 @@ from handlers.console.features import FEATURES as CONSOLE
 from handlers.conversation.router import Router
 from handlers.equipment.features import FEATURES as EQUIPMENT
 from handlers.evaluations.features import FEATURES as EVALUATIONS
+from handlers.helpdesk.features import FEATURES as HELPDESK
 from handlers.officers.features import FEATURES as OFFICERS
 from handlers.participants.features import FEATURES as PARTICIPANTS
 from handlers.sessions.features import FEATURES as SESSIONS
@@ -19,6 +20,7 @@ FEATURES = (
     *OFFICERS,
     *EVALUATIONS,
     *CONSOLE,
+    *HELPDESK,
 )
 
 

@@ -8,30 +8,37 @@ A flow is a name and an ordered table of steps, the way python-telegram-bot's
   every payload and the router can tell what a step offers without asking it;
 - `read`: what an answer does — `Go` to a step, `Stay` (and ask again), `End`, or `Switch` to
   another flow;
-- `saves`: the data key its answer is stored under.
+- `saves`: the data key its answer is stored under;
+- `takes_text`: whether it also reads typed text of its own beside its buttons (kecamatan
+  names), so a typed near miss of a label is left to it.
 
 The engine does what every flow needs, once: it stores the position after each answer, in the
 turn's transaction; re-reads an officer flow's role at every answer and every time it asks
 again; refuses a payload it could not have packed and answers a button of another step as an
 old one; and, when the stored step no longer exists after an upgrade, apologises and carries
 on at the first step whose answer is missing, keeping the answers of the steps it still has.
+Typed text that names one of the step's buttons (its label, or its number in the list) counts
+as pressing it, and a near miss is asked about ("Maksud Anda «Setuju»?"): see `typed.py`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Final, NamedTuple, Protocol
 
 from handlers.conversation.access import OfficersOnly, refuse_payload, require_officer
 from handlers.conversation.messages import Button, Inbound, Reply
 from handlers.conversation.payloads import BadPayload, Payload, read_number, step_answers
 from handlers.conversation.turn import Turn
+from handlers.conversation.typed import Offered, match_typed, trust_of
 
 # Typed text is cut here before any rule reads it.
 MAX_TEXT: Final = 4096
 # An ask may send the conversation on to another step; more hops than this is a loop.
 MAX_HOPS: Final = 4
+# The value of "Bukan" under a near-miss question: no step offers it, the step asks again.
+NOT_MEANT: Final = "_not_meant"
 
 Data = dict[str, Any]
 
@@ -124,6 +131,7 @@ class Step:
     read: Read
     choices: Offer | None = None
     saves: str | None = None
+    takes_text: bool = False
 
 
 async def no_choices(_turn: Turn, _data: Data) -> Rows:
@@ -171,10 +179,12 @@ class Flow:
             return
         if not await self._authorised(turn, self.officers.action if self.officers else ""):
             return
+        data = dict(conversation.data)
+        if turn.inbound.kind == "text" and await self._typed(turn, conversation.step, step, data):
+            return
         if self.desk is not None and turn.inbound.kind == "button":
             await self.desk.press(turn, turn.inbound.payload)
             return
-        data = dict(conversation.data)
         answer = await self._answer(turn, conversation.step, step)
         if answer is None:
             await self._ask(turn, conversation.step, data)
@@ -231,7 +241,38 @@ class Flow:
         if pressed.step != name or step.choices is None:
             turn.say("stale_button")
             return None
+        if pressed.value == NOT_MEANT:
+            # "Bukan" under "Maksud Anda «...»?": the question comes again.
+            return None
         return Answer(inbound, pressed.value)
+
+    async def _typed(self, turn: Turn, name: str, step: Step, data: Data) -> bool:
+        """Read typed text as a press of the step's button it names.
+
+        A sure match (label or number) turns the event into that press and returns False, so
+        the answer is read as usual; a near miss is asked about and returns True.
+        """
+        if step.choices is None:
+            return False
+        offered = [
+            Offered(choice.label, self.pack(name, choice).payload)
+            for row in await step.choices(turn, data)
+            for choice in row
+        ]
+        found = match_typed(turn.inbound.text, offered, trust_of(offered, step.takes_text))
+        if found is None:
+            return False
+        if found.how != "near":
+            turn.inbound = replace(turn.inbound, kind="button", payload=found.button.payload)
+            return False
+        buttons = (
+            (
+                Button(turn.t("typed.yes"), found.button.payload),
+                Button(turn.t("typed.no"), self.answers(name, NOT_MEANT).pack()),
+            ),
+        )
+        turn.say("typed.confirm", buttons=buttons, label=found.button.label)
+        return True
 
     async def _follow(self, turn: Turn, name: str, data: Data, outcome: Outcome) -> None:
         if isinstance(outcome, Go):

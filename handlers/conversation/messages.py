@@ -9,7 +9,17 @@ from typing import Literal, TypeVar
 
 from storage.models import Channel
 
-InboundKind = Literal["text", "button", "contact", "photo", "location", "edited", "unsupported"]
+InboundKind = Literal[
+    "text",
+    "button",
+    "contact",
+    "photo",
+    "document",
+    "voice",
+    "location",
+    "edited",
+    "unsupported",
+]
 
 Item = TypeVar("Item")
 _COMMAND = re.compile(r"^/([A-Za-z_]{1,32})(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
@@ -31,6 +41,10 @@ class Inbound:
     private: bool = True
     # The phone number the platform vouches for (WhatsApp's sender), offered at the phone step.
     verified_phone: str | None = None
+    # A document or voice note: the platform's file id, or a stored `media:` reference.
+    media_id: str | None = None
+    # The id of the bot's message this one replies to (Telegram's reply), if any.
+    reply_to: str | None = None
 
 
 @dataclass(frozen=True)
@@ -71,6 +85,11 @@ class Reply:
     # A file made when the message is sent (an outbox row holds text, not bytes), named by a
     # reference its domain reads back, e.g. `sertifikat:12`; the text becomes its caption.
     attachment: str | None = None
+    # A document or voice note to show with the text (file id or stored `media:` reference).
+    document_file_id: str | None = None
+    voice_file_id: str | None = None
+    # The outbox key of an earlier message this one replaces (edits it where the platform can).
+    edits: str | None = None
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,9 @@ def reply_of(body: ReplyBody) -> Reply:
         remove_menu=body.remove_menu,
         photo_file_id=body.photo_file_id,
         attachment=body.attachment,
+        document_file_id=body.document_file_id,
+        voice_file_id=body.voice_file_id,
+        edits=body.edits,
     )
 
 

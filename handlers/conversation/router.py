@@ -105,6 +105,15 @@ class Feature:
     # Takes a photo sent outside any flow (e.g. proof for an open equipment case); returns
     # False when it has no use for it.
     photos: Callable[[Turn], Awaitable[bool]] | None = None
+    # Takes what a person writes outside any flow that nothing else answered (free text, a
+    # photo, a document, a voice note): the help desk. Returns False when it does not.
+    free_text: Callable[[Turn], Awaitable[bool]] | None = None
+    # Takes a message that replies to one of the bot's messages (an officer answering a
+    # ticket alert), before anything else; returns False when it is no such reply.
+    replies: Callable[[Turn], Awaitable[bool]] | None = None
+
+
+Taker = Callable[[Turn], Awaitable[bool]]
 
 
 class DuplicateRegistration(ValueError):
@@ -135,7 +144,9 @@ class Router:
         self.menu: dict[str, str] = {}
         self.interrupting: list[Callable[[Command], bool]] = []
         self.keywords: dict[str, str] = {}
-        self.photos: list[Callable[[Turn], Awaitable[bool]]] = []
+        self.photos: list[Taker] = []
+        self.free_text: list[Taker] = []
+        self.replies: list[Taker] = []
         owners = _Owners()
         for feature in features:
             for command, handler in feature.commands.items():
@@ -161,6 +172,10 @@ class Router:
                 self.interrupting.append(feature.interrupting)
             if feature.photos is not None:
                 self.photos.append(feature.photos)
+            if feature.free_text is not None:
+                self.free_text.append(feature.free_text)
+            if feature.replies is not None:
+                self.replies.append(feature.replies)
         self.desks = {prefix: Desk.of(found) for prefix, found in routes.items()}
 
     def prefixes(self) -> list[str]:
@@ -191,6 +206,8 @@ class Router:
 
     async def _route(self, turn: Turn) -> None:
         inbound = turn.inbound
+        if inbound.reply_to is not None and await _first_taker(self.replies, turn):
+            return
         if inbound.kind == "button":
             await self._button(turn)
             return
@@ -204,13 +221,26 @@ class Router:
             return
         if command is not None:
             await self._run_command(turn, command)
-        elif inbound.kind in ("unsupported", "edited"):
-            turn.say(inbound.kind)
+        elif inbound.kind in ("unsupported", "edited") or (
+            inbound.kind in ("document", "voice") and turn.conversation is not None
+        ):
+            turn.say("edited" if inbound.kind == "edited" else "unsupported")
             await self._reprompt_or_menu(turn)
         elif turn.conversation is not None:
             await self._flow(turn).resume(turn)
-        elif inbound.kind == "photo" and await self._photo(turn):
+        else:
+            await self._outside_flow(turn)
+
+    async def _outside_flow(self, turn: Turn) -> None:
+        """Offer a photo to its takers, then anything to the help desk; else explain."""
+        kind = turn.inbound.kind
+        if kind == "photo" and await _first_taker(self.photos, turn):
             return
+        if await _first_taker(self.free_text, turn):
+            return
+        if kind in ("document", "voice"):
+            turn.say("unsupported")
+            await self._reprompt_or_menu(turn)
         else:
             turn.say_with_menu("not_understood")
 
@@ -240,12 +270,6 @@ class Router:
             await flow.prompt(turn)
             return
         await handler(turn, command.arg)
-
-    async def _photo(self, turn: Turn) -> bool:
-        for takes in self.photos:
-            if await takes(turn):
-                return True
-        return False
 
     def _may_interrupt(self, command: Command) -> bool:
         if command.name in FREE_DURING_FLOW:
@@ -297,3 +321,11 @@ class Router:
             await self._flow(turn).prompt(turn)
         else:
             turn.replies.append(Reply(turn.t("help"), menu=main_menu(turn.language)))
+
+
+async def _first_taker(takers: list[Taker], turn: Turn) -> bool:
+    """Offer the event to each taker in turn; True once one took it."""
+    for takes in takers:
+        if await takes(turn):
+            return True
+    return False

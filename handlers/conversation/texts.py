@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Final
 
 from handlers.evaluations import texts as evaluation_texts
+from handlers.helpdesk import catalogue as helpdesk_catalogue
 
 DEFAULT_LANGUAGE: Final = "id"
 
@@ -35,8 +36,9 @@ ID: Final[dict[str, str]] = {
         "/hapus — hapus data saya\n"
         "/bahasa — ganti bahasa\n"
         "/batal — batalkan langkah yang sedang berjalan\n"
+        "/tanya — kirim pertanyaan ke petugas\n"
         "/bantuan — pesan ini\n\n"
-        "Ada kendala? Hubungi petugas Dinas di lokasi bimtek."
+        "Ada pertanyaan? Ketik saja pertanyaan Anda di sini."
     ),
     "help.officer": (
         "Untuk petugas:\n"
@@ -46,6 +48,9 @@ ID: Final[dict[str, str]] = {
         "/siaran — kirim pengumuman ke peserta pilihan\n"
         "/rekap — angka terkini dan grafik\n"
         "/ekspor — unduh data (CSV/XLSX)\n"
+        "/tiket — pertanyaan peserta (meja tiket)\n"
+        "/peserta — cari peserta dan kirim pesan\n"
+        "/faq — tanya-jawab yang langsung dijawab bot\n"
         "/petugas — kelola petugas (khusus admin)"
     ),
     # Telegram's command menu (the "/" button): one line per command, at most 256 characters.
@@ -65,6 +70,10 @@ ID: Final[dict[str, str]] = {
     "command.rekap": "Petugas: angka terkini dan grafik",
     "command.ekspor": "Petugas: unduh data (CSV/XLSX)",
     "command.petugas": "Admin: kelola petugas",
+    "command.tanya": "Kirim pertanyaan ke petugas",
+    "command.tiket": "Petugas: pertanyaan peserta (tiket)",
+    "command.peserta": "Petugas: cari peserta dan kirim pesan",
+    "command.faq": "Petugas: tanya-jawab (FAQ) yang dijawab bot",
     "group_only": (
         "Mohon maaf, layanan ini hanya melayani chat pribadi. "
         "Silakan kirim pesan langsung ke bot ini."
@@ -214,6 +223,9 @@ ID: Final[dict[str, str]] = {
     "invalid.business_name.too_long": "Nama usaha terlalu panjang (maksimal 100 huruf).",
     "invalid.business_name.chars": "Nama usaha berisi karakter yang tidak bisa dipakai.",
     "invalid.choice": "Silakan pilih salah satu tombol di atas.",
+    "typed.confirm": "Maksud Anda «{label}»?",
+    "typed.yes": "Ya",
+    "typed.no": "Bukan",
     "invalid.kecamatan": (
         "Kecamatan «{text}» tidak ditemukan di {regency}. Pilih dari tombol, atau ketik lagi."
     ),
@@ -453,6 +465,9 @@ ID: Final[dict[str, str]] = {
     # Officer tools (keys go below this line)
     "flow.siaran": "penyusunan siaran",
     "flow.petugas_add": "penambahan petugas",
+    "flow.petugas_name": "pemberian nama petugas",
+    "flow.faq_add": "penambahan FAQ",
+    "flow.faq_edit": "perubahan FAQ",
     "broadcast.footer": "— Ketik BERHENTI untuk berhenti menerima pengumuman.",
     "broadcast.reason.chat_not_found": "chat tidak ditemukan",
     "broadcast.reason.outside_window": "di luar jendela 24 jam WhatsApp",
@@ -593,13 +608,22 @@ ID: Final[dict[str, str]] = {
     "ekspor.caption.enrollments": "Daftar hadir: {rows} baris. Berisi data pribadi — simpan dengan aman.",
     "ekspor.caption.allocations": "Rekap penerima bantuan: {rows} baris. Berisi data pribadi — simpan dengan aman.",
     "ekspor.caption.evaluations": "Hasil pre-test, post-test dan evaluasi: {rows} baris, satu per peserta dan kuesioner. Berisi data pribadi — simpan dengan aman.",
+    "ekspor.kind.tickets": "Tiket meja tanya ({format})",
+    "ekspor.caption.tickets": "Tiket meja tanya: {rows} baris. Berisi data pribadi — simpan dengan aman.",
     "petugas.list": "👮 Petugas terdaftar:\n{lines}",
-    "petugas.line": "• {address} — {role}",
+    "petugas.line": "• {address}{name} — {role}",
     "petugas.role.officer": "petugas",
     "petugas.role.admin": "admin",
     "petugas.btn.toggle": "🔁 Ubah peran {address}",
     "petugas.btn.remove": "🗑 Hapus {address}",
     "petugas.btn.add": "➕ Tambah petugas",
+    "petugas.btn.name": "✏️ Nama {address}",
+    "petugas.name.ask": (
+        "Nama tampilan untuk {address}? Nama ini muncul di peringatan tiket dan log audit."
+        " /batal untuk batal."
+    ),
+    "petugas.name.invalid": "Ketik nama 1 sampai {limit} karakter.",
+    "petugas.name.set": "✅ Nama {address} sekarang: {name}.",
     "petugas.not_self": "Anda tidak bisa menghapus atau mengubah peran Anda sendiri.",
     "petugas.remove.confirm": "Hapus {address} dari daftar petugas?",
     "petugas.remove.yes": "Ya, hapus",
@@ -787,8 +811,9 @@ EN: Final[dict[str, str]] = {
         "/hapus — delete my data\n"
         "/bahasa — change language\n"
         "/batal — cancel the current step\n"
+        "/tanya — send a question to the officers\n"
         "/bantuan — this message\n\n"
-        "Need help? Contact the officers at the bimtek venue."
+        "A question? Just type it here."
     ),
     "help.officer": (
         "For officers:\n"
@@ -798,6 +823,9 @@ EN: Final[dict[str, str]] = {
         "/siaran — send an announcement to chosen participants\n"
         "/rekap — live numbers and a chart\n"
         "/ekspor — download data (CSV/XLSX)\n"
+        "/tiket — participants' questions (ticket desk)\n"
+        "/peserta — find a participant and send a message\n"
+        "/faq — questions and answers the bot gives at once\n"
         "/petugas — manage officers (admins only)"
     ),
     # Telegram's command menu (the "/" button): one line per command, at most 256 characters.
@@ -817,6 +845,10 @@ EN: Final[dict[str, str]] = {
     "command.rekap": "Officers: live numbers and a chart",
     "command.ekspor": "Officers: download data (CSV/XLSX)",
     "command.petugas": "Admins: manage officers",
+    "command.tanya": "Send a question to the officers",
+    "command.tiket": "Officers: participants' questions (tickets)",
+    "command.peserta": "Officers: find a participant and send a message",
+    "command.faq": "Officers: the questions and answers (FAQ) the bot gives",
     "group_only": "Sorry, this service works in private chats only. Please message the bot directly.",
     "not_understood": "Sorry, I did not understand that. Use the menu below or type /bantuan.",
     "unknown_command": "Unknown command {command}. Type /bantuan for the list of commands.",
@@ -954,6 +986,9 @@ EN: Final[dict[str, str]] = {
     "invalid.business_name.too_long": "That business name is too long (100 characters at most).",
     "invalid.business_name.chars": "That business name contains characters that cannot be used.",
     "invalid.choice": "Please choose one of the buttons above.",
+    "typed.confirm": "Did you mean «{label}»?",
+    "typed.yes": "Yes",
+    "typed.no": "No",
     "invalid.kecamatan": (
         "Kecamatan «{text}» was not found in {regency}. Choose a button, or type it again."
     ),
@@ -1189,6 +1224,9 @@ EN: Final[dict[str, str]] = {
     # Officer tools (keys go below this line)
     "flow.siaran": "composing a broadcast",
     "flow.petugas_add": "adding an officer",
+    "flow.petugas_name": "naming an officer",
+    "flow.faq_add": "adding an FAQ entry",
+    "flow.faq_edit": "changing an FAQ entry",
     "broadcast.footer": "— Reply STOP to stop receiving announcements.",
     "broadcast.reason.chat_not_found": "chat not found",
     "broadcast.reason.outside_window": "outside WhatsApp's 24-hour window",
@@ -1326,13 +1364,22 @@ EN: Final[dict[str, str]] = {
     "ekspor.caption.enrollments": "Attendance list: {rows} row(s). Personal data — keep it safe.",
     "ekspor.caption.allocations": "Equipment recipients: {rows} row(s). Personal data — keep it safe.",
     "ekspor.caption.evaluations": "Pre-test, post-test and evaluation results: {rows} row(s), one per participant and questionnaire. Personal data — keep it safe.",
+    "ekspor.kind.tickets": "Help desk tickets ({format})",
+    "ekspor.caption.tickets": "Help desk tickets: {rows} row(s). Personal data — keep it safe.",
     "petugas.list": "👮 Officers:\n{lines}",
-    "petugas.line": "• {address} — {role}",
+    "petugas.line": "• {address}{name} — {role}",
     "petugas.role.officer": "officer",
     "petugas.role.admin": "admin",
     "petugas.btn.toggle": "🔁 Change role of {address}",
     "petugas.btn.remove": "🗑 Remove {address}",
     "petugas.btn.add": "➕ Add an officer",
+    "petugas.btn.name": "✏️ Name {address}",
+    "petugas.name.ask": (
+        "Display name for {address}? It heads ticket alerts and names them in the audit log."
+        " /batal to cancel."
+    ),
+    "petugas.name.invalid": "Type a name of 1 to {limit} characters.",
+    "petugas.name.set": "✅ {address} is now named: {name}.",
     "petugas.not_self": "You cannot remove yourself or change your own role.",
     "petugas.remove.confirm": "Remove {address} from the officers?",
     "petugas.remove.yes": "Yes, remove",
@@ -1500,6 +1547,8 @@ EN: Final[dict[str, str]] = {
 # Domain packages keep their sentences beside their code; one catalogue per language here.
 ID.update(evaluation_texts.ID)
 EN.update(evaluation_texts.EN)
+ID.update(helpdesk_catalogue.ID)
+EN.update(helpdesk_catalogue.EN)
 
 CATALOGUES: Final = {"id": ID, "en": EN}
 
@@ -1573,18 +1622,24 @@ BUILT_KEYS: Final[dict[str, tuple[str, ...]]] = {
         "command.rekap",
         "command.ekspor",
         "command.petugas",
+        "command.tanya",
+        "command.tiket",
+        "command.peserta",
+        "command.faq",
     ),
     "ekspor.caption.{}": (
         "ekspor.caption.participants",
         "ekspor.caption.enrollments",
         "ekspor.caption.allocations",
         "ekspor.caption.evaluations",
+        "ekspor.caption.tickets",
     ),
     "ekspor.kind.{}": (
         "ekspor.kind.participants",
         "ekspor.kind.enrollments",
         "ekspor.kind.allocations",
         "ekspor.kind.evaluations",
+        "ekspor.kind.tickets",
     ),
     "field.{}": (
         "field.full_name",
@@ -1606,9 +1661,16 @@ BUILT_KEYS: Final[dict[str, tuple[str, ...]]] = {
         "flow.alatp_handover",
         "flow.alatp_resolve",
         "flow.petugas_add",
+        "flow.petugas_name",
+        "flow.faq_add",
+        "flow.faq_edit",
         "flow.sesi_new",
         "flow.sesi_move",
         "flow.siaran",
+        "flow.tanya_ask",
+        "flow.tiket_reply",
+        "flow.tiket_close",
+        "flow.tiket_new",
     ),
     "invalid.{}.{}": (
         "invalid.full_name.empty",
@@ -1700,6 +1762,25 @@ BUILT_KEYS: Final[dict[str, tuple[str, ...]]] = {
         "status.cancelled",
         "status.session_cancelled",
     ),
+    "faq.field.{}": ("faq.field.question", "faq.field.answer", "faq.field.keywords"),
+    "tiket.kind.{}": (
+        "tiket.kind.text",
+        "tiket.kind.photo",
+        "tiket.kind.document",
+        "tiket.kind.voice",
+    ),
+    "tiket.line.{}": ("tiket.line.participant", "tiket.line.officer"),
+    "tiket.list.{}": ("tiket.list.open", "tiket.list.mine", "tiket.list.answered"),
+    "tiket.refused.{}": (
+        "tiket.refused.unknown",
+        "tiket.refused.closed",
+        "tiket.refused.erased",
+        "tiket.refused.empty",
+        "tiket.refused.no_contact",
+        "tiket.refused.not_now",
+    ),
+    "tiket.state.{}": ("tiket.state.taken", "tiket.state.answered", "tiket.state.closed"),
+    "tiket.status.{}": ("tiket.status.open", "tiket.status.answered", "tiket.status.closed"),
     "{}.aborted": ("sesi.new.aborted", "sesi.move.aborted"),
     "{}.yes": ("sesi.new.yes", "sesi.move.yes"),
     "{}.no": ("sesi.new.no", "sesi.move.no"),

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 from handlers.conversation import texts
 from handlers.conversation.clock import Clock
 from handlers.conversation.messages import Button, Inbound, Outbound, Reply
 from handlers.evaluations.policy import EvaluationPolicy
+from handlers.helpdesk.hours import OfficeHours
+from handlers.helpdesk.matching import FaqIndex
 from handlers.participants.regions import Region
 from storage import Storage
 from storage.models import Contact, Conversation, Officer, Participant
@@ -27,6 +29,22 @@ class Services:
     sectors: tuple[str, ...]
     policy: Policy = field(default_factory=lambda: Policy())
     evaluations: EvaluationPolicy = field(default_factory=EvaluationPolicy)
+    # The FAQ prepared for matching; rebuilt when the entries change.
+    faq_index: FaqIndex = field(default_factory=lambda: FaqIndex())
+
+
+DEFAULT_HELPDESK_HOURS: Final = "Mon-Fri 08:00-16:00"
+
+
+@dataclass(frozen=True)
+class HelpdeskPolicy:
+    """The help desk's rules, from the HELPDESK_* settings."""
+
+    hours: OfficeHours = field(default_factory=lambda: OfficeHours.parse(DEFAULT_HELPDESK_HOURS))
+    followup: timedelta = timedelta(hours=24)
+    max_alerts_per_hour: int = 5
+    autoclose: timedelta = timedelta(days=3)
+    show_officer_name: bool = False
 
 
 @dataclass(frozen=True)
@@ -41,6 +59,7 @@ class Policy:
     bot_username: str | None = None
     # The https address officers open the web console at; None: the console is off.
     public_base_url: str | None = None
+    helpdesk: HelpdeskPolicy = field(default_factory=lambda: HelpdeskPolicy())
 
 
 @dataclass
@@ -140,6 +159,7 @@ MENU_KEYS = (
     ("menu.register", "menu.schedule", "menu.equipment"),
     ("menu.profile", "menu.language", "menu.help"),
     ("menu.quiz", "menu.certificate"),
+    ("menu.ask",),
 )
 
 

@@ -37,6 +37,11 @@ class ChartLabels:
     attended: str
     equipment_states: tuple[str, str, str, str, str]
     nothing: str
+    helpdesk: str = ""
+    # Open, answered, closed.
+    ticket_states: tuple[str, str, str] = ("", "", "")
+    # One line under the help desk panel: time to first answer, FAQ share.
+    helpdesk_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -47,17 +52,25 @@ class ChartData:
     by_kecamatan: Sequence[GroupCount]
     sessions: Sequence[SessionNumbers]
     equipment: EquipmentNumbers
+    # Tickets open, answered, closed.
+    tickets: tuple[int, int, int] = (0, 0, 0)
 
 
 def render_chart(data: ChartData, labels: ChartLabels) -> bytes:
-    """Return the four-panel PNG: sectors, kecamatan, sessions, equipment."""
+    """Return the five-panel PNG: sectors, kecamatan, sessions, equipment, help desk."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(12, 9), dpi=90, layout="constrained")
+    figure = Figure(figsize=(12, 12), dpi=90, layout="constrained")
     FigureCanvasAgg(figure)
     figure.suptitle(labels.title, fontsize=14, fontweight="bold")
-    sector_axes, kecamatan_axes, session_axes, equipment_axes = figure.subplots(2, 2).flat
+    panels = figure.subplot_mosaic(
+        [["sector", "kecamatan"], ["sessions", "equipment"], ["helpdesk", "helpdesk"]],
+        height_ratios=(3, 3, 2),
+    )
+    sector_axes, kecamatan_axes = panels["sector"], panels["kecamatan"]
+    session_axes, equipment_axes = panels["sessions"], panels["equipment"]
+    _helpdesk(panels["helpdesk"], data.tickets, labels)
     _bars(sector_axes, data.by_sector, labels.by_sector, labels.nothing)
     _bars(kecamatan_axes, data.by_kecamatan, labels.by_kecamatan, labels.nothing)
     _sessions(session_axes, data.sessions, labels)
@@ -121,3 +134,17 @@ def _equipment(axes: Axes, numbers: EquipmentNumbers, labels: ChartLabels) -> No
     axes.bar_label(bars, padding=2)
     axes.tick_params(axis="x", labelrotation=20)
     axes.set_title(labels.equipment)
+
+
+def _helpdesk(axes: Axes, tickets: tuple[int, int, int], labels: ChartLabels) -> None:
+    axes.set_title(labels.helpdesk)
+    axes.set_xlabel(labels.helpdesk_note)
+    if not any(tickets):
+        axes.text(0.5, 0.5, labels.nothing, ha="center", va="center")
+        axes.set_xticks([])
+        axes.set_yticks([])
+        return
+    bars = axes.barh(
+        list(reversed(labels.ticket_states)), list(reversed(tickets)), color=COLORS[2]
+    )
+    axes.bar_label(bars, padding=2)

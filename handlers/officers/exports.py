@@ -1,4 +1,4 @@
-"""The officer exports: participants, enrollments (daftar hadir), allocations (rekap penerima).
+"""The officer exports: participants, enrollments (daftar hadir), allocations, tickets.
 
 Each export is a header (SPEC §7 column names) and rows streamed from storage through
 `handlers.exports.write_table`, so memory stays flat however many rows there are.
@@ -13,10 +13,11 @@ from typing import BinaryIO, Final, Literal, get_args
 from zoneinfo import ZoneInfo
 
 from handlers.equipment.export import ALLOCATION_COLUMNS, allocation_rows, local_stamp
+from handlers.helpdesk.faqs import TICKET_COLUMNS, ticket_rows
 from handlers.spreadsheets.writing import CellValue, ExportFormat, write_table
 from storage import Storage
 
-ExportKind = Literal["participants", "enrollments", "allocations"]
+ExportKind = Literal["participants", "enrollments", "allocations", "tickets"]
 EXPORT_KINDS: Final[tuple[ExportKind, ...]] = get_args(ExportKind)
 PARTICIPANT_COLUMNS: Final = (
     "nik",
@@ -87,6 +88,12 @@ EXPORTS: Final[dict[ExportKind, Export]] = {
         allocation_rows,
         lambda storage: storage.exports.count_allocations(),
         "penerima-bantuan",
+    ),
+    "tickets": Export(
+        TICKET_COLUMNS,
+        ticket_rows,
+        lambda storage: storage.tickets.count_all(),
+        "tiket",
     ),
 }
 

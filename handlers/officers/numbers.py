@@ -1,4 +1,4 @@
-"""Live numbers for officers (/rekap): registrations, sessions, equipment, as text and chart."""
+"""Live numbers for officers (/rekap): registrations, sessions, equipment, help desk."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from handlers.conversation.router import Feature
 from handlers.conversation.timefmt import format_date, format_datetime
 from handlers.conversation.turn import Turn
 from handlers.evaluations.rekap import add_to_rekap
+from handlers.helpdesk.numbers import DeskNumbers, desk_numbers, duration_text
 from handlers.officers.charts import ChartData, ChartLabels, render_chart
 from storage.stats import GroupCount
 
@@ -26,15 +27,18 @@ async def show_stats(turn: Turn, _arg: str) -> None:
     if officer is None:
         return
     stats = turn.storage.stats
+    policy = turn.services.policy.helpdesk
+    desk = await desk_numbers(turn.storage, policy.hours, turn.services.zone)
     data = ChartData(
         by_sector=await stats.registrations_by("sector"),
         by_kecamatan=await stats.registrations_by("kecamatan"),
         sessions=await stats.sessions(turn.now - SESSIONS_SINCE),
         equipment=await stats.equipment(),
+        tickets=(desk.open, desk.answered, desk.closed),
     )
-    turn.say_text(stats_text(turn, await stats.registrations(), data))
+    turn.say_text(stats_text(turn, await stats.registrations(), data) + desk_text(turn, desk))
     # Drawing takes a moment: off the event loop, so other chats are not held up.
-    image = await asyncio.to_thread(render_chart, data, chart_labels(turn))
+    image = await asyncio.to_thread(render_chart, data, chart_labels(turn, desk))
     stamp = format_date(turn.now, turn.services.zone, turn.language)
     turn.replies.append(Photo(image, turn.t("rekap.caption", when=stamp), "rekap.png"))
     await add_to_rekap(turn, SESSIONS_SINCE)
@@ -86,7 +90,27 @@ def stats_text(turn: Turn, registered: int, data: ChartData) -> str:
     )
 
 
-def chart_labels(turn: Turn) -> ChartLabels:
+def _faq_share(desk: DeskNumbers) -> str:
+    if not desk.questions:
+        return "-"
+    return f"{desk.self_served} ({round(100 * desk.self_served / desk.questions)}%)"
+
+
+def desk_text(turn: Turn, desk: DeskNumbers) -> str:
+    """Return the help desk's part of the /rekap text."""
+    return turn.t(
+        "rekap.helpdesk",
+        open=desk.open,
+        answered=desk.answered,
+        closed=desk.closed,
+        median=duration_text(desk.median),
+        p90=duration_text(desk.p90),
+        faq_share=_faq_share(desk),
+        questions=desk.questions,
+    )
+
+
+def chart_labels(turn: Turn, desk: DeskNumbers | None = None) -> ChartLabels:
     """Return the chart's words in the officer's language."""
     return ChartLabels(
         title=turn.t("rekap.chart.title"),
@@ -106,6 +130,20 @@ def chart_labels(turn: Turn) -> ChartLabels:
             turn.t("rekap.chart.not_handed_over"),
         ),
         nothing=turn.t("rekap.chart.nothing"),
+        helpdesk=turn.t("rekap.chart.helpdesk"),
+        ticket_states=(
+            turn.t("rekap.chart.ticket_open"),
+            turn.t("rekap.chart.ticket_answered"),
+            turn.t("rekap.chart.ticket_closed"),
+        ),
+        helpdesk_note=""
+        if desk is None
+        else turn.t(
+            "rekap.chart.helpdesk_note",
+            median=duration_text(desk.median),
+            p90=duration_text(desk.p90),
+            faq_share=_faq_share(desk),
+        ),
     )
 
 

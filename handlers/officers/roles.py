@@ -16,11 +16,20 @@ from handlers.conversation.access import OfficersOnly, require_officer
 from handlers.conversation.messages import Button
 from handlers.conversation.payloads import Payload, read_number
 from handlers.conversation.router import Feature, on
+from handlers.conversation.textnorm import clean_line
 from handlers.conversation.turn import Turn
-from handlers.officers.roster import RosterRefused, add_officer, remove_officer, set_role
+from handlers.officers.roster import (
+    MAX_DISPLAY_NAME,
+    RosterRefused,
+    add_officer,
+    remove_officer,
+    rename_officer,
+    set_role,
+)
 from storage.models import Officer, Role
 
 MAX_LISTED: Final = 30
+# Display names are short: they head ticket alerts.
 # Telegram user ids have at most 52 significant bits.
 MAX_USER_ID: Final = 2**52 - 1
 ROLES: Final[tuple[Role, ...]] = ("officer", "admin")
@@ -58,6 +67,10 @@ class ConfirmRemove(OfficerButton, tag="rmok"):
     """Remove the officer."""
 
 
+class RenameOfficer(OfficerButton, tag="name"):
+    """Set the display name used in ticket alerts and the audit log (a flow)."""
+
+
 async def open_desk(turn: Turn, _arg: str) -> None:
     """Show the officers to an admin (/petugas)."""
     if await require_officer(turn, "petugas", admin=True) is None:
@@ -70,7 +83,10 @@ async def show_officers(turn: Turn) -> None:
     officers = await turn.storage.officers.list_all()
     lines = [
         turn.t(
-            "petugas.line", address=officer.address, role=turn.t(f"petugas.role.{officer.role}")
+            "petugas.line",
+            address=officer.address,
+            name=f" ({officer.display_name})" if officer.display_name else "",
+            role=turn.t(f"petugas.role.{officer.role}"),
         )
         for officer in officers[:MAX_LISTED]
     ]
@@ -87,6 +103,15 @@ async def show_officers(turn: Turn) -> None:
         for officer in officers[:MAX_LISTED]
         if not _is_self(turn, officer)
     ]
+    buttons.extend(
+        (
+            Button(
+                turn.t("petugas.btn.name", address=officer.address),
+                RenameOfficer(officer.id).pack(),
+            ),
+        )
+        for officer in officers[:MAX_LISTED]
+    )
     buttons.append((Button(turn.t("petugas.btn.add"), AddOfficer().pack()),))
     turn.say("petugas.list", buttons=tuple(buttons), lines="\n".join(lines) or "-")
 
@@ -131,6 +156,45 @@ async def confirm_remove(turn: Turn, pressed: ConfirmRemove) -> None:
     target = await _target(turn, pressed.officer_id)
     if target is not None:
         await _remove(turn, turn.checked_officer(), target)
+
+
+async def start_rename(turn: Turn, pressed: RenameOfficer) -> None:
+    """Ask the officer's display name (an admin may name themself too)."""
+    target = await turn.storage.officers.get_by_id(pressed.officer_id)
+    if target is None:
+        turn.say("stale_button")
+        return
+    await NAME_FLOW.begin(turn, {"officer_id": target.id, "address": target.address})
+
+
+async def _ask_name(turn: Turn, data: flows.Data) -> flows.Prompt:
+    return flows.Prompt(turn.t("petugas.name.ask", address=str(data.get("address", ""))))
+
+
+async def _on_name(turn: Turn, data: flows.Data, answer: flows.Answer) -> flows.Outcome:
+    name = None if answer.text is None else clean_line(answer.text)
+    if not name or len(name) > MAX_DISPLAY_NAME:
+        turn.say("petugas.name.invalid", limit=MAX_DISPLAY_NAME)
+        return flows.Stay(ask=False)
+    officer_id = data.get("officer_id")
+    if not isinstance(officer_id, int):
+        turn.say("stale_button")
+        return flows.End()
+    try:
+        # The rule the console's Petugas page follows too (handlers/officers/roster.py).
+        await rename_officer(
+            turn.storage, officer_id, name, admin=turn.checked_officer(), now=turn.now
+        )
+    except RosterRefused as refused:
+        if refused.reason != "name":
+            turn.say("stale_button")
+            return flows.End()
+        turn.say("petugas.name.invalid", limit=MAX_DISPLAY_NAME)
+        return flows.Stay(ask=False)
+    target = await turn.storage.officers.get_by_id(officer_id)
+    turn.say("petugas.name.set", address=target.address if target else "", name=name)
+    await show_officers(turn)
+    return flows.End()
 
 
 async def _target(turn: Turn, officer_id: int) -> Officer | None:
@@ -232,13 +296,22 @@ ADD_FLOW: Final = flows.Flow(
     officers=OfficersOnly("petugas.add", admin=True),
 )
 
+# An officer's display name, typed.
+NAME_FLOW: Final = flows.Flow(
+    "petugas_name",
+    {"name": flows.Step(_ask_name, _on_name)},
+    officers=OfficersOnly("petugas.name", admin=True),
+    context=("officer_id", "address"),
+)
+
 FEATURE = Feature(
     "officers.roles",
     commands={"petugas": open_desk},
-    flows=(ADD_FLOW,),
+    flows=(ADD_FLOW, NAME_FLOW),
     buttons=(
         on(ListOfficers, list_officers),
         on(AddOfficer, start_add, starts_flow=True),
+        on(RenameOfficer, start_rename, starts_flow=True),
         on(ToggleRole, toggle_role),
         on(AskRemove, ask_remove),
         on(ConfirmRemove, confirm_remove),

@@ -16,7 +16,7 @@ from storage import Storage
 from storage.models import Channel, Officer, Role
 
 MAX_ID_DIGITS: Final = 15
-MAX_DISPLAY_NAME: Final = 80
+MAX_DISPLAY_NAME: Final = 64
 ROLES: Final[tuple[Role, ...]] = ("officer", "admin")
 
 

@@ -4,18 +4,30 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from handlers.helpdesk.tickets import erase_for as erase_tickets
 from storage import Storage
 
 
 async def erase_participant(
     storage: Storage, participant_id: int, now: datetime, *, actor: str, action: str
 ) -> None:
-    """Clear personal fields, photos and notes, free-text answers, forget chat addresses.
+    """Clear personal fields, photos and notes, free-text answers and ticket texts, forget chat
+    addresses; audit it.
+
+    Photos, documents and voice notes kept in MEDIA_DIR are queued for deletion.
 
     Sector, kecamatan, enrollments, allocation quantities, scores and ratings stay, without a
     person behind them, so the programme's anonymous counts remain true. Certificates stay
     valid with the holder's name withheld. Runs in the caller's transaction.
     """
+    chats = [
+        (c.channel, c.address) for c in await storage.contacts.for_participant(participant_id)
+    ]
+    media = await erase_tickets(storage, participant_id, chats, now)
+    allocations = await storage.allocations.for_participant(participant_id)
+    media += [allocation.photo_file_id for allocation in allocations if allocation.photo_file_id]
+    # Files in MEDIA_DIR go once this transaction committed (the bot's help desk job).
+    await storage.media_erasure.queue(media, now)
     await storage.participants.erase(participant_id, now)
     await storage.allocations.erase_personal(participant_id)
     await storage.equipment_cases.erase_personal(participant_id)

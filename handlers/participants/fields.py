@@ -89,7 +89,8 @@ def _field_step(field: str, accept: Accept, progress: Progress) -> flows.Step:
             return ((flows.Choice(turn.t("reg.use_this_number"), "self"),),)
         return ()
 
-    return flows.Step(ask, read, choices, saves=field)
+    # Kecamatan names typed have their own near-miss matching.
+    return flows.Step(ask, read, choices, saves=field, takes_text=field == "kecamatan")
 
 
 def _indexed(names: Sequence[str], per_row: int) -> flows.Rows:
@@ -199,4 +200,5 @@ def _confirm_step(accept: Accept) -> flows.Step:
             ),
         )
 
-    return flows.Step(ask, read, choices, saves="kecamatan")
+    # Typing here is a new attempt at the name (see read).
+    return flows.Step(ask, read, choices, saves="kecamatan", takes_text=True)

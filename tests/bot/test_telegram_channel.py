@@ -68,7 +68,7 @@ def test_contact_keeps_its_owner() -> None:
     [
         ({"sticker": {"file_id": "s", "file_unique_id": "u", "width": 1, "height": 1,
                       "is_animated": False, "is_video": False, "type": "regular"}}, "unsupported"),
-        ({"voice": {"file_id": "v", "file_unique_id": "u", "duration": 1}}, "unsupported"),
+        ({"voice": {"file_id": "v", "file_unique_id": "u", "duration": 1}}, "voice"),
         ({"location": {"latitude": -6.2, "longitude": 107.1}}, "location"),
         ({"photo": [{"file_id": "p", "file_unique_id": "u", "width": 1, "height": 1}]}, "photo"),
     ],

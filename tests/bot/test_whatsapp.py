@@ -77,7 +77,7 @@ def base(**fields: Any) -> Inbound:
         ),
         ("location", {"latitude": -6.2, "longitude": 107.1}, base(kind="location")),
         ("sticker", {"id": "1"}, base(kind="unsupported")),
-        ("audio", {"id": "1"}, base(kind="unsupported")),
+        ("audio", {"id": "1"}, base(kind="voice", media_id="1")),
         ("unsupported", {}, base(kind="unsupported")),
     ],
 )

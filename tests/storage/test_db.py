@@ -280,13 +280,9 @@ async def test_migrations_are_recorded_in_schema_version(db: Database) -> None:
     assert {row["applied_at"] for row in rows} == {db_time(NOW)}
 
 
-def test_packaged_migrations_are_numbered_once_each_in_order() -> None:
-    # Branches take numbers ahead of time, so a gap can stand until the one before merges;
-    # each migration is recorded by its number, so a later one fills its gap cleanly.
+def test_packaged_migrations_are_numbered_one_to_n_without_gaps() -> None:
     versions = [migration.version for migration in load_migrations()]
-    assert versions[0] == 1
-    assert len(set(versions)) == len(versions)
-    assert versions == sorted(versions)
+    assert versions == list(range(1, len(versions) + 1))
 
 
 async def test_migrate_applies_everything_once_and_is_idempotent_on_reopen(

@@ -242,6 +242,8 @@ class FakeTelegram:
         self.max_poll_timeout = max_poll_timeout
         self.latency: float = 0.0
         self.blocked_chats: set[int] = set()
+        # Chats whose messages fail with a passing server error (500) until removed.
+        self.unreachable_chats: set[int] = set()
         self.global_rate: float | None = None
         self.per_chat_rate: float | None = None
         self.tokens: set[str] = set()
@@ -592,6 +594,9 @@ class FakeTelegram:
             blocked = chat_id is not None and chat_id in self.blocked_chats
             if failure is None and blocked and (_is_outgoing(name) or name == "sendchataction"):
                 failure = _Failure(403, "Forbidden: bot was blocked by the user", None)
+            unreachable = chat_id is not None and chat_id in self.unreachable_chats
+            if failure is None and unreachable and _is_outgoing(name):
+                failure = _Failure(500, "Internal Server Error", None)
             if failure is None and _is_outgoing(name):
                 retry_after = self._rate_limited(chat_id, now)
                 if retry_after is not None:
@@ -836,12 +841,27 @@ class FakeTelegram:
         """Queue an arbitrary update (update_id assigned when missing)."""
         return self._enqueue(lambda: dict(update))
 
-    def push_text(self, user_id: int, text: str, *, language_code: str | None = "en") -> int:
-        """Queue a private text message (with a bot_command entity for /commands)."""
+    def push_text(
+        self,
+        user_id: int,
+        text: str,
+        *,
+        language_code: str | None = "en",
+        reply_to: int | None = None,
+    ) -> int:
+        """Queue a private text message (with a bot_command entity for /commands).
+
+        `reply_to` makes it a reply to the bot's message with that id in this chat.
+        """
 
         def build() -> dict[str, Any]:
             message = self._user_message(user_id, user_id, language_code)
             message["text"] = text
+            if reply_to is not None:
+                replied = self._sent.get((user_id, reply_to))
+                message["reply_to_message"] = dict(
+                    replied or self._bot_message(user_id, reply_to, "")
+                )
             if entities := _command_entities(text):
                 message["entities"] = entities
             return {"message": message}
@@ -899,11 +919,26 @@ class FakeTelegram:
 
         return self._enqueue(build)
 
-    def push_photo(self, user_id: int, file_id: str, *, caption: str | None = None) -> int:
-        """Queue a photo message (one PhotoSize with the given file_id)."""
+    def push_photo(
+        self,
+        user_id: int,
+        file_id: str,
+        *,
+        caption: str | None = None,
+        reply_to: int | None = None,
+    ) -> int:
+        """Queue a photo message (one PhotoSize with the given file_id).
+
+        `reply_to` makes it a reply to the bot's message with that id in this chat.
+        """
 
         def build() -> dict[str, Any]:
             message = self._user_message(user_id, user_id)
+            if reply_to is not None:
+                replied = self._sent.get((user_id, reply_to))
+                message["reply_to_message"] = dict(
+                    replied or self._bot_message(user_id, reply_to, "")
+                )
             size = {
                 "file_id": file_id,
                 "file_unique_id": f"U{file_id}"[:32],
@@ -1115,6 +1150,19 @@ class FakeTelegram:
                 for c in self._calls
                 if c.method in MESSAGE_METHODS and c.params.get("chat_id") == chat_id
             ]
+
+    def message_id_of(self, chat_id: int, needle: str) -> int:
+        """Return the id of the latest bot message in a chat whose text holds `needle`."""
+        with self._cond:
+            found = [
+                message_id
+                for (chat, message_id), message in self._sent.items()
+                if chat == chat_id
+                and needle in (message.get("text") or message.get("caption") or "")
+            ]
+        if not found:
+            raise KeyError(needle)
+        return max(found)
 
     def texts_to(self, chat_id: int) -> list[str]:
         """Text (or caption, or "") of every message call to a chat."""

@@ -16,7 +16,20 @@ from tests.support.officers import ADMIN, OFFICER, allocate, enroll, make_office
 PARTICIPANT = "1"
 REFUSAL = "Maaf, perintah ini hanya untuk petugas."
 
-COMMANDS = ["/sesi", "/kelolaalat", "/kasus", "/siaran", "/rekap", "/ekspor", "/petugas"]
+COMMANDS = [
+    "/sesi",
+    "/kelolaalat",
+    "/kasus",
+    "/siaran",
+    "/rekap",
+    "/ekspor",
+    "/petugas",
+    "/tiket",
+    "/peserta",
+    "/peserta Peserta",
+    "/peserta 3216010101000001",
+    "/faq",
+]
 BUTTONS = [
     "sesi:list",
     "sesi:show:{session}",
@@ -45,6 +58,26 @@ BUTTONS = [
     "petugas:role:{officer}",
     "petugas:rm:{officer}",
     "petugas:rmok:{officer}",
+    "petugas:name:{officer}",
+    "tiket:open",
+    "tiket:mine",
+    "tiket:answered",
+    "tiket:alerts:on",
+    "tiket:alerts:off",
+    "tiket:show:{ticket}",
+    "tiket:take:{ticket}",
+    "tiket:reply:{ticket}",
+    "tiket:close:{ticket}",
+    "tiket:take:99999",
+    "tiket:forged:{ticket}",
+    "tiket:take:-1",
+    "peserta:msg:{participant}",
+    "peserta:msg:x",
+    "faq:list",
+    "faq:add",
+    "faq:edit:1",
+    "faq:rm:1",
+    "faq:rmok:1",
 ]
 # Officer flows a person might still be in (an officer who was removed meanwhile).
 FLOWS = [
@@ -57,6 +90,14 @@ FLOWS = [
     ("sesi_move", "starts_at", {"session_id": 1}, "2026-12-20 09:00"),
     ("alatp_alloc", "nik", {}, "3216010101000001"),
     ("alatp_bast", "nik", {}, "3216010101000001"),
+    ("petugas_name", "name", {"officer_id": 1, "address": "9001"}, "Budi"),
+    ("faq_add", "question", {}, "Boleh bawa anak?"),
+    ("faq_add", "keywords", {"question": "Boleh?", "answer": "Boleh."}, "faq_add:keywords:none"),
+    ("faq_edit", "value", {"faq_id": 1, "field": "answer"}, "Jawaban baru"),
+    ("tiket_reply", "text", {"ticket_id": 1}, "Jawaban"),
+    ("tiket_close", "note", {"ticket_id": 1}, "tiket_close:note:none"),
+    ("tiket_close", "note", {"ticket_id": 1}, "Sudah selesai"),
+    ("tiket_new", "text", {"participant_id": 1, "name": "Peserta Nomor B"}, "Halo"),
 ]
 
 
@@ -71,6 +112,7 @@ async def ids(storage: Storage) -> dict[str, int]:
     await make_officer(storage, ADMIN, "admin")
     async with storage.db.transaction():
         case = await storage.equipment_cases.open(1, "damaged", NOW)
+        ticket = await storage.tickets.open("telegram", PARTICIPANT, participant.id, NOW)
     officer = await storage.officers.get("telegram", OFFICER)
     enrollment = await storage.enrollments.get_for(participant.id, session.id)
     assert officer is not None and enrollment is not None
@@ -80,6 +122,7 @@ async def ids(storage: Storage) -> dict[str, int]:
         "enrollment": enrollment.id,
         "case": case.id,
         "officer": officer.id,
+        "ticket": ticket.id,
     }
 
 
@@ -152,7 +195,14 @@ async def test_officer_flows_refuse_and_end_for_a_participant(
 
 
 @pytest.mark.parametrize(
-    "action", ["/petugas", "petugas:list", "petugas:add", "petugas:rmok:{officer}"]
+    "action",
+    [
+        "/petugas",
+        "petugas:list",
+        "petugas:add",
+        "petugas:rmok:{officer}",
+        "petugas:name:{officer}",
+    ],
 )
 async def test_officer_management_is_for_admins_only(
     router: Router, services: Services, storage: Storage, ids: dict[str, int], action: str
@@ -179,6 +229,12 @@ FLOW_STEPS = [
     ("sesi_new", "title", {"code": "BTK-09"}),
     ("sesi_move", "starts_at", {"session_id": 1}),
     ("petugas_add", "role", {"address": "123456"}),
+    ("petugas_name", "name", {"officer_id": 1, "address": "9001"}),
+    ("faq_add", "answer", {"question": "Boleh?"}),
+    ("faq_edit", "field", {"faq_id": 1}),
+    ("tiket_reply", "text", {"ticket_id": 1}),
+    ("tiket_close", "note", {"ticket_id": 1}),
+    ("tiket_new", "text", {"participant_id": 1, "name": "Peserta Nomor B"}),
 ]
 # What re-asks a flow's question instead of answering it.
 NOT_ANSWERS = {
@@ -194,7 +250,7 @@ PERSONAL = ("Peserta Nomor B", "************0001", "Usaha 1", "123456", "BTK-01"
 
 
 def test_the_table_covers_every_officer_flow(router: Router) -> None:
-    participant_flows = {"registration", "profile", "erase", "alat", "kuis"}
+    participant_flows = {"registration", "profile", "erase", "alat", "kuis", "tanya_ask"}
     assert {flow for flow, _, _ in FLOW_STEPS} == set(router.flows) - participant_flows
 
 
@@ -211,7 +267,7 @@ async def test_a_removed_officer_is_refused_at_the_question_too(
     sent: str,
 ) -> None:
     """Removed in the middle of a flow: no question with a participant's data, the flow ends."""
-    address = ADMIN if flow == "petugas_add" else OFFICER
+    address = ADMIN if flow.startswith("petugas_") else OFFICER
     async with storage.db.transaction():
         await storage.conversations.save("telegram", address, flow, step, data, NOW)
         await storage.officers.remove("telegram", address)
@@ -241,6 +297,6 @@ async def test_a_demoted_admin_is_refused_in_admin_flows_only(
     chat = Chat(router, services, ADMIN)
     await chat.kind("unsupported")
     refused = REFUSAL in chat.said
-    assert refused == (flow == "petugas_add")
+    assert refused == flow.startswith("petugas_")
     if refused:
         assert await storage.conversations.get("telegram", ADMIN) is None

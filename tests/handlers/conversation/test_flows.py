@@ -155,3 +155,43 @@ def test_a_choice_may_be_another_features_button() -> None:
     assert flow.pack("pick", Choice("here", "one")).payload == "picking:pick:one"
     assert flow.pack("pick", Choice("calendar", CALENDAR)).payload == "ics:all"
     assert flow.pack("pick", Choice("number", 7)).payload == "picking:pick:7"
+
+
+async def test_a_typed_near_miss_is_asked_back_and_yes_presses_the_button(
+    chat: Chat, storage: Storage
+) -> None:
+    await chat.text("/daftar")
+    before = await conversation_of(storage, chat)
+    await chat.text("stuju")
+    assert "Maksud Anda «Setuju»?" in chat.said
+    assert chat.labels() == ["Ya", "Bukan"]
+    assert await conversation_of(storage, chat) == before
+    await chat.press("Ya")
+    assert says(chat, "reg.ask.full_name")
+
+
+async def test_no_after_a_near_miss_asks_the_question_again(chat: Chat, storage: Storage) -> None:
+    await chat.text("/daftar")
+    before = await conversation_of(storage, chat)
+    await chat.text("stuju")
+    await chat.press("Bukan")
+    assert says(chat, "reg.consent")
+    assert await conversation_of(storage, chat) == before
+
+
+@pytest.mark.parametrize("typed", ["SETUJU", "✅ setuju!!", "  setuju ", "1", "1."])
+async def test_typing_the_consent_label_or_its_number_consents(chat: Chat, typed: str) -> None:
+    await chat.text("/daftar")
+    await chat.text(typed)
+    assert says(chat, "reg.ask.full_name")
+
+
+@pytest.mark.parametrize("typed", ["3", "ya", "'; DROP TABLE participant;--", "🙂", "x" * 5000])
+async def test_other_text_at_a_choice_step_changes_nothing(
+    chat: Chat, storage: Storage, typed: str
+) -> None:
+    await chat.text("/daftar")
+    before = await conversation_of(storage, chat)
+    await chat.text(typed)
+    assert not says(chat, "reg.ask.full_name")
+    assert await conversation_of(storage, chat) == before

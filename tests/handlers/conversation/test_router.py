@@ -78,12 +78,24 @@ async def test_unknown_command(chat: Chat, typed: str) -> None:
     assert says(chat, "help")
 
 
-async def test_plain_text_without_a_flow_is_not_understood(chat: Chat, storage: Storage) -> None:
+async def test_plain_text_without_a_flow_goes_to_the_help_desk(
+    chat: Chat, storage: Storage
+) -> None:
+    await chat.text("halo")
+    assert says(chat, "tanya.opened")
+    assert not says(chat, "not_understood")
+    assert await conversation_of(storage, chat) is None
+    assert await count(storage, "ticket") == 1
+
+
+async def test_an_officers_plain_text_is_not_understood(chat: Chat, storage: Storage) -> None:
+    async with storage.db.transaction():
+        await storage.officers.add("telegram", chat.address, "officer", NOW)
     await chat.text("halo")
     assert says(chat, "not_understood")
     menus = [reply.menu for reply in chat.last if isinstance(reply, Reply)]
     assert menus == [main_menu("id")]
-    assert await conversation_of(storage, chat) is None
+    assert await count(storage, "ticket") == 0
 
 
 @pytest.mark.parametrize(
@@ -99,7 +111,7 @@ async def test_stale_button_without_a_flow(chat: Chat, storage: Storage, payload
 
 @pytest.mark.parametrize(
     ("kind", "key"),
-    [("unsupported", "unsupported"), ("edited", "edited"), ("photo", "not_understood")],
+    [("unsupported", "unsupported"), ("edited", "edited"), ("photo", "tanya.empty")],
 )
 async def test_non_text_without_a_flow(chat: Chat, storage: Storage, kind: str, key: str) -> None:
     await chat.kind(kind)
@@ -142,7 +154,7 @@ async def test_conversation_of_a_flow_that_no_longer_exists_is_cleared(
 ) -> None:
     await storage.conversations.save("telegram", chat.address, "survey", "q1", {"a": 1}, NOW)
     await chat.text("halo")
-    assert says(chat, "not_understood")
+    assert says(chat, "tanya.opened")
     assert GENERIC_ERROR not in chat.said
     assert await conversation_of(storage, chat) is None
 

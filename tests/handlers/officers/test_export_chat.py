@@ -52,6 +52,8 @@ async def test_offers_each_export_as_csv_and_xlsx(desk: Chat) -> None:
         "Penerima bantuan (XLSX)",
         "Pre/post-test & evaluasi (CSV)",
         "Pre/post-test & evaluasi (XLSX)",
+        "Tiket meja tanya (CSV)",
+        "Tiket meja tanya (XLSX)",
     ]
 
 

@@ -33,6 +33,8 @@ async def test_list_shows_everyone_and_no_buttons_against_oneself(admin: Chat) -
     assert admin.labels() == [
         f"🔁 Ubah peran {OFFICER}",
         f"🗑 Hapus {OFFICER}",
+        f"✏️ Nama {ADMIN}",
+        f"✏️ Nama {OFFICER}",
         "➕ Tambah petugas",
     ]
 
@@ -100,3 +102,31 @@ async def test_an_admin_cannot_add_themself_as_an_officer(admin: Chat, storage: 
     await admin.press("petugas")
     assert "tidak bisa menghapus atau mengubah peran Anda sendiri" in admin.said
     assert (await roles(storage))[str(ADMIN)] == "admin"
+
+
+async def test_an_admin_names_an_officer_and_the_list_shows_it(
+    admin: Chat, storage: Storage
+) -> None:
+    await admin.text("/petugas")
+    await admin.press(f"✏️ Nama {OFFICER}")
+    assert "Nama tampilan untuk" in admin.said
+    await admin.text("  Budi   Santoso ")
+    assert "Nama 9001 sekarang: Budi Santoso." in admin.said.replace(OFFICER, "9001")
+    assert f"• {OFFICER} (Budi Santoso) — petugas" in admin.said
+    officer = await storage.officers.get("telegram", OFFICER)
+    assert officer is not None and officer.display_name == "Budi Santoso"
+    assert ("officer.rename", OFFICER) in [
+        (action, target) for _, action, target in await audit(storage)
+    ]
+
+
+@pytest.mark.parametrize("typed", ["", "   ", "x" * 65])
+async def test_a_bad_display_name_is_asked_again(
+    admin: Chat, storage: Storage, typed: str
+) -> None:
+    await admin.text("/petugas")
+    await admin.press(f"✏️ Nama {OFFICER}")
+    await admin.text(typed)
+    assert "Ketik nama 1 sampai 64 karakter." in admin.said
+    officer = await storage.officers.get("telegram", OFFICER)
+    assert officer is not None and officer.display_name is None
