@@ -201,6 +201,9 @@ SEEDED: dict[tuple[str, str], tuple[str, dict[str, object]]] = {
 UNREACHABLE = {
     ("registration", "phone"): "its one button shows only with a phone WhatsApp vouches for",
     ("profile", "phone"): "its one button shows only with a phone WhatsApp vouches for",
+    # The quiz's buttons carry the question they answer, so typing is read by the quiz itself
+    # (letter, number or the option's words): tests/handlers/evaluations/test_evaluation_rules.py.
+    ("kuis", "answer"): "opens only from an invitation after a session; reads its own typing",
 }
 
 
