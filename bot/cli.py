@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from bot import admin_cli, broadcast_cli, equipment_cli, officer_cli
+from bot import admin_cli, broadcast_cli, copy_database_cli, equipment_cli, officer_cli
 from bot.app import run_bot, run_demo
 from bot.logs import configure_logging
 from bot.settings import MissingSetting, Settings
@@ -37,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_export(commands)
     broadcast_cli.add_parsers(commands)
     admin_cli.add_parsers(commands)
+    copy_database_cli.register(commands)
     return parser
 
 
@@ -117,16 +118,22 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "run":
+        from bot.app import AlreadyPolling
         from bot.webhook import ListenError
 
         settings.check_channels()
         try:
             asyncio.run(run_bot(settings))
-        except ListenError as error:
+        except (ListenError, AlreadyPolling) as error:
             raise CliError(str(error)) from error
         return 0
     if args.command == "demo":
         return _demo(args, settings)
+    if hasattr(args, "func"):  # commands that register themselves with set_defaults(func=...)
+        try:
+            return int(asyncio.run(args.func(settings, args)))
+        except copy_database_cli.CopyError as error:
+            raise CliError(str(error)) from error
     handlers: dict[tuple[str, str | None], Callable[..., Coroutine[Any, Any, int]]] = {
         ("migrate", None): officer_cli.migrate_database,
         ("sessions", "add"): officer_cli.add_session,

@@ -19,6 +19,7 @@ from storage.equipment import (
     EquipmentItemRepository,
 )
 from storage.exports import ExportRepository
+from storage.inbound import InboundUpdateRepository
 from storage.migrate import migrate
 from storage.officers import OfficerRepository
 from storage.outbox import OutboxRepository
@@ -58,11 +59,13 @@ class Storage:
     retention: RetentionRepository
     # WhatsApp
     whatsapp_inbox: WhatsAppInboxRepository
+    # Several processes
+    inbound: InboundUpdateRepository
 
     @classmethod
-    async def open(cls, path: str | Path, now: datetime) -> Storage:
-        """Connect, apply pending migrations and build the repositories."""
-        db = await Database.connect(path)
+    async def open(cls, target: str | Path, now: datetime) -> Storage:
+        """Connect (a SQLite file or a postgresql:// URL), migrate, build the repositories."""
+        db = await Database.connect(target)
         try:
             await migrate(db, now)
         except BaseException:
@@ -90,6 +93,7 @@ class Storage:
             exports=ExportRepository(db),
             retention=RetentionRepository(db),
             whatsapp_inbox=WhatsAppInboxRepository(db),
+            inbound=InboundUpdateRepository(db),
         )
 
     async def close(self) -> None:

@@ -1,20 +1,117 @@
-"""The one aiosqlite connection, its PRAGMAs and the transaction helper."""
+"""The database: one interface, two engines (SQLite by default, PostgreSQL by URL).
+
+Repositories write SQL once, with `?` placeholders and portable syntax (`ON CONFLICT`,
+`RETURNING`, `COALESCE`, `CASE`); `PostgresDatabase` translates the placeholders to `$n`
+once per statement text and keeps the translation.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextvars
-from collections.abc import AsyncIterator, Iterable, Sequence
+import re
+import sqlite3
+from abc import ABC, abstractmethod
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, Protocol, cast
 
 import aiosqlite
+import asyncpg
 
-Params = Sequence[Any] | dict[str, Any]
+Params = Sequence[Any]
+Engine = Literal["sqlite", "postgresql"]
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
-_in_transaction: contextvars.ContextVar[Database | None] = contextvars.ContextVar(
+# Every write transaction on PostgreSQL takes this transaction-level advisory lock first: the
+# same one-writer-at-a-time guarantee SQLite's BEGIN IMMEDIATE gives, across all processes.
+WRITE_LOCK_KEY = 0x5755_4201
+# The server drops a lock holder whose machine vanished after about 5 + 2 × 3 seconds.
+_KEEPALIVE = {
+    "tcp_keepalives_idle": "5",
+    "tcp_keepalives_interval": "2",
+    "tcp_keepalives_count": "3",
+}
+
+
+class IntegrityError(Exception):
+    """A constraint refused a write; the message starts with its kind (UNIQUE, CHECK, …).
+
+    Both engines raise this one class, so callers and tests do not depend on the engine.
+    """
+
+
+_POSTGRES_KINDS: tuple[tuple[type[Exception], str], ...] = (
+    (asyncpg.UniqueViolationError, "UNIQUE"),
+    (asyncpg.CheckViolationError, "CHECK"),
+    (asyncpg.ForeignKeyViolationError, "FOREIGN KEY"),
+    (asyncpg.NotNullViolationError, "NOT NULL"),
+)
+
+
+def _postgres_integrity(error: Exception) -> IntegrityError:
+    kind = next((name for cls, name in _POSTGRES_KINDS if isinstance(error, cls)), "INTEGRITY")
+    return IntegrityError(f"{kind} constraint failed: {error}")
+
+
+class SessionLock(Protocol):
+    """A lock held for as long as this process lives (or until released)."""
+
+    async def alive(self) -> bool:
+        """Tell whether the lock is still held (its connection still answers)."""
+
+    async def release(self) -> None:
+        """Give the lock up."""
+
+
+class _ProcessLock:
+    """SQLite serves one process: the lock is this process's own."""
+
+    async def alive(self) -> bool:
+        return True
+
+    async def release(self) -> None:
+        return None
+
+
+class _AdvisoryLock:
+    """A PostgreSQL session advisory lock on a connection of its own.
+
+    The server releases it the moment the connection ends, so a killed process loses it at
+    once; keepalives make the server notice a vanished machine within seconds too.
+    """
+
+    def __init__(self, connection: Any) -> None:
+        self._connection = connection
+
+    async def alive(self) -> bool:
+        try:
+            await asyncio.wait_for(self._connection.fetchval("SELECT 1"), timeout=5)
+        except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+            return False
+        return True
+
+    async def release(self) -> None:
+        self._connection.terminate()
+
+
+class Row(Protocol):
+    """A result row: by column name or position (aiosqlite.Row and asyncpg.Record both are)."""
+
+    def keys(self) -> Iterable[str]:
+        """Return the column names."""
+
+    def __getitem__(self, key: Any) -> Any:
+        """Return one column."""
+
+    def __iter__(self) -> Iterator[Any]:
+        """Yield the values in column order."""
+
+
+_in_transaction: contextvars.ContextVar[tuple[Database, Any] | None] = contextvars.ContextVar(
     "in_transaction", default=None
 )
 
@@ -26,7 +123,80 @@ PRAGMAS = (
 )
 
 
-class Database:
+def is_postgres_url(target: str | Path) -> bool:
+    """Tell whether a database target names a PostgreSQL server rather than a SQLite file."""
+    return isinstance(target, str) and target.startswith(POSTGRES_SCHEMES)
+
+
+class Database(ABC):
+    """Run statements and whole transactions; the only way repositories reach the data.
+
+    `async with db.transaction():` makes the block one transaction, whole or nothing, and
+    one writer at a time (BEGIN IMMEDIATE on SQLite, an advisory lock on PostgreSQL). Code
+    inside it (in the same task) uses the transaction's connection without locking again.
+    """
+
+    engine: Engine
+    path: str
+
+    @classmethod
+    async def connect(cls, target: str | Path) -> Database:
+        """Open a SQLite file, or a PostgreSQL database when given a postgresql:// URL."""
+        if is_postgres_url(target):
+            return await PostgresDatabase.open(str(target))
+        return await SqliteDatabase.open(target)
+
+    @abstractmethod
+    async def close(self) -> None:
+        """Close every connection."""
+
+    @abstractmethod
+    def transaction(self) -> Any:
+        """Return an async context manager running its block as one transaction."""
+
+    @abstractmethod
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run one statement and return the number of rows it changed."""
+
+    @abstractmethod
+    async def insert(self, sql: str, params: Params = ()) -> int:
+        """Run an INSERT into a table with an `id` key and return the new row's id."""
+
+    @abstractmethod
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        """Run one statement for each row of parameters."""
+
+    @abstractmethod
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
+        """Return every row of a query."""
+
+    @abstractmethod
+    async def execute_script(self, script: str) -> None:
+        """Run several statements inside the current transaction."""
+
+    @abstractmethod
+    async def try_session_lock(self, name: str) -> SessionLock | None:
+        """Take the named lock for this process unless another process holds it."""
+
+    async def table_names(self) -> list[str]:
+        """Return the names of the tables in the database, sorted."""
+        rows = await self.fetch_all(self._TABLES)
+        return sorted(str(row[0]) for row in rows)
+
+    _TABLES = ""
+
+    async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
+        """Return the first row of a query, or None (for queries of at most a few rows)."""
+        rows = await self.fetch_all(sql, params)
+        return rows[0] if rows else None
+
+    async def fetch_value(self, sql: str, params: Params = ()) -> Any:
+        """Return the first column of the first row, or None."""
+        row = await self.fetch_one(sql, params)
+        return None if row is None else row[0]
+
+
+class SqliteDatabase(Database):
     """Serialise every statement of this process on one shared aiosqlite connection.
 
     aiosqlite runs one connection on one thread, so two coroutines that both open a
@@ -34,13 +204,16 @@ class Database:
     around each statement outside one) keeps every transaction whole.
     """
 
+    engine: Engine = "sqlite"
+    _TABLES = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+
     def __init__(self, connection: aiosqlite.Connection, path: str) -> None:
         self._connection = connection
         self._lock = asyncio.Lock()
         self.path = path
 
     @classmethod
-    async def connect(cls, path: str | Path) -> Database:
+    async def open(cls, path: str | Path) -> SqliteDatabase:
         """Open the database file and set the PRAGMAs every connection needs."""
         connection = await aiosqlite.connect(str(path), isolation_level=None)
         connection.row_factory = aiosqlite.Row
@@ -52,14 +225,19 @@ class Database:
         """Close the connection."""
         await self._connection.close()
 
+    async def try_session_lock(self, name: str) -> SessionLock | None:
+        """Return a lock that is always this process's: SQLite runs one bot process."""
+        return _ProcessLock()
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
         """Run the block as one `BEGIN IMMEDIATE` transaction; roll back on error."""
-        if _in_transaction.get() is self:
+        current = _in_transaction.get()
+        if current is not None and current[0] is self:
             yield  # nested: the outer transaction commits
             return
         async with self._lock:
-            token = _in_transaction.set(self)
+            token = _in_transaction.set((self, self._connection))
             try:
                 await self._connection.execute("BEGIN IMMEDIATE")
                 try:
@@ -73,11 +251,15 @@ class Database:
 
     @asynccontextmanager
     async def _statement(self) -> AsyncIterator[aiosqlite.Connection]:
-        if _in_transaction.get() is self:
-            yield self._connection
-            return
-        async with self._lock:
-            yield self._connection
+        try:
+            current = _in_transaction.get()
+            if current is not None and current[0] is self:
+                yield self._connection
+                return
+            async with self._lock:
+                yield self._connection
+        except sqlite3.IntegrityError as error:
+            raise IntegrityError(str(error)) from error
 
     # Each aiosqlite call is a round trip to its worker thread, so every method below makes
     # exactly one: cursors are not closed by a second call but dropped (CPython finalises
@@ -102,26 +284,143 @@ class Database:
         async with self._statement() as connection:
             await connection.executemany(sql, rows)
 
-    async def fetch_one(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
-        """Return the first row of a query, or None (for queries of at most a few rows)."""
-        rows = await self.fetch_all(sql, params)
-        return rows[0] if rows else None
-
-    async def fetch_all(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
         """Return every row of a query."""
         async with self._statement() as connection:
-            return list(await connection.execute_fetchall(sql, params))
-
-    async def fetch_value(self, sql: str, params: Params = ()) -> Any:
-        """Return the first column of the first row, or None."""
-        row = await self.fetch_one(sql, params)
-        return None if row is None else row[0]
+            return cast(list[Row], list(await connection.execute_fetchall(sql, params)))
 
     async def execute_script(self, script: str) -> None:
         """Run several statements inside the current transaction."""
         async with self._statement() as connection:
             for statement in split_statements(script):
                 await connection.execute(statement)
+
+
+class PostgresDatabase(Database):
+    """A pool of asyncpg connections; transactions keep one connection for their block.
+
+    Transactions of this process queue on an asyncio lock (as on SQLite, so one process
+    never holds several pool connections waiting for the same advisory lock), then take the
+    deployment-wide write lock inside the transaction: the semantics every repository was
+    written for (a step's reads and writes see no other writer) hold across processes.
+    Statements outside a transaction run on any free connection, in autocommit.
+    """
+
+    engine: Engine = "postgresql"
+    _TABLES = (
+        "SELECT table_name FROM information_schema.tables"
+        " WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
+    )
+
+    def __init__(self, pool: Any, url: str) -> None:
+        self._pool = pool
+        self._lock = asyncio.Lock()
+        self.path = url
+
+    @classmethod
+    async def open(cls, url: str, max_size: int = 10) -> PostgresDatabase:
+        """Open a pool of connections to the database the URL names."""
+        pool = await asyncpg.create_pool(url, min_size=1, max_size=max_size)
+        return cls(pool, url)
+
+    async def close(self) -> None:
+        """Close every connection of the pool."""
+        await self._pool.close()
+
+    async def try_session_lock(self, name: str) -> SessionLock | None:
+        """Take a session advisory lock on a connection of its own; None if another has it."""
+        connection = await asyncpg.connect(self.path, server_settings=_KEEPALIVE)
+        try:
+            taken = await connection.fetchval("SELECT pg_try_advisory_lock(hashtext($1))", name)
+        except BaseException:
+            connection.terminate()
+            raise
+        if not taken:
+            await connection.close()
+            return None
+        return _AdvisoryLock(connection)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[None]:
+        """Run the block as one transaction holding the write lock; roll back on error."""
+        current = _in_transaction.get()
+        if current is not None and current[0] is self:
+            yield
+            return
+        async with self._lock, self._pool.acquire() as connection:
+            token = _in_transaction.set((self, connection))
+            try:
+                async with connection.transaction():
+                    await connection.execute("SELECT pg_advisory_xact_lock($1)", WRITE_LOCK_KEY)
+                    yield
+            finally:
+                _in_transaction.reset(token)
+
+    @asynccontextmanager
+    async def _statement(self) -> AsyncIterator[Any]:
+        try:
+            current = _in_transaction.get()
+            if current is not None and current[0] is self:
+                yield current[1]
+                return
+            async with self._pool.acquire() as connection:
+                yield connection
+        except asyncpg.IntegrityConstraintViolationError as error:
+            raise _postgres_integrity(error) from error
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run one statement and return the number of rows it changed."""
+        async with self._statement() as connection:
+            status = await connection.execute(to_numbered(sql), *params)
+        return changed_rows(status)
+
+    async def insert(self, sql: str, params: Params = ()) -> int:
+        """Run an INSERT and return the new row's id (via RETURNING id)."""
+        async with self._statement() as connection:
+            value = await connection.fetchval(to_numbered(sql) + " RETURNING id", *params)
+        if value is None:
+            raise RuntimeError("INSERT produced no row id")
+        return int(value)
+
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        """Run one statement for each row of parameters."""
+        batch = [tuple(row) for row in rows]
+        if not batch:
+            return
+        async with self._statement() as connection:
+            await connection.executemany(to_numbered(sql), batch)
+
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
+        """Return every row of a query."""
+        async with self._statement() as connection:
+            return cast(list[Row], await connection.fetch(to_numbered(sql), *params))
+
+    async def execute_script(self, script: str) -> None:
+        """Run several statements inside the current transaction."""
+        async with self._statement() as connection:
+            for statement in split_statements(script):
+                await connection.execute(statement)
+
+
+_PLACEHOLDER_OR_QUOTED = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|\?")
+
+
+@lru_cache(maxsize=4096)
+def to_numbered(sql: str) -> str:
+    """Translate `?` placeholders to PostgreSQL's `$1, $2, …`, leaving quoted text alone."""
+    numbers = iter(range(1, 10_000))
+
+    def replace(match: re.Match[str]) -> str:
+        piece = match.group(0)
+        return f"${next(numbers)}" if piece == "?" else piece
+
+    return _PLACEHOLDER_OR_QUOTED.sub(replace, sql)
+
+
+def changed_rows(status: str) -> int:
+    """Return the row count of a PostgreSQL command tag (`UPDATE 3`, `INSERT 0 1`)."""
+    last = status.rsplit(" ", 1)[-1]
+    return int(last) if last.isdigit() else 0
 
 
 def split_statements(script: str) -> list[str]:

@@ -30,6 +30,7 @@ _CLAIMABLE = (
     "SELECT * FROM outbox WHERE status = 'pending' AND not_before <= ?"
     " ORDER BY not_before, id LIMIT ?"
 )
+_SKIP_LOCKED = " FOR UPDATE SKIP LOCKED"
 _COUNTS = "SELECT status, COUNT(*) AS n FROM outbox GROUP BY status"
 _COUNTS_OF_BROADCAST = (
     "SELECT status, COUNT(*) AS n FROM outbox WHERE broadcast_id = ? GROUP BY status"
@@ -154,10 +155,11 @@ class OutboxRepository:
     async def claim_due(self, now: datetime, limit: int) -> list[OutboxMessage]:
         """Flip up to `limit` due pending rows, oldest first, to 'sending' and return them."""
         stamp = db_time(now)
-        # BEGIN IMMEDIATE makes select-then-update atomic here; several PostgreSQL workers
-        # will want `FOR UPDATE SKIP LOCKED` on the select instead.
+        # BEGIN IMMEDIATE makes select-then-update atomic on SQLite; on PostgreSQL the rows are
+        # locked as they are read and rows another claimer holds are skipped, not waited for.
+        claimable = _CLAIMABLE + _SKIP_LOCKED if self._db.engine == "postgresql" else _CLAIMABLE
         async with self._db.transaction():
-            rows = await self._db.fetch_all(_CLAIMABLE, (stamp, limit))
+            rows = await self._db.fetch_all(claimable, (stamp, limit))
             await self._db.executemany(
                 "UPDATE outbox SET status = 'sending', attempts = attempts + 1, updated_at = ?"
                 " WHERE id = ? AND status = 'pending'",

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 from chat_support import NOW, ZONE, Chat
+from postgres_support import Server, Unavailable, start_server
 
 from handlers.clock import FrozenClock
 from handlers.features import build_router
@@ -25,11 +26,81 @@ def clock() -> FrozenClock:
     return FrozenClock(NOW)
 
 
-@pytest.fixture
-async def storage(tmp_path: Path) -> AsyncIterator[Storage]:
-    """Open a fresh, migrated database file, closed after the test."""
-    opened = await Storage.open(tmp_path / "test.sqlite3", NOW)
+ENGINES = ("sqlite", "postgresql")
+# The test folders whose tests run on every engine; the rest run on SQLite, the fast path.
+BOTH_ENGINES = ("storage", "handlers")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Add --engines: which storage engines the storage and handler tests run on."""
+    parser.addoption(
+        "--engines",
+        default=",".join(ENGINES),
+        help="comma-separated engines for tests/storage and tests/handlers"
+        " (sqlite,postgresql; PostgreSQL skips with a reason when no server can be had)",
+    )
+
+
+def requested_engines(config: pytest.Config) -> list[str]:
+    """Return the engines asked for on the command line, in a fixed order."""
+    asked = {name.strip() for name in str(config.getoption("--engines")).split(",")}
+    unknown = asked - set(ENGINES)
+    if unknown:
+        raise pytest.UsageError(f"--engines: unknown engine(s) {sorted(unknown)}")
+    return [name for name in ENGINES if name in asked]
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run the storage and handler tests that use the database once per engine."""
+    if "engine" not in metafunc.fixturenames:
+        return
+    if Path(metafunc.definition.path).parent.name in BOTH_ENGINES:
+        metafunc.parametrize("engine", requested_engines(metafunc.config), indirect=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[Server]:
+    """Return a PostgreSQL server for the session, or skip with the reason there is none."""
     try:
+        server = start_server()
+    except Unavailable as reason:
+        pytest.skip(f"PostgreSQL leg skipped: {reason}")
+    try:
+        yield server
+    finally:
+        if server.cluster is not None:
+            server.cluster.stop()
+
+
+@pytest.fixture
+def engine(request: pytest.FixtureRequest) -> str:
+    """Return the storage engine of this test (SQLite unless parametrised)."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture
+async def database_target(
+    engine: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> AsyncIterator[str | Path]:
+    """Return a migrated database: a new SQLite file, or the session's PostgreSQL database
+    (the storage fixture empties it before the test)."""
+    if engine == "sqlite":
+        yield tmp_path / "test.sqlite3"
+        return
+    server: Server = request.getfixturevalue("postgres_server")
+    yield await server.shared_database()
+
+
+@pytest.fixture
+async def storage(
+    database_target: str | Path, request: pytest.FixtureRequest
+) -> AsyncIterator[Storage]:
+    """Open a fresh, migrated database, closed after the test."""
+    opened = await Storage.open(database_target, NOW)
+    try:
+        if opened.db.engine == "postgresql":
+            # One database per session, emptied before each test (see postgres_support).
+            await request.getfixturevalue("postgres_server").reset(opened.db)
         yield opened
     finally:
         await opened.close()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -12,7 +11,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from storage.db import Database, db_time, split_statements
+from storage.db import (
+    Database,
+    IntegrityError,
+    changed_rows,
+    db_time,
+    split_statements,
+    to_numbered,
+)
 from storage.migrate import load_migrations, migrate
 
 NOW = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
@@ -180,7 +186,7 @@ async def test_connection_pragmas(db: Database, pragma: str, expected: object) -
 
 
 async def test_foreign_keys_are_enforced(db: Database) -> None:
-    with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
+    with pytest.raises(IntegrityError, match="FOREIGN KEY"):
         await db.execute(
             "INSERT INTO enrollment (participant_id, session_id, status, created_at, updated_at)"
             " VALUES (999, 999, 'enrolled', ?, ?)",
@@ -302,3 +308,27 @@ async def test_stored_times_sort_in_sql_as_times(db: Database) -> None:
         )
     rows = await db.fetch_all("SELECT action FROM audit_log ORDER BY at")
     assert [row[0] for row in rows] == ["earliest", "early_wib", "late_utc"]
+
+
+@pytest.mark.parametrize(
+    ("sql", "numbered"),
+    [
+        ("SELECT 1", "SELECT 1"),
+        ("SELECT * FROM t WHERE a = ? AND b = ?", "SELECT * FROM t WHERE a = $1 AND b = $2"),
+        (
+            "UPDATE t SET a = '?', b = ? WHERE c = 'it''s ?'",
+            "UPDATE t SET a = '?', b = $1 WHERE c = 'it''s ?'",
+        ),
+        ('SELECT "odd?name" FROM t WHERE x = ?', 'SELECT "odd?name" FROM t WHERE x = $1'),
+    ],
+)
+def test_placeholders_become_numbered_outside_quotes(sql: str, numbered: str) -> None:
+    assert to_numbered(sql) == numbered
+
+
+@pytest.mark.parametrize(
+    ("status", "rows"),
+    [("UPDATE 3", 3), ("INSERT 0 1", 1), ("DELETE 0", 0), ("CREATE TABLE", 0), ("SELECT 12", 12)],
+)
+def test_command_tags_give_the_changed_rows(status: str, rows: int) -> None:
+    assert changed_rows(status) == rows
