@@ -13,6 +13,7 @@ from typing import Final
 from rich.console import Console
 
 from bot.app import open_services
+from bot.desk import give_the_bot_the_cpu_first
 from bot.officer_cli import CommandError
 from bot.progress import progress_bar
 from bot.settings import Settings
@@ -25,7 +26,7 @@ from handlers.participant_import import (
     import_participants,
     parse_sheet,
 )
-from handlers.tables import TableError, read_table
+from handlers.tables import TableError, TableLimits, read_table
 
 ACTOR: Final = "cli"
 # The participant and enrollment exports; `export allocations` is the equipment CLI's.
@@ -66,6 +67,7 @@ def add_officer_parsers(officers: argparse._SubParsersAction[argparse.ArgumentPa
 
 async def export(settings: Settings, args: argparse.Namespace) -> int:
     """Write the participants or enrollments export as CSV or XLSX."""
+    give_the_bot_the_cpu_first()
     kind: ExportKind = args.action
     out = Path(args.out)
     export_format = _format(args.format, out)
@@ -102,9 +104,11 @@ def _format(given: str | None, out: Path) -> ExportFormat:
 
 async def import_sheet(settings: Settings, args: argparse.Namespace) -> int:
     """Import pre-registered participants; exit 2 when some rows were bad."""
+    give_the_bot_the_cpu_first()
     path = Path(args.file)
     async with open_services(settings) as services:
-        sheet = _read_sheet(path, Choices(services.sectors, services.region.kecamatan))
+        choices = Choices(services.sectors, services.region.kecamatan)
+        sheet = _read_sheet(path, choices, TableLimits(max_rows=settings.import_max_rows))
         with progress_bar("import", len(sheet.rows)) as advance:
             result = await import_participants(
                 services.storage,
@@ -122,11 +126,11 @@ async def import_sheet(settings: Settings, args: argparse.Namespace) -> int:
     return 2 if sheet.bad else 0
 
 
-def _read_sheet(path: Path, choices: Choices) -> ParsedSheet:
+def _read_sheet(path: Path, choices: Choices, limits: TableLimits) -> ParsedSheet:
     if not path.is_file():
         raise CommandError(f"{path}: no such file")
     try:
-        return parse_sheet(read_table(path), choices)
+        return parse_sheet(read_table(path, limits), choices)
     except (TableError, SheetError) as error:
         raise CommandError(str(error)) from error
 

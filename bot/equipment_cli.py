@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import Progress, TaskID
 
 from bot.app import open_services
+from bot.desk import give_the_bot_the_cpu_first
 from bot.officer_cli import CommandError
 from bot.settings import Settings
 from handlers.allocation_import import ParsedSheet, SheetError, parse_sheet
@@ -28,7 +29,7 @@ from handlers.equipment_admin import (
 from handlers.equipment_export import export_allocations
 from handlers.equipment_rules import EquipmentRefused, read_quantity
 from handlers.exports import FORMATS, ExportFormat
-from handlers.tables import TableError, read_table
+from handlers.tables import TableError, TableLimits, read_table
 from handlers.validation import mask_nik
 
 ACTOR: Final = "cli"
@@ -94,8 +95,9 @@ async def allocate(settings: Settings, args: argparse.Namespace) -> int:
 
 async def import_sheet(settings: Settings, args: argparse.Namespace) -> int:
     """Import allocations from a .csv/.xlsx sheet; exit 2 when some rows were bad."""
+    give_the_bot_the_cpu_first()
     path = Path(args.file)
-    sheet = _read_sheet(path)
+    sheet = _read_sheet(path, TableLimits(max_rows=settings.import_max_rows))
     async with open_services(settings) as services:
         with _progress(len(sheet.rows)) as advance:
             report = await import_allocations(
@@ -115,11 +117,11 @@ async def import_sheet(settings: Settings, args: argparse.Namespace) -> int:
     return 2 if bad else 0
 
 
-def _read_sheet(path: Path) -> ParsedSheet:
+def _read_sheet(path: Path, limits: TableLimits) -> ParsedSheet:
     if not path.is_file():
         raise CommandError(f"{path}: no such file")
     try:
-        return parse_sheet(read_table(path))
+        return parse_sheet(read_table(path, limits))
     except (TableError, SheetError) as error:
         raise CommandError(str(error)) from error
 
@@ -183,6 +185,7 @@ async def bast(settings: Settings, args: argparse.Namespace) -> int:
 
 async def export(settings: Settings, args: argparse.Namespace) -> int:
     """Export the rekap penerima bantuan (allocations) as CSV or XLSX."""
+    give_the_bot_the_cpu_first()
     out = Path(args.out)
     export_format = _format(args.format, out)
     _check_folder(out)

@@ -73,6 +73,8 @@ class Settings(BaseSettings):
     # Replies to what people type are not capped by default (0): a 429 is waited out.
     telegram_reply_rate_per_second: float = Field(default=0.0, ge=0)
     log_level: str = "INFO"
+    # The most rows (below the header) an imported sheet may have.
+    import_max_rows: int = Field(default=100_000, ge=1, le=1_000_000)
     # Telegram webhook mode (long polling when unset).
     telegram_webhook_url: str | None = None
     telegram_webhook_secret: str | None = None

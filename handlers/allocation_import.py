@@ -38,8 +38,6 @@ class ImportRow(BaseModel):
     nik: str
     item: str
     qty: int
-    # A NIK in a number cell: Excel keeps 15 digits, so the 16th may be lost.
-    nik_is_number: bool = False
 
     @field_validator("nik", mode="before")
     @classmethod
@@ -119,10 +117,8 @@ def _parse_row(
     except BadCell as error:
         parsed.bad.append(BadRow(number, str(error)))
         return None
-    nik_index = columns["nik"]
-    is_number = nik_index < len(cells) and isinstance(cells[nik_index], int | float)
     try:
-        return ImportRow.model_validate({"line": number, "nik_is_number": is_number, **values})
+        return ImportRow.model_validate({"line": number, **values})
     except PydanticError as error:
         parsed.bad.append(BadRow(number, validation_reason(error)))
         return None

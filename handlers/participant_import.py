@@ -2,10 +2,13 @@
 
 Columns `nik, full_name, phone, business_name, sector, kecamatan` (the participants export's
 names); each value is checked with the same rules as chat registration. Bad rows are
-reported as `line N: reason`, counting the header as line 1. Good rows are stored in one
-transaction; a row whose NIK is already stored with the same data changes nothing, so
-importing a file twice adds nothing. A participant already registered in chat keeps the
-data they gave; a pre-registered one not yet claimed takes the sheet's corrections.
+reported as `line N: reason`, counting the header as line 1. The whole sheet is checked
+before anything is written; the good rows are then stored in short transactions of a few
+hundred rows (so the running bot never waits long for the database); a row whose NIK is
+already stored with the same data changes nothing, so importing a file twice adds nothing
+and an import cut short is completed by running it again. A participant already registered
+in chat keeps the data they gave; a pre-registered one not yet claimed takes the sheet's
+corrections.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 from pydantic import ValidationError as PydanticError
 
 from handlers.allocation_import import BadRow
-from handlers.preregistered import is_unclaimed
+from handlers.preregistered import unclaimed_ids
 from handlers.tables import (
     BadCell,
     Cell,
@@ -30,6 +33,7 @@ from handlers.tables import (
     validation_reason,
 )
 from handlers.validation import (
+    KecamatanMatch,
     ValidationError,
     match_kecamatan,
     normalize_nik,
@@ -42,6 +46,7 @@ from storage.models import NewParticipant, Participant
 
 COLUMNS: Final = ("nik", "full_name", "phone", "business_name", "sector", "kecamatan")
 UPDATABLE: Final = ("full_name", "phone", "business_name", "sector", "kecamatan")
+MAX_REMEMBERED: Final = 10_000
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,19 @@ class Choices:
 
     sectors: Sequence[str]
     kecamatan: Sequence[str]
+    # A sheet repeats a few kecamatan names thousands of times: match each spelling once.
+    _matches: dict[str, KecamatanMatch | None] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def match_kecamatan(self, text: str) -> KecamatanMatch | None:
+        """Return what match_kecamatan says about this text, remembering the answer."""
+        if text in self._matches:
+            return self._matches[text]
+        match = match_kecamatan(text, self.kecamatan)
+        if len(self._matches) < MAX_REMEMBERED:
+            self._matches[text] = match
+        return match
 
 
 def _checked(rule: Callable[[str], str], value: str) -> str:
@@ -113,8 +131,7 @@ class ImportedParticipant(BaseModel):
     @field_validator("kecamatan", mode="before")
     @classmethod
     def _kecamatan(cls, value: str, info: ValidationInfo) -> str:
-        choices = _choices(info)
-        match = match_kecamatan(value, choices.kecamatan)
+        match = _choices(info).match_kecamatan(value)
         if match is not None and match.exact:
             return match.name
         hint = f" (did you mean {match.name}?)" if match is not None else ""
@@ -186,6 +203,10 @@ class ImportReport:
     unchanged: int
 
 
+# Rows per transaction: a few bulk statements that hold the write lock for some milliseconds.
+IMPORT_CHUNK_ROWS: Final = 500
+
+
 async def import_participants(
     storage: Storage,
     rows: Sequence[ImportedParticipant],
@@ -193,33 +214,42 @@ async def import_participants(
     actor: str,
     now: datetime,
     on_row: Callable[[], None] | None = None,
+    chunk_rows: int = IMPORT_CHUNK_ROWS,
 ) -> ImportReport:
-    """Store the good rows in one transaction; return what changed."""
+    """Store the good rows in short transactions, making way for other writers between them."""
     new = changed = unchanged = 0
-    async with storage.db.transaction():
-        for row in rows:
-            existing = await storage.participants.get_by_nik(row.nik)
-            if existing is None:
-                await storage.participants.create(row.as_new(), now)
-                new += 1
-            elif await _update(storage, existing, row, now):
-                changed += 1
-            else:
-                unchanged += 1
-            if on_row is not None:
+    for start in range(0, len(rows), chunk_rows):
+        chunk = rows[start : start + chunk_rows]
+        async with storage.db.transaction():
+            added, updated = await _store_chunk(storage, chunk, now)
+        new += added
+        changed += updated
+        unchanged += len(chunk) - added - updated
+        if on_row is not None:
+            for _ in chunk:
                 on_row()
-        summary = f"{new} new, {changed} changed, {unchanged} unchanged"
-        await storage.audit.record(actor, "participants.import", summary, now)
+        await storage.db.make_way()
+    summary = f"{new} new, {changed} changed, {unchanged} unchanged"
+    await storage.audit.record(actor, "participants.import", summary, now)
     return ImportReport(new, changed, unchanged)
 
 
-async def _update(
-    storage: Storage, existing: Participant, row: ImportedParticipant, now: datetime
-) -> bool:
-    """Apply the sheet's corrections to a participant nobody claimed in chat yet."""
-    differing = [name for name in UPDATABLE if getattr(existing, name) != getattr(row, name)]
-    if not differing or not await is_unclaimed(storage, existing):
-        return False
-    for name in differing:
-        await storage.participants.update_field(existing.id, name, getattr(row, name), now)
-    return True
+async def _store_chunk(
+    storage: Storage, chunk: Sequence[ImportedParticipant], now: datetime
+) -> tuple[int, int]:
+    """Create the new NIKs and correct unclaimed records; return (created, changed)."""
+    existing = await storage.participants.by_niks([row.nik for row in chunk])
+    open_to_change = await unclaimed_ids(storage, existing.values())
+    created = [row.as_new() for row in chunk if row.nik not in existing]
+    corrections = []
+    for row in chunk:
+        stored = existing.get(row.nik)
+        if stored is not None and stored.id in open_to_change and _differs(stored, row):
+            corrections.append((stored.id, row.as_new()))
+    await storage.participants.create_many(created, now)
+    await storage.participants.replace_editable_many(corrections, now)
+    return len(created), len(corrections)
+
+
+def _differs(stored: Participant, row: ImportedParticipant) -> bool:
+    return any(getattr(stored, name) != getattr(row, name) for name in UPDATABLE)

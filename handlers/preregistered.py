@@ -7,6 +7,7 @@ other duplicate NIK is still refused (the person is told to contact an officer).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from storage import Storage
@@ -18,6 +19,14 @@ async def is_unclaimed(storage: Storage, participant: Participant) -> bool:
     return participant.deleted_at is None and not await storage.contacts.for_participant(
         participant.id
     )
+
+
+async def unclaimed_ids(storage: Storage, participants: Iterable[Participant]) -> set[int]:
+    """Return the ids of those participants that are pre-registered and unclaimed."""
+    alive = [participant.id for participant in participants if participant.deleted_at is None]
+    if not alive:
+        return set()
+    return set(alive) - await storage.contacts.participants_with_contacts(alive)
 
 
 async def claimable(storage: Storage, nik: str, phone: str | None) -> Participant | None:

@@ -1,19 +1,38 @@
-"""Read a spreadsheet an officer prepared (.csv or .xlsx) as rows of cell values."""
+"""Read a spreadsheet an officer prepared (.csv or .xlsx) as rows of cell values.
+
+Every file read here (CLI imports now, uploads later) is bounded: its size, what an .xlsx
+unpacks to, columns and rows are capped, so a hostile or mistaken file is refused in seconds
+with one sentence instead of exhausting the server.
+"""
 
 from __future__ import annotations
 
+import codecs
 import csv
+import io
+import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from openpyxl import load_workbook
 from pydantic import ValidationError as PydanticError
+
+from handlers.xlsx import EXCEL_MAX_ROWS, XlsxError, XlsxLimits, read_xlsx
 
 CSV_DELIMITERS: Final = (",", ";", "\t")
 # Above this, a float cannot hold every integer: a 16-digit NIK typed into a number cell has
 # already lost digits by the time we read it.
 EXACT_FLOAT_LIMIT: Final = 2**53
+# Excel keeps 15 significant digits of a number: a whole number below this lost nothing.
+EXCEL_EXACT_DIGITS: Final = 15
+NIK_IS_NUMBER: Final = (
+    "NIK is a number in the sheet — Excel keeps only 15 digits;"
+    " format the NIK column as Text and type it again"
+)
+# How Excel writes a long number it shows in scientific notation ("3.21602E+15"), e.g. in
+# a CSV saved from a sheet whose NIK column holds numbers.
+_SCIENTIFIC = re.compile(r"\s*\d+(?:[.,]\d+)?[eE][+-]?\d+\s*")
 
 Cell = str | int | float | None
 
@@ -22,57 +41,124 @@ class TableError(Exception):
     """The file cannot be read as a table."""
 
 
-def read_table(path: Path) -> Iterator[list[Cell]]:
-    """Yield the rows of a .csv (UTF-8, or Windows-1252 as Excel saves it) or .xlsx file."""
+@dataclass(frozen=True)
+class TableLimits:
+    """How big a sheet may be: every read is refused past these."""
+
+    # Rows with a value below the header (the setting IMPORT_MAX_ROWS).
+    max_rows: int = 100_000
+    max_file_bytes: int = 32 * 2**20
+    # What an .xlsx may unpack to, and its shared text table (held in memory while reading).
+    max_unpacked_bytes: int = 128 * 2**20
+    max_strings_bytes: int = 40 * 2**20
+    max_entries: int = 1_000
+    # Our sheets have a handful of columns; an export read back has about twenty.
+    max_columns: int = 100
+
+
+def read_table(path: Path, limits: TableLimits | None = None) -> Iterator[list[Cell]]:
+    """Yield the rows of a .csv (UTF-8, UTF-16 or Windows-1252) or .xlsx file; raise TableError.
+
+    The first row is the header; rows are yielded in sheet order, blank rows included, so
+    the n-th row yielded is line n of the sheet.
+    """
+    limits = limits or TableLimits()
     suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return _read_csv(path)
-    if suffix == ".xlsx":
-        return _read_xlsx(path)
-    raise TableError(f"{path.name}: use a .csv or .xlsx file")
+    if suffix not in (".csv", ".xlsx"):
+        raise TableError(f"{path.name}: use a .csv or .xlsx file")
+    _check_size(path, limits)
+    rows = _read_csv(path, limits) if suffix == ".csv" else _read_xlsx(path, limits)
+    return _capped(rows, path.name, limits)
 
 
-def _read_csv(path: Path) -> Iterator[list[Cell]]:
+def _check_size(path: Path, limits: TableLimits) -> None:
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise TableError(f"{path.name}: {error.strerror or error}") from error
+    if size > limits.max_file_bytes:
+        raise TableError(
+            f"{path.name}: {size / 2**20:.0f} MB is more than the"
+            f" {limits.max_file_bytes // 2**20} MB a sheet may have; split the file"
+        )
+
+
+def _capped(rows: Iterator[list[Cell]], name: str, limits: TableLimits) -> Iterator[list[Cell]]:
+    filled = 0
+    for line, cells in enumerate(rows, start=1):
+        if line > EXCEL_MAX_ROWS:
+            raise TableError(f"{name}: more lines than a spreadsheet can have")
+        if is_blank(cells):
+            yield cells
+            continue
+        filled += 1
+        if filled > limits.max_rows + 1:  # the header is not counted
+            raise TableError(
+                f"{name}: more than {limits.max_rows} rows below the header"
+                " (IMPORT_MAX_ROWS); split the file"
+            )
+        yield cells
+
+
+def _read_csv(path: Path, limits: TableLimits) -> Iterator[list[Cell]]:
     try:
         raw = path.read_bytes()
     except OSError as error:
         raise TableError(f"{path.name}: {error.strerror or error}") from error
-    try:
-        content = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        content = raw.decode("cp1252", errors="replace")
-    lines = content.splitlines()
-    first = lines[0] if lines else ""
+    content = _decode(raw)
+    del raw
+    first = content[: content.find("\n")] if "\n" in content else content
     # Excel in an Indonesian locale saves "CSV" with semicolons.
     delimiter = max(CSV_DELIMITERS, key=first.count)
-    for row in csv.reader(lines, delimiter=delimiter):
-        yield list(row)
-
-
-def _read_xlsx(path: Path) -> Iterator[list[Cell]]:
+    reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
+    line = 0
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:
-        # openpyxl raises many kinds (zip, XML, key errors) for a file that is not a workbook.
-        raise TableError(f"{path.name}: not a readable .xlsx workbook") from error
+        for line, row in enumerate(reader, start=1):  # noqa: B007 - read after the loop
+            if len(row) > limits.max_columns:
+                if any(value.strip() for value in row[limits.max_columns :]):
+                    raise TableError(
+                        f"{path.name}: line {line} has more than {limits.max_columns} columns"
+                    )
+                del row[limits.max_columns :]
+            yield list(row)
+    except csv.Error as error:
+        raise TableError(f"{path.name}: line {line + 1}: {error}") from error
+
+
+def _decode(raw: bytes) -> str:
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Excel's "Unicode Text" (tab separated) is UTF-16.
+        return raw.decode("utf-16", errors="replace")
     try:
-        sheet = workbook.active
-        if sheet is None:
-            return
-        for values in sheet.iter_rows(values_only=True):
-            yield [_xlsx_value(value) for value in values]
-    finally:
-        workbook.close()
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
 
 
-def _xlsx_value(value: object) -> Cell:
-    if value is None or isinstance(value, str | int | float):
-        return value
-    return str(value)
+def _read_xlsx(path: Path, limits: TableLimits) -> Iterator[list[Cell]]:
+    xlsx_limits = XlsxLimits(
+        max_unpacked_bytes=limits.max_unpacked_bytes,
+        max_strings_bytes=limits.max_strings_bytes,
+        max_entries=limits.max_entries,
+        max_columns=limits.max_columns,
+    )
+    line = 0
+    try:
+        for number, cells in read_xlsx(path, xlsx_limits):
+            # Rows the sheet does not write are blank lines, so line numbers stay the sheet's.
+            while line < number - 1:
+                line += 1
+                yield []
+            line = number
+            yield cells
+    except XlsxError as error:
+        raise TableError(f"{path.name}: {error}") from error
 
 
 def cell_text(value: Cell) -> str:
     """Return a cell as the text a person would read in it ("12" for the number 12.0)."""
+    if isinstance(value, str):
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -111,12 +197,42 @@ def header_columns(header: list[Cell], wanted: tuple[str, ...]) -> dict[str, int
     return {column: names.index(column) for column in wanted}
 
 
+def nik_text(value: Cell) -> str:
+    """Return a NIK cell's text; refuse a number, whose last digits Excel may have changed."""
+    if isinstance(value, int | float) or (isinstance(value, str) and _SCIENTIFIC.fullmatch(value)):
+        raise BadCell(NIK_IS_NUMBER)
+    return cell_text(value)
+
+
+def phone_text(value: Cell) -> str:
+    """Return a phone cell's text; a number only when Excel cannot have changed a digit."""
+    if isinstance(value, str) and _SCIENTIFIC.fullmatch(value):
+        raise BadCell(f"phone: {_PHONE_IS_NUMBER}")
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        whole = isinstance(value, int) or value.is_integer()
+        if not whole or abs(value) >= 10**EXCEL_EXACT_DIGITS:
+            raise BadCell(f"phone: {_PHONE_IS_NUMBER}")
+        return str(int(value))
+    return cell_text(value)
+
+
+_PHONE_IS_NUMBER: Final = (
+    "the phone number is a number in the sheet and may have lost digits;"
+    " format the phone column as Text and type it again"
+)
+# Columns whose cells are read by their own rule rather than by cell_text.
+_COLUMN_TEXT: Final = {"nik": nik_text, "phone": phone_text}
+
+
 def row_values(cells: list[Cell], columns: dict[str, int]) -> dict[str, str]:
     """Return the row's text per column (empty past the row's end); raise BadCell."""
     values: dict[str, str] = {}
     for column, index in columns.items():
+        value = cells[index] if index < len(cells) else None
         try:
-            values[column] = cell_text(cells[index]) if index < len(cells) else ""
+            values[column] = _COLUMN_TEXT.get(column, cell_text)(value)
+        except BadCell:
+            raise
         except ValueError as error:
             raise BadCell(f"{column}: {error}") from error
     return values

@@ -11,7 +11,7 @@ from storage.bot_settings import BotSettingRepository
 from storage.broadcasts import AudienceRepository, BroadcastRepository
 from storage.contacts import ContactRepository
 from storage.conversations import ConversationRepository
-from storage.db import Database
+from storage.db import BUSY_TIMEOUT, Database
 from storage.enrollments import EnrollmentRepository
 from storage.equipment import (
     AllocationRepository,
@@ -63,9 +63,11 @@ class Storage:
     inbound: InboundUpdateRepository
 
     @classmethod
-    async def open(cls, target: str | Path, now: datetime) -> Storage:
+    async def open(
+        cls, target: str | Path, now: datetime, *, busy_timeout: float = BUSY_TIMEOUT
+    ) -> Storage:
         """Connect (a SQLite file or a postgresql:// URL), migrate, build the repositories."""
-        db = await Database.connect(target)
+        db = await Database.connect(target, busy_timeout=busy_timeout)
         try:
             await migrate(db, now)
         except BaseException:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from storage.db import Database, db_time
@@ -57,6 +58,15 @@ class ContactRepository:
             "SELECT * FROM contact WHERE participant_id = ? ORDER BY id", (participant_id,)
         )
         return [Contact.model_validate(dict(row)) for row in rows]
+
+    async def participants_with_contacts(self, participant_ids: Sequence[int]) -> set[int]:
+        """Return which of these participants (at most a few hundred) have a chat contact."""
+        marks = ", ".join("?" * len(participant_ids))
+        rows = await self._db.fetch_all(
+            f"SELECT DISTINCT participant_id FROM contact WHERE participant_id IN ({marks})",  # noqa: S608
+            tuple(participant_ids),
+        )
+        return {int(row[0]) for row in rows}
 
     async def delete_for_participant(self, participant_id: int) -> None:
         """Forget every chat address of a participant."""

@@ -9,18 +9,23 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import logging
 import re
 import sqlite3
+import time
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal, Protocol, cast
+from typing import Any, Final, Literal, Protocol, TypeVar, cast
 
 import aiosqlite
 import asyncpg
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 Params = Sequence[Any]
 Engine = Literal["sqlite", "postgresql"]
@@ -118,9 +123,23 @@ _in_transaction: contextvars.ContextVar[tuple[Database, Any] | None] = contextva
 PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA foreign_keys=ON",
-    "PRAGMA busy_timeout=5000",
     "PRAGMA synchronous=NORMAL",
 )
+# SQLite itself waits this long for another process's write lock before answering SQLITE_BUSY.
+BUSY_TIMEOUT: Final = 5.0
+# After that, the wait goes on here (a backup, a console or a crashed CLI may hold the lock
+# longer); only then does the caller see the error.
+LOCK_PATIENCE: Final = 120.0
+RETRY_DELAY: Final = 0.05
+# Bounds of the pause a desk writer takes between its transactions (see `make_way`).
+MIN_MAKE_WAY: Final = 0.01
+MAX_MAKE_WAY: Final = 0.2
+
+
+def is_busy(error: BaseException) -> bool:
+    """Tell whether an error is SQLite's "database is locked" (another process writes)."""
+    code = getattr(error, "sqlite_errorcode", None)
+    return isinstance(error, sqlite3.OperationalError) and code is not None and code & 0xFF == 5
 
 
 def is_postgres_url(target: str | Path) -> bool:
@@ -140,11 +159,24 @@ class Database(ABC):
     path: str
 
     @classmethod
-    async def connect(cls, target: str | Path) -> Database:
-        """Open a SQLite file, or a PostgreSQL database when given a postgresql:// URL."""
+    async def connect(
+        cls,
+        target: str | Path,
+        *,
+        busy_timeout: float = BUSY_TIMEOUT,
+        patience: float = LOCK_PATIENCE,
+    ) -> Database:
+        """Open a SQLite file, or a PostgreSQL database when given a postgresql:// URL.
+
+        busy_timeout and patience concern SQLite's file lock; PostgreSQL waits for its lock.
+        """
         if is_postgres_url(target):
             return await PostgresDatabase.open(str(target))
-        return await SqliteDatabase.open(target)
+        return await SqliteDatabase.open(target, busy_timeout=busy_timeout, patience=patience)
+
+    async def make_way(self) -> None:
+        """Let other writers in between two transactions of a long job (see SQLite's)."""
+        await asyncio.sleep(0)
 
     @abstractmethod
     async def close(self) -> None:
@@ -207,19 +239,32 @@ class SqliteDatabase(Database):
     engine: Engine = "sqlite"
     _TABLES = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
 
-    def __init__(self, connection: aiosqlite.Connection, path: str) -> None:
+    def __init__(
+        self, connection: aiosqlite.Connection, path: str, patience: float = LOCK_PATIENCE
+    ) -> None:
         self._connection = connection
         self._lock = asyncio.Lock()
+        self._patience = patience
+        self._last_hold = 0.0
         self.path = path
+        # How often another process's write lock made this one wait past the busy timeout.
+        self.busy_retries = 0
 
     @classmethod
-    async def open(cls, path: str | Path) -> SqliteDatabase:
+    async def open(
+        cls,
+        path: str | Path,
+        *,
+        busy_timeout: float = BUSY_TIMEOUT,
+        patience: float = LOCK_PATIENCE,
+    ) -> SqliteDatabase:
         """Open the database file and set the PRAGMAs every connection needs."""
         connection = await aiosqlite.connect(str(path), isolation_level=None)
         connection.row_factory = aiosqlite.Row
+        await connection.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
         for pragma in PRAGMAS:
             await connection.execute(pragma)
-        return cls(connection, str(path))
+        return cls(connection, str(path), patience)
 
     async def close(self) -> None:
         """Close the connection."""
@@ -231,7 +276,11 @@ class SqliteDatabase(Database):
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
-        """Run the block as one `BEGIN IMMEDIATE` transaction; roll back on error."""
+        """Run the block as one `BEGIN IMMEDIATE` transaction; roll back on error.
+
+        When another process holds the write lock, BEGIN waits for it (SQLite's busy timeout,
+        then retries up to the patience), so a busy database delays the block, never fails it.
+        """
         current = _in_transaction.get()
         if current is not None and current[0] is self:
             yield  # nested: the outer transaction commits
@@ -239,25 +288,53 @@ class SqliteDatabase(Database):
         async with self._lock:
             token = _in_transaction.set((self, self._connection))
             try:
-                await self._connection.execute("BEGIN IMMEDIATE")
+                await self._when_free(lambda: self._connection.execute("BEGIN IMMEDIATE"))
+                began = time.monotonic()
                 try:
                     yield
                 except BaseException:
                     await self._connection.rollback()
                     raise
                 await self._connection.commit()
+                self._last_hold = time.monotonic() - began
             finally:
                 _in_transaction.reset(token)
 
-    @asynccontextmanager
-    async def _statement(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def make_way(self) -> None:
+        """Pause about as long as the last transaction held the write lock.
+
+        Long desk work (imports) writes in short transactions and calls this between them:
+        another process waiting for the lock (the running bot) polls for it every few
+        milliseconds, and gets it in this pause instead of waiting for the whole job.
+        """
+        await asyncio.sleep(min(max(self._last_hold, MIN_MAKE_WAY), MAX_MAKE_WAY))
+
+    async def _when_free(self, attempt: Callable[[], Awaitable[T]]) -> T:
+        """Run a statement that takes no effect when refused; retry while the lock is taken."""
+        deadline = time.monotonic() + self._patience
+        while True:
+            try:
+                return await attempt()
+            except sqlite3.OperationalError as error:
+                if not is_busy(error) or time.monotonic() >= deadline:
+                    raise
+            self.busy_retries += 1
+            if self.busy_retries % 20 == 1:
+                logger.warning("database: another process holds the write lock; waiting")
+            await asyncio.sleep(RETRY_DELAY)
+
+    def _in_own_transaction(self) -> bool:
+        current = _in_transaction.get()
+        return current is not None and current[0] is self
+
+    async def _run(self, call: Callable[[aiosqlite.Connection], Awaitable[T]]) -> T:
+        """Run one statement: in the current transaction, or alone (retried while busy)."""
         try:
-            current = _in_transaction.get()
-            if current is not None and current[0] is self:
-                yield self._connection
-                return
+            if self._in_own_transaction():
+                return await call(self._connection)
             async with self._lock:
-                yield self._connection
+                # A statement refused with SQLITE_BUSY took no effect: running it again is safe.
+                return await self._when_free(lambda: call(self._connection))
         except sqlite3.IntegrityError as error:
             raise IntegrityError(str(error)) from error
 
@@ -267,33 +344,37 @@ class SqliteDatabase(Database):
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement and return the number of rows it changed."""
-        async with self._statement() as connection:
-            cursor = await connection.execute(sql, params)
-            return cursor.rowcount
+        cursor = await self._run(lambda connection: connection.execute(sql, params))
+        return cursor.rowcount
 
     async def insert(self, sql: str, params: Params = ()) -> int:
         """Run an INSERT and return the new row id."""
-        async with self._statement() as connection:
-            row = await connection.execute_insert(sql, params)
-            if row is None or row[0] is None:
-                raise RuntimeError("INSERT produced no row id")
-            return int(row[0])
+        row = await self._run(lambda connection: connection.execute_insert(sql, params))
+        if row is None or row[0] is None:
+            raise RuntimeError("INSERT produced no row id")
+        return int(row[0])
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
-        """Run one statement for each row of parameters."""
-        async with self._statement() as connection:
-            await connection.executemany(sql, rows)
+        """Run one statement for each row of parameters (inside a transaction: atomically)."""
+        try:
+            if self._in_own_transaction():
+                await self._connection.executemany(sql, rows)
+                return
+            # Alone, each row commits by itself: a retry could repeat the rows before a refusal.
+            async with self._lock:
+                await self._connection.executemany(sql, rows)
+        except sqlite3.IntegrityError as error:
+            raise IntegrityError(str(error)) from error
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
         """Return every row of a query."""
-        async with self._statement() as connection:
-            return cast(list[Row], list(await connection.execute_fetchall(sql, params)))
+        rows = await self._run(lambda connection: connection.execute_fetchall(sql, params))
+        return cast(list[Row], list(rows))
 
     async def execute_script(self, script: str) -> None:
         """Run several statements inside the current transaction."""
-        async with self._statement() as connection:
-            for statement in split_statements(script):
-                await connection.execute(statement)
+        for statement in split_statements(script):
+            await self.execute(statement)
 
 
 class PostgresDatabase(Database):

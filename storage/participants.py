@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Final
 
@@ -30,6 +31,44 @@ class ParticipantRepository:
         """Return the participant with this NIK."""
         row = await self._db.fetch_one("SELECT * FROM participant WHERE nik = ?", (nik,))
         return None if row is None else Participant.model_validate(dict(row))
+
+    async def by_niks(self, niks: Sequence[str]) -> dict[str, Participant]:
+        """Return the participants with these NIKs (at most a few hundred), by NIK."""
+        marks = ", ".join("?" * len(niks))
+        rows = await self._db.fetch_all(
+            f"SELECT * FROM participant WHERE nik IN ({marks})",  # noqa: S608 - only marks
+            tuple(niks),
+        )
+        found = (Participant.model_validate(dict(row)) for row in rows)
+        return {participant.nik: participant for participant in found if participant.nik}
+
+    async def create_many(self, new: Sequence[NewParticipant], now: datetime) -> None:
+        """Store participants whose NIKs the caller checked are free, in its transaction."""
+        stamp = db_time(now)
+        await self._db.executemany(
+            "INSERT INTO participant (nik, full_name, phone, business_name, sector, kecamatan,"
+            " language, consent_at, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (p.nik, p.full_name, p.phone, p.business_name, p.sector, p.kecamatan,
+                 p.language, stamp, stamp, stamp)
+                for p in new
+            ],
+        )  # fmt: skip
+
+    async def replace_editable_many(
+        self, changes: Sequence[tuple[int, NewParticipant]], now: datetime
+    ) -> None:
+        """Give each participant id the editable fields of its new record."""
+        stamp = db_time(now)
+        await self._db.executemany(
+            "UPDATE participant SET full_name = ?, phone = ?, business_name = ?, sector = ?,"
+            " kecamatan = ?, updated_at = ? WHERE id = ?",
+            [
+                (p.full_name, p.phone, p.business_name, p.sector, p.kecamatan, stamp, pid)
+                for pid, p in changes
+            ],
+        )  # fmt: skip
 
     async def create(self, new: NewParticipant, now: datetime) -> Participant:
         """Store a new participant who consented now; raise NikTaken on a duplicate NIK."""

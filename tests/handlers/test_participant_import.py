@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 from chat_support import GOOD_NIK, NOW, OTHER_NIK, Chat, add_session, register
 from officer_support import nik
@@ -67,8 +69,8 @@ def test_bad_rows_are_listed_by_line_counting_the_header_as_line_1() -> None:
         ),
         CHOICES,
     )
-    # A NIK typed into a number cell is fine while a float still holds every digit.
-    assert [row.nik for row in parsed.rows] == [GOOD_NIK, "3216010101000009"]
+    # A NIK in a number cell is refused even when it looks whole: Excel keeps 15 digits.
+    assert [row.nik for row in parsed.rows] == [GOOD_NIK]
     assert [str(row) for row in parsed.bad] == [
         "line 4: nik: NIK must have exactly 16 digits",
         "line 5: full_name: name may contain only letters, spaces and ' . - ,; "
@@ -78,7 +80,10 @@ def test_bad_rows_are_listed_by_line_counting_the_header_as_line_1() -> None:
         "Kimia & Kosmetik, Lainnya); kecamatan: unknown kecamatan 'cikarang utr' "
         "(did you mean Cikarang Utara?)",
         "line 6: same nik as line 2",
-        "line 7: nik: stored as a number and lost digits: format the column as text",
+        "line 7: NIK is a number in the sheet — Excel keeps only 15 digits;"
+        " format the NIK column as Text and type it again",
+        "line 8: NIK is a number in the sheet — Excel keeps only 15 digits;"
+        " format the NIK column as Text and type it again",
     ]
 
 
@@ -94,7 +99,7 @@ def test_a_sheet_without_its_header_is_refused(table: list[list[Cell]], message:
         parse_sheet(table, CHOICES)
 
 
-async def test_import_is_one_transaction_and_importing_again_changes_nothing(
+async def test_importing_again_changes_nothing(
     storage: Storage,
 ) -> None:
     rows = parse_sheet(
@@ -108,6 +113,57 @@ async def test_import_is_one_transaction_and_importing_again_changes_nothing(
     after = [tuple(row) for row in await storage.db.fetch_all("SELECT * FROM participant")]
     assert after == before
     assert (await storage.audit.latest(1))[0].target == "0 new, 0 changed, 2 unchanged"
+
+
+async def test_the_write_lock_is_free_between_chunks(storage: Storage) -> None:
+    table = [HEADER] + [
+        [nik(10 + number), "Budi Santoso", f"0813111122{number:02d}", "Roti", "Lainnya", "Setu"]
+        for number in range(5)
+    ]
+    rows = parse_sheet(table, CHOICES).rows
+    other_process = sqlite3.connect(storage.db.path, timeout=0, isolation_level=None)
+    written: list[int] = []
+
+    def write_meanwhile() -> None:
+        # timeout=0: this fails at once if the import still held the lock.
+        other_process.execute("BEGIN IMMEDIATE")
+        other_process.execute(
+            "INSERT INTO bot_setting (key, value) VALUES (?, 'v')", (f"k{len(written)}",)
+        )
+        other_process.execute("COMMIT")
+        written.append(1)
+
+    try:
+        report = await import_participants(
+            storage, rows, actor="cli", now=NOW, on_row=write_meanwhile, chunk_rows=2
+        )
+    finally:
+        other_process.close()
+    assert (report.new, len(written)) == (5, 5)
+    assert await storage.db.fetch_value("SELECT COUNT(*) FROM participant") == 5
+
+
+async def test_an_import_cut_short_is_completed_by_running_it_again(storage: Storage) -> None:
+    table = [HEADER] + [
+        [nik(10 + number), "Budi Santoso", f"0813111122{number:02d}", "Roti", "Lainnya", "Setu"]
+        for number in range(5)
+    ]
+    rows = parse_sheet(table, CHOICES).rows
+    calls = 0
+
+    def fail_after_the_first_chunk() -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            raise RuntimeError("killed")
+
+    with pytest.raises(RuntimeError):
+        await import_participants(
+            storage, rows, actor="cli", now=NOW, on_row=fail_after_the_first_chunk, chunk_rows=2
+        )
+    assert await storage.db.fetch_value("SELECT COUNT(*) FROM participant") == 4
+    report = await import_participants(storage, rows, actor="cli", now=NOW, chunk_rows=2)
+    assert (report.new, report.unchanged) == (1, 4)
 
 
 async def test_a_correction_updates_only_someone_not_yet_registered_in_chat(

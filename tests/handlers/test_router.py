@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import sqlite3
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
-from chat_support import GOOD_NIK, NOW, Chat
+from chat_support import GOOD_NIK, NOW, ZONE, Chat
 from registration_walk import GENERIC_ERROR, conversation_of, says
 
 from handlers.clock import FrozenClock
 from handlers.core import Inbound, Reply
-from handlers.features import FEATURES
+from handlers.features import FEATURES, build_router
+from handlers.regions import load_region, load_sectors
 from handlers.router import Feature, Router
 from handlers.turn import Services, Turn, main_menu
 from storage import Storage
@@ -238,3 +242,35 @@ async def test_registration_stored_at_a_step_that_no_longer_exists_starts_afresh
     assert await conversation_of(storage, chat) == ("registration", "consent", {})
     await chat.press("Setuju")
     assert says(chat, "reg.ask.full_name")
+
+
+async def test_an_event_while_another_process_holds_the_write_lock_is_answered_after_it(
+    tmp_path: Path, clock: FrozenClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The bot's own busy timeout is made tiny so the wait goes through the retry loop.
+    storage = await Storage.open(tmp_path / "bot.sqlite3", NOW, busy_timeout=0.01)
+    desk = sqlite3.connect(storage.db.path, isolation_level=None)
+    try:
+        services = Services(
+            storage=storage,
+            clock=clock,
+            zone=ZONE,
+            region=load_region(),
+            sectors=load_sectors(),
+        )
+        chat = Chat(build_router(), services)
+        desk.execute("BEGIN IMMEDIATE")
+        answer = asyncio.create_task(chat.text("/start"))
+        while storage.db.busy_retries < 3:  # noqa: ASYNC110 - a counter, no event to wait on
+            await asyncio.sleep(0.005)
+        assert not answer.done()
+        desk.execute("COMMIT")
+        with caplog.at_level(logging.ERROR):
+            await answer
+        assert chat.said != GENERIC_ERROR
+        assert says(chat, "welcome")
+        assert await count(storage, "contact") == 1
+        assert [record for record in caplog.records if record.levelno >= logging.ERROR] == []
+    finally:
+        desk.close()
+        await storage.close()

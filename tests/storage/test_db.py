@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import sqlite3
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from storage.db import (
     IntegrityError,
     changed_rows,
     db_time,
+    is_busy,
     split_statements,
     to_numbered,
 )
@@ -167,6 +169,91 @@ async def test_statement_outside_a_transaction_waits_for_the_open_one(db: Databa
     assert isinstance(results[0], Boom)
     assert results[1] is None
     assert await keys(db) == ["kept"]
+
+
+# --- another process holds the write lock -------------------------------------------------
+
+
+@pytest.fixture
+async def impatient(tmp_path: Path) -> AsyncIterator[Database]:
+    """A migrated database whose own busy timeout is tiny, so the retry loop is exercised."""
+    opened = await Database.connect(tmp_path / "db.sqlite3", busy_timeout=0.01)
+    try:
+        await migrate(opened, NOW)
+        yield opened
+    finally:
+        await opened.close()
+
+
+@pytest.fixture
+def other_process(impatient: Database) -> Iterator[sqlite3.Connection]:
+    """A second connection, as another process (a desk import) would hold it."""
+    connection = sqlite3.connect(impatient.path, isolation_level=None)
+    try:
+        yield connection
+    finally:
+        connection.close()
+
+
+async def until_refused(db: Database, times: int) -> None:
+    """Wait until the database has been refused the lock this many times."""
+    while db.busy_retries < times:  # noqa: ASYNC110 - a counter, no event to wait on
+        await asyncio.sleep(0.005)
+
+
+async def test_a_transaction_waits_for_another_process_instead_of_failing(
+    impatient: Database, other_process: sqlite3.Connection
+) -> None:
+    other_process.execute("BEGIN IMMEDIATE")
+    other_process.execute("INSERT INTO bot_setting (key, value) VALUES ('desk', 'v')")
+
+    async def write() -> None:
+        async with impatient.transaction():
+            await put(impatient, "bot")
+
+    task = asyncio.create_task(write())
+    await until_refused(impatient, 3)
+    assert not task.done()
+    other_process.execute("COMMIT")
+    await task
+    assert await keys(impatient) == ["bot", "desk"]
+
+
+async def test_a_lone_statement_waits_for_another_process_too(
+    impatient: Database, other_process: sqlite3.Connection
+) -> None:
+    other_process.execute("BEGIN IMMEDIATE")
+    task = asyncio.create_task(put(impatient, "bot"))
+    await until_refused(impatient, 2)
+    other_process.execute("ROLLBACK")
+    await task
+    assert await keys(impatient) == ["bot"]
+
+
+async def test_after_its_patience_the_lock_error_reaches_the_caller(
+    tmp_path: Path,
+) -> None:
+    db = await Database.connect(tmp_path / "db.sqlite3", busy_timeout=0.01, patience=0)
+    other = sqlite3.connect(db.path, isolation_level=None)
+    try:
+        await migrate(db, NOW)
+        other.execute("BEGIN IMMEDIATE")
+        with pytest.raises(sqlite3.OperationalError) as refused:
+            async with db.transaction():
+                await put(db, "never")
+        assert is_busy(refused.value)
+        other.execute("ROLLBACK")
+        assert await keys(db) == []
+    finally:
+        other.close()
+        await db.close()
+
+
+async def test_other_database_errors_are_not_retried(impatient: Database) -> None:
+    with pytest.raises(sqlite3.OperationalError) as failed:
+        await impatient.execute("INSERT INTO no_such_table VALUES (1)")
+    assert not is_busy(failed.value)
+    assert impatient.busy_retries == 0
 
 
 # --- connection and migrations --------------------------------------------------------------
