@@ -8,6 +8,7 @@ import signal
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -18,8 +19,11 @@ from handlers.features import build_router
 from handlers.regions import load_region, load_sectors
 from handlers.turn import Policy, Services
 from storage import Storage
+from storage.outbox import OutboxDeadlines
 
 if TYPE_CHECKING:
+    from bot.channels.running import RunningTelegram
+    from bot.channels.telegram_board import TelegramBoard
     from bot.dispatcher import Dispatcher
     from bot.scheduler import ReminderScheduler
 
@@ -35,7 +39,10 @@ async def open_services(
 ) -> AsyncIterator[Services]:
     """Open the database (migrating it) and build the services handlers need."""
     clock = clock or SystemClock()
-    storage = await Storage.open(database or settings.database, clock.now())
+    deadlines = OutboxDeadlines(
+        broadcast=settings.broadcast_give_up_after, notice=settings.notice_give_up_after
+    )
+    storage = await Storage.open(database or settings.database, clock.now(), deadlines)
     try:
         yield Services(
             storage=storage,
@@ -70,7 +77,6 @@ async def run_bot(settings: Settings) -> None:
     from bot.channels.senders import ChannelRouter
     from bot.channels.telegram_board import TelegramBoard
     from bot.dispatcher import Dispatcher, Sender
-    from bot.officer_jobs import OfficerJobs
     from bot.scheduler import ReminderScheduler
     from bot.webhook import serve
 
@@ -99,15 +105,19 @@ async def run_bot(settings: Settings) -> None:
         if whatsapp is not None:
             senders["whatsapp"] = whatsapp.sender
             stack.push_async_callback(whatsapp.client.close)
+        dispatcher = Dispatcher(
+            services.storage,
+            ChannelRouter(senders),
+            services.clock,
+            settings.broadcast_rate_per_second,
+            retry_max_interval=settings.outbox_retry_max_interval.total_seconds(),
+            probe_max_interval=settings.channel_probe_max_interval.total_seconds(),
+            channel_rates={"whatsapp": settings.whatsapp_rate_per_second},
+        )
 
         def new_dispatcher() -> Dispatcher:
-            return Dispatcher(
-                services.storage,
-                ChannelRouter(senders),
-                services.clock,
-                settings.broadcast_rate_per_second,
-                channel_rates={"whatsapp": settings.whatsapp_rate_per_second},
-            )
+            dispatcher.rearm()  # a new term: recover what a dead leader left in flight
+            return dispatcher
 
         stop = _stop_on_signals()
         if whatsapp is not None:
@@ -115,6 +125,7 @@ async def run_bot(settings: Settings) -> None:
             stack.push_async_callback(whatsapp.channel.stop)
         board = None
         if telegram is not None:
+            telegram.channel.on_network_error = partial(dispatcher.outages.failed_soon, "telegram")
             await telegram.channel.start()
             stack.push_async_callback(telegram.channel.stop)
             await telegram.sender.initialize()
@@ -123,9 +134,7 @@ async def run_bot(settings: Settings) -> None:
         duties = LeaderDuties(
             new_dispatcher,
             lambda: ReminderScheduler(services),
-            lambda scheduler: OfficerJobs(services, board, settings.retention_days).add_to(
-                scheduler.scheduler
-            ),
+            partial(_leader_jobs, services, board, settings, telegram),
         )
         leadership = Leadership(
             services.storage.db, settings.leader_takeover, duties.start, duties.stop
@@ -146,6 +155,20 @@ async def run_bot(settings: Settings) -> None:
             logger.info("shutting down")
             await leadership.stop()
             await leading
+
+
+def _leader_jobs(
+    services: Services,
+    board: TelegramBoard | None,
+    settings: Settings,
+    telegram: RunningTelegram | None,
+    scheduler: ReminderScheduler,
+) -> None:
+    from bot.officer_jobs import OfficerJobs
+
+    OfficerJobs(services, board, settings.retention_days).add_to(scheduler.scheduler)
+    if telegram is not None:
+        telegram.channel.menu.add_to(scheduler.scheduler)
 
 
 class AlreadyPolling(Exception):

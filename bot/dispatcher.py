@@ -1,5 +1,14 @@
 """The dispatcher: drain the outbox at the platform's rate, never flooding one chat.
 
+Deadlines: every row has `expires_at` (a reminder's session start, an offer's end of hold, a
+broadcast's or notice's give-up time). Transient failures are retried with capped exponential
+backoff until then; only permanent answers fail a row at once; a row whose deadline passes
+first is failed with a reason starting "expired:" and counted in the log and the reports.
+
+Outages: transport failures (network, timeouts, 5xx) also go to an `OutageMonitor`, which
+takes a channel down after a few in a row; the rows of a channel that is down are not claimed
+(so they keep their attempts) until a probe finds the platform answering again.
+
 Pacing: a `Pacer` spaces send *starts* 1/rate apart on a fixed schedule, so latency
 does not lower the rate; up to `max_in_flight` sends overlap. A 429 moves the schedule
 past `retry_after` for every send, because Telegram's flood control is global.
@@ -15,23 +24,27 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal, Protocol, runtime_checkable
 
+from bot.outage import OutageMonitor, Prober
 from handlers.clock import Clock
 from handlers.core import Reply
 from storage import Storage
-from storage.outbox import OutboxMessage
+from storage.outbox import EXPIRED, OutboxMessage, expiry_reason
 
 logger = logging.getLogger(__name__)
 
-Outcome = Literal["ok", "retry_after", "blocked", "failed"]
+Outcome = Literal["ok", "retry_after", "blocked", "failed", "unreachable"]
 Sleep = Callable[[float], Awaitable[None]]
 ChatKey = tuple[str, str]
 
 MAX_BACKOFF_SECONDS = 300.0
+# A row's last retry is made this long before its deadline, not at it (then it is expired).
+LAST_TRY_MARGIN = timedelta(seconds=1)
 # Naps never shrink below this, so a row that looks due but cannot be claimed spins nothing.
 MIN_NAP_SECONDS = 0.01
 
@@ -66,6 +79,11 @@ class Delivery:
     def failed(cls, reason: str, permanent: bool) -> Delivery:
         """Return a failure; a permanent one is not worth retrying."""
         return cls("failed", reason, permanent=permanent)
+
+    @classmethod
+    def unreachable(cls, reason: str) -> Delivery:
+        """Return a transport failure: the platform did not answer (network, timeout, 5xx)."""
+        return cls("unreachable", reason)
 
 
 class Sender(Protocol):
@@ -149,22 +167,23 @@ class Dispatcher:
         clock: Clock,
         rate_per_second: float,
         per_chat_interval: float = 1.0,
-        max_attempts: int = 5,
         poll_interval: float = 1.0,
         sleep: Sleep = asyncio.sleep,
         *,
         max_in_flight: int = 8,
         backoff_base: float = 1.0,
+        retry_max_interval: float = MAX_BACKOFF_SECONDS,
+        probe_max_interval: float = 30.0,
         channel_rates: Mapping[str, float] | None = None,
     ) -> None:
         self._storage = storage
         self._sender = sender
         self._clock = clock
-        self._max_attempts = max_attempts
         self._poll_interval = poll_interval
         self._sleep = sleep
         self._batch_size = max_in_flight
         self._backoff_base = backoff_base
+        self._retry_max = retry_max_interval
         self._pacer = Pacer(rate_per_second)
         # A channel slower than the global rate (WhatsApp's per-number throughput) also has
         # its own pacer; its rows wait in the database, so other channels go on meanwhile.
@@ -178,6 +197,13 @@ class Dispatcher:
         self._woken = asyncio.Event()
         self._recovered = False
         self._sends = 0
+        self.outages = OutageMonitor(
+            storage,
+            clock,
+            sender if isinstance(sender, Prober) else None,
+            timedelta(seconds=probe_max_interval),
+            on_change=self.wake,
+        )
 
     async def run(self) -> None:
         """Drain the outbox until stop(), polling for rows other processes queue."""
@@ -187,11 +213,13 @@ class Dispatcher:
                 await self._run_step()
         finally:
             await self._settle()
+            await self.outages.close()
 
     async def drain_once(self) -> int:
         """Send every row due now or falling due meanwhile; return the sends attempted."""
         await self._recover()
         before = self._sends
+        await self._expire()
         while await self._dispatch_batch():
             pass
         await self._settle()
@@ -201,6 +229,15 @@ class Dispatcher:
         """Ask run() to finish the sends in flight and return."""
         self._stopping.set()
 
+    def rearm(self) -> None:
+        """Make a stopped dispatcher runnable again, recovering rows left in flight first.
+
+        A process that becomes the leader again runs the same dispatcher; what another
+        leader had in flight when it died goes back to the queue at the start of the run.
+        """
+        self._stopping.clear()
+        self._recovered = False
+
     def wake(self) -> None:
         """Look for due rows now rather than at the next poll."""
         self._woken.set()
@@ -209,6 +246,8 @@ class Dispatcher:
         try:
             # Cleared before claiming, so a wake() during the batch still cuts the nap short.
             self._woken.clear()
+            await self.outages.tick()
+            await self._expire()
             if not await self._dispatch_batch():
                 await self._nap(await self._idle_seconds(), self._woken)
         except Exception:
@@ -223,18 +262,32 @@ class Dispatcher:
         recovered = await self._storage.outbox.recover_inflight(self._clock.now())
         if recovered:
             logger.warning("dispatcher: requeued %d rows left in flight by a crash", recovered)
+        await self.outages.restore()
+
+    async def _expire(self) -> None:
+        """Give up the rows whose deadline passed, counting them by kind in one log line."""
+        expired = await self._storage.outbox.expire_due(self._clock.now())
+        if expired:
+            _log_expired(expired)
 
     async def _idle_seconds(self) -> float:
-        next_due = await self._storage.outbox.next_due_at()
-        if next_due is None:
+        now = self._clock.now()
+        moments = [
+            await self._storage.outbox.next_due_at(self.outages.down()),
+            self.outages.next_event(),
+        ]
+        nearest = min((moment for moment in moments if moment is not None), default=None)
+        if nearest is None:
             return self._poll_interval
-        until_due = (next_due - self._clock.now()).total_seconds()
-        return min(self._poll_interval, max(until_due, MIN_NAP_SECONDS))
+        until = (nearest - now).total_seconds()
+        return min(self._poll_interval, max(until, MIN_NAP_SECONDS))
 
     async def _dispatch_batch(self) -> int:
         if self._stopping.is_set():
             return 0
-        batch = await self._storage.outbox.claim_due(self._clock.now(), self._batch_size)
+        batch = await self._storage.outbox.claim_due(
+            self._clock.now(), self._batch_size, self.outages.down()
+        )
         for index, message in enumerate(batch):
             if not await self._dispatch(message):
                 await self._release(batch[index:])
@@ -245,6 +298,10 @@ class Dispatcher:
         """Start sending one row, or defer it; return False if stop() came first."""
         chat = (message.channel, message.address)
         now = self._clock.now()
+        if self.outages.is_down(message.channel):
+            # The channel went down after this row was claimed: it waits, attempt unspent.
+            await self._storage.outbox.release(message.id, now, now)
+            return True
         free_at = self._chats.busy_until(chat, now)
         channel_pacer = self._channel_pacers.get(message.channel)
         if free_at is None and channel_pacer is not None and channel_pacer.wait(now) > 0:
@@ -257,6 +314,10 @@ class Dispatcher:
             self._slots.release()
             return False
         now = self._clock.now()
+        if self.outages.is_down(message.channel):
+            self._slots.release()
+            await self._storage.outbox.release(message.id, now, now)
+            return True
         self._pacer.take(now)
         if channel_pacer is not None:
             channel_pacer.take(now)
@@ -299,6 +360,10 @@ class Dispatcher:
     async def _record(self, message: OutboxMessage, delivery: Delivery) -> None:
         now = self._clock.now()
         outbox = self._storage.outbox
+        if delivery.outcome == "unreachable":
+            await self._record_unreachable(message, delivery, now)
+            return
+        self.outages.answered(message.channel)
         if delivery.outcome == "ok":
             await outbox.mark_sent(message.id, now, delivery.provider_message_id)
             logger.debug("dispatcher: outbox %d sent", message.id)
@@ -322,22 +387,38 @@ class Dispatcher:
             await storage.contacts.mark_blocked(message.channel, message.address, now)
         logger.info("dispatcher: outbox %d blocked", message.id)
 
+    async def _record_unreachable(
+        self, message: OutboxMessage, delivery: Delivery, now: datetime
+    ) -> None:
+        await self.outages.failed(message.channel, delivery.reason)
+        if self.outages.is_down(message.channel):
+            # Waiting for the platform is not the row's fault: the claim is not an attempt.
+            await self._storage.outbox.release(message.id, now, now, delivery.reason)
+            return
+        await self._record_failure(message, delivery, now)
+
     async def _record_failure(
         self, message: OutboxMessage, delivery: Delivery, now: datetime
     ) -> None:
         outbox = self._storage.outbox
-        if delivery.permanent or message.attempts >= self._max_attempts:
+        if delivery.permanent:
             await outbox.mark_failed(message.id, delivery.reason, now)
-            logger.warning(
-                "dispatcher: outbox %d failed after %d attempts", message.id, message.attempts
-            )
+            logger.info("dispatcher: outbox %d failed: %s", message.id, delivery.reason)
             return
         retry_at = now + timedelta(seconds=self._backoff(message.attempts))
+        if message.expires_at is not None and retry_at > message.expires_at - LAST_TRY_MARGIN:
+            retry_at = message.expires_at - LAST_TRY_MARGIN
+            if retry_at <= now:
+                reason = expiry_reason(message.key, message.broadcast_id, delivery.reason)
+                await outbox.mark_failed(message.id, reason, now)
+                _log_expired([message])
+                return
         await outbox.mark_retry(message.id, retry_at, delivery.reason, now)
-        logger.info("dispatcher: outbox %d attempt %d failed", message.id, message.attempts)
+        logger.debug("dispatcher: outbox %d attempt %d failed", message.id, message.attempts)
 
     def _backoff(self, attempts: int) -> float:
-        return min(MAX_BACKOFF_SECONDS, self._backoff_base * 2 ** (attempts - 1))
+        exponent = min(max(attempts - 1, 0), 30)
+        return min(self._retry_max, self._backoff_base * 2**exponent)
 
     async def _release(self, messages: list[OutboxMessage]) -> None:
         now = self._clock.now()
@@ -357,3 +438,16 @@ class Dispatcher:
         finally:
             for future in (sleeper, *waits):
                 future.cancel()
+
+
+def _log_expired(messages: list[OutboxMessage]) -> None:
+    kinds = Counter(
+        "broadcast" if message.broadcast_id is not None else message.key.split(":", 1)[0]
+        for message in messages
+    )
+    logger.warning(
+        "dispatcher: %d message(s) %s before delivery, deadline passed (%s)",
+        len(messages),
+        EXPIRED,
+        ", ".join(f"{kind}: {count}" for kind, count in sorted(kinds.items())),
+    )

@@ -31,6 +31,10 @@ WHATSAPP_REQUIRED = (
     "whatsapp_verify_token",
 )
 TELEGRAM_WEBHOOK_REQUIRED = ("telegram_webhook_url", "telegram_webhook_secret")
+MIN_GIVE_UP = timedelta(minutes=1)
+MAX_GIVE_UP = timedelta(days=30)
+MIN_RETRY = timedelta(seconds=1)
+MAX_RETRY = timedelta(hours=1)
 # Telegram allows 1-256 characters A-Z, a-z, 0-9, _ and - in a webhook secret token.
 _TELEGRAM_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
@@ -68,6 +72,14 @@ class Settings(BaseSettings):
     equipment_nudge_after: Annotated[timedelta, NoDecode] = timedelta(days=2)
     equipment_nudge_max: int = Field(default=3, ge=0, le=20)
     broadcast_rate_per_second: float = Field(default=25.0, gt=0, le=30)
+    # Outages: how long a message waits for delivery before it is given up (reminders wait
+    # until their session starts, waiting-list offers until their hold ends).
+    broadcast_give_up_after: Annotated[timedelta, NoDecode] = timedelta(hours=24)
+    notice_give_up_after: Annotated[timedelta, NoDecode] = timedelta(hours=24)
+    # The longest pause between two tries of one message, and between two probes of a channel
+    # that is down.
+    outbox_retry_max_interval: Annotated[timedelta, NoDecode] = timedelta(minutes=5)
+    channel_probe_max_interval: Annotated[timedelta, NoDecode] = timedelta(seconds=30)
     # Officer tools: erase participants whose every session ended this many days ago (0: never).
     retention_days: int = Field(default=365, ge=0, le=36500)
     # Replies to what people type are not capped by default (0): a 429 is waited out.
@@ -161,6 +173,10 @@ class Settings(BaseSettings):
         "checkin_opens_before",
         "equipment_nudge_after",
         "leader_takeover",
+        "broadcast_give_up_after",
+        "notice_give_up_after",
+        "outbox_retry_max_interval",
+        "channel_probe_max_interval",
         mode="before",
     )
     @classmethod
@@ -172,6 +188,20 @@ class Settings(BaseSettings):
     def _sane_takeover(cls, value: timedelta) -> timedelta:
         if not timedelta(seconds=1) <= value <= timedelta(minutes=10):
             raise ValueError("must be between 1s and 10m")
+        return value
+
+    @field_validator("broadcast_give_up_after", "notice_give_up_after")
+    @classmethod
+    def _give_up_range(cls, value: timedelta) -> timedelta:
+        if not MIN_GIVE_UP <= value <= MAX_GIVE_UP:
+            raise ValueError("use a duration between 1m and 30d")
+        return value
+
+    @field_validator("outbox_retry_max_interval", "channel_probe_max_interval")
+    @classmethod
+    def _retry_range(cls, value: timedelta) -> timedelta:
+        if not MIN_RETRY <= value <= MAX_RETRY:
+            raise ValueError("use a duration between 1s and 1h")
         return value
 
     @property

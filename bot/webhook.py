@@ -1,6 +1,7 @@
 """The webhook server: one ASGI app (Starlette under uvicorn) for every pushed update.
 
-- `GET /healthz`: 200 when the database answers, for deployment checks;
+- `GET /healthz`: 200 when the database answers, for deployment checks, with each channel's
+  state (up, or down since when) and the outbox backlog;
 - `GET /whatsapp`: Meta's verification handshake (hub.verify_token → hub.challenge);
 - `POST /whatsapp`: WhatsApp Cloud API deliveries, `X-Hub-Signature-256` checked against the
   raw body in constant time before anything is read from it;
@@ -81,6 +82,8 @@ def build_app(
         except Exception:
             logger.exception("healthz: check failed")
             return JSONResponse({"status": "error"}, status_code=503)
+        # A platform that is down is reported ("degraded") but still 200: restarting the
+        # process would not bring Telegram back, and the bot keeps serving other channels.
         return JSONResponse({"status": "ok", **report})
 
     routes = [Route("/healthz", healthz, methods=["GET"])]

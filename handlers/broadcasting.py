@@ -225,6 +225,8 @@ class BroadcastReport:
 def reason_key(reason: str) -> str:
     """Group a platform's error text under a reason officers understand."""
     lowered = reason.lower()
+    if lowered.startswith("expired:"):  # its deadline passed first (see docs/outbox.md)
+        return "expired"
     if "chat not found" in lowered or "user not found" in lowered:
         return "chat_not_found"
     if "window" in lowered or "re-engagement" in lowered or "131047" in lowered:

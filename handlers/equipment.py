@@ -263,7 +263,7 @@ class ProofFlow:
             now=turn.now,
             zone=turn.services.zone,
         )
-        _saved(turn, "alat.proof.photo", allocation, case_id)
+        _saved(turn, "photo", allocation, case_id)
 
     async def _note(self, turn: Turn, allocation: Allocation, text: str) -> None:
         try:
@@ -280,13 +280,14 @@ class ProofFlow:
             now=turn.now,
             zone=turn.services.zone,
         )
-        _saved(turn, "alat.proof.note", allocation, case_id)
+        _saved(turn, "note", allocation, case_id)
 
 
-def _saved(turn: Turn, key: str, allocation: Allocation, case_id: int | None) -> None:
+def _saved(turn: Turn, proof: str, allocation: Allocation, case_id: int | None) -> None:
     go_on = Button(turn.t("alat.proof.next"), f"{PREFIX}:next")
-    suffix = ".forwarded" if case_id is not None else ".saved"
-    turn.say(key + suffix, buttons=((go_on,),), item=allocation.item_name, case=case_id)
+    outcome = "forwarded" if case_id is not None else "saved"
+    key = f"alat.proof.{proof}.{outcome}"
+    turn.say(key, buttons=((go_on,),), item=allocation.item_name, case=case_id)
 
 
 async def take_photo(turn: Turn) -> bool:
@@ -315,7 +316,7 @@ async def take_photo(turn: Turn) -> bool:
     case_id = await add_photo(
         storage, target, photo_id, actor=turn.actor, now=turn.now, zone=turn.services.zone
     )
-    _saved(turn, "alat.proof.photo", target, case_id)
+    _saved(turn, "photo", target, case_id)
     return True
 
 

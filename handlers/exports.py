@@ -57,11 +57,12 @@ class _CsvSink:
         )
 
     def close(self) -> None:
-        self._stream.flush()
         if self._owned:
+            # Flushes, and closes the file even when the flush fails (a full disk).
             self._stream.close()
-        else:
-            self._stream.detach()
+            return
+        self._stream.flush()
+        self._stream.detach()
 
 
 class _XlsxSink:
@@ -89,7 +90,49 @@ class _XlsxSink:
         return cell
 
     def close(self) -> None:
-        self._workbook.save(self._target)
+        if isinstance(self._target, Path):
+            with self._target.open("wb") as stream:
+                _save(self._workbook, stream)
+        else:
+            _save(self._workbook, self._target)
+
+
+class _KeepFirstError(io.RawIOBase):
+    """Pass writes on until one fails; keep that error and swallow the writes after it.
+
+    openpyxl leaves its ZIP and XML writers half open when a write fails (a full disk), and
+    they print tracebacks when they are collected. Letting it finish into the void and
+    raising the first error afterwards keeps a full disk one clean OSError.
+    """
+
+    def __init__(self, inner: BinaryIO) -> None:
+        super().__init__()
+        self._inner = inner
+        self._written = 0
+        self.error: OSError | None = None
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        size = memoryview(data).nbytes
+        if self.error is None:
+            try:
+                self._inner.write(data)
+            except OSError as error:
+                self.error = error
+        self._written += size
+        return size
+
+    def tell(self) -> int:
+        return self._written
+
+
+def _save(workbook: Workbook, stream: BinaryIO) -> None:
+    keeper = _KeepFirstError(stream)
+    workbook.save(keeper)
+    if keeper.error is not None:
+        raise keeper.error
 
 
 def _open_sink(

@@ -17,12 +17,14 @@ async def notify_participant(
     now: datetime,
     *,
     not_before: datetime | None = None,
+    expires_at: datetime | None = None,
 ) -> int:
     """Queue a message to every reachable contact of a participant; return rows queued.
 
     `key` names the message for this participant (e.g. `reminder:3:7200:...:12`); the
     contact id is appended, so queueing the same message twice is a no-op.
-    `compose` builds the message in the contact's language.
+    `compose` builds the message in the contact's language. `expires_at` is when the message
+    stops being useful (default: the outbox's give-up time for notices).
     """
     queued = 0
     for contact in await storage.contacts.for_participant(participant_id):
@@ -35,6 +37,7 @@ async def notify_participant(
             compose(contact.language),
             now,
             not_before=not_before,
+            expires_at=expires_at,
         )
         queued += int(inserted)
     return queued

@@ -96,6 +96,7 @@ async def fire_reminder(
                 f"{slot.job_id}:{int(slot.due_at.timestamp())}:p{member.participant.id}",
                 partial(reminder_message, session=session, enrollment_id=enrollment_id, zone=zone),
                 now,
+                expires_at=session.starts_at,
             )
         await runs.record(slot.session_id, slot.offset, slot.due_at, "queued", queued, now)
         logger.info("reminder %s queued for %d contact(s)", slot.job_id, queued)

@@ -45,6 +45,7 @@ async def offer_free_places(
             f"offer:{offer.id}",
             partial(offer_message, session=session, offer=offer, zone=zone),
             now,
+            expires_at=offer.expires_at,
         )
         made += 1
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from storage.audit import AuditRepository
 from storage.bot_settings import BotSettingRepository
 from storage.broadcasts import AudienceRepository, BroadcastRepository
+from storage.channel_states import ChannelStateRepository
 from storage.contacts import ContactRepository
 from storage.conversations import ConversationRepository
 from storage.db import BUSY_TIMEOUT, Database
@@ -22,7 +23,7 @@ from storage.exports import ExportRepository
 from storage.inbound import InboundUpdateRepository
 from storage.migrate import migrate
 from storage.officers import OfficerRepository
-from storage.outbox import OutboxRepository
+from storage.outbox import OutboxDeadlines, OutboxRepository
 from storage.participants import ParticipantRepository
 from storage.reminders import ReminderRunRepository
 from storage.retention import RetentionRepository
@@ -61,12 +62,23 @@ class Storage:
     whatsapp_inbox: WhatsAppInboxRepository
     # Several processes
     inbound: InboundUpdateRepository
+    # Outages
+    channel_states: ChannelStateRepository
 
     @classmethod
     async def open(
-        cls, target: str | Path, now: datetime, *, busy_timeout: float = BUSY_TIMEOUT
+        cls,
+        target: str | Path,
+        now: datetime,
+        deadlines: OutboxDeadlines | None = None,
+        *,
+        busy_timeout: float = BUSY_TIMEOUT,
     ) -> Storage:
-        """Connect (a SQLite file or a postgresql:// URL), migrate, build the repositories."""
+        """Connect (a SQLite file or a postgresql:// URL), migrate, build the repositories.
+
+        `deadlines` are the default give-up times of outbox rows (BROADCAST_GIVE_UP_AFTER,
+        NOTICE_GIVE_UP_AFTER).
+        """
         db = await Database.connect(target, busy_timeout=busy_timeout)
         try:
             await migrate(db, now)
@@ -85,7 +97,7 @@ class Storage:
             bot_settings=BotSettingRepository(db),
             reminder_runs=ReminderRunRepository(db),
             waitlist=WaitlistRepository(db),
-            outbox=OutboxRepository(db),
+            outbox=OutboxRepository(db, deadlines),
             equipment_items=EquipmentItemRepository(db),
             allocations=AllocationRepository(db),
             equipment_cases=EquipmentCaseRepository(db),
@@ -96,6 +108,7 @@ class Storage:
             retention=RetentionRepository(db),
             whatsapp_inbox=WhatsAppInboxRepository(db),
             inbound=InboundUpdateRepository(db),
+            channel_states=ChannelStateRepository(db),
         )
 
     async def close(self) -> None:

@@ -259,11 +259,25 @@ class SqliteDatabase(Database):
         patience: float = LOCK_PATIENCE,
     ) -> SqliteDatabase:
         """Open the database file and set the PRAGMAs every connection needs."""
-        connection = await aiosqlite.connect(str(path), isolation_level=None)
+        opening = aiosqlite.connect(str(path), isolation_level=None)
+        try:
+            connection = await opening
+        except BaseException:
+            # When opening fails, aiosqlite 0.22 queues its worker's stop without waiting for
+            # it; if the event loop closes first, the worker prints "Event loop is closed"
+            # (omnilib/aiosqlite#259). Wait for the worker, so a refused file is one clean error.
+            await asyncio.to_thread(opening._thread.join, 5)
+            raise
         connection.row_factory = aiosqlite.Row
-        await connection.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
-        for pragma in PRAGMAS:
-            await connection.execute(pragma)
+        try:
+            await connection.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
+            for pragma in PRAGMAS:
+                await connection.execute(pragma)
+        except BaseException:
+            # A file that is not a database, or one we may not write, fails here: close the
+            # connection now, or its thread outlives the event loop and prints a traceback.
+            await connection.close()
+            raise
         return cls(connection, str(path), patience)
 
     async def close(self) -> None:

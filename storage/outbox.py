@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, Literal, get_args
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Final, Literal, get_args
 
 from pydantic import field_validator
 
@@ -25,16 +26,55 @@ _RECORD_DELIVERY = (
     " WHERE provider_message_id = ? AND status = 'sent'"
 )
 MAX_ERROR = 500
+# A failed row whose deadline passed before it could be delivered has a reason starting so.
+EXPIRED: Final = "expired"
+EXPIRY_BATCH: Final = 500
 
 _CLAIMABLE = (
-    "SELECT * FROM outbox WHERE status = 'pending' AND not_before <= ?"
+    "SELECT * FROM outbox WHERE status = 'pending' AND not_before <= ?{skip}"
     " ORDER BY not_before, id LIMIT ?"
 )
 _SKIP_LOCKED = " FOR UPDATE SKIP LOCKED"
+_NEXT_DUE = "SELECT MIN(not_before) FROM outbox WHERE status = 'pending'{skip}"
 _COUNTS = "SELECT status, COUNT(*) AS n FROM outbox GROUP BY status"
 _COUNTS_OF_BROADCAST = (
     "SELECT status, COUNT(*) AS n FROM outbox WHERE broadcast_id = ? GROUP BY status"
 )
+
+
+@dataclass(frozen=True)
+class OutboxDeadlines:
+    """How long a broadcast or another notice may wait for delivery when nothing else says."""
+
+    broadcast: timedelta = timedelta(hours=24)
+    notice: timedelta = timedelta(hours=24)
+
+    def default(self, moment: datetime, broadcast_id: int | None) -> datetime:
+        """Return the deadline of a row due at `moment` that has no deadline of its own."""
+        return moment + (self.broadcast if broadcast_id is not None else self.notice)
+
+
+def expiry_reason(key: str, broadcast_id: int | None, last_error: str | None) -> str:
+    """Return why a row was given up at its deadline, for reports and the log."""
+    kind = key.split(":", 1)[0]
+    if kind == "reminder":
+        why = "the session had started"
+    elif kind == "offer":
+        why = "the offer's hold had ended"
+    elif broadcast_id is not None:
+        why = "not delivered within BROADCAST_GIVE_UP_AFTER"
+    else:
+        why = "not delivered within NOTICE_GIVE_UP_AFTER"
+    last = f" (last error: {last_error})" if last_error else ""
+    return f"{EXPIRED}: {why}{last}"[:MAX_ERROR]
+
+
+def _skipping(channels: frozenset[str]) -> tuple[str, tuple[str, ...]]:
+    """Return the SQL condition leaving out rows of these channels, and its parameters."""
+    if not channels:
+        return "", ()
+    ordered = tuple(sorted(channels))
+    return f" AND channel NOT IN ({', '.join('?' * len(ordered))})", ordered
 
 
 class ButtonBody(Model):
@@ -96,6 +136,8 @@ class OutboxMessage(Model):
     delivered_at: datetime | None = None
     read_at: datetime | None = None
     template_only: bool = False
+    # After this moment the message is no longer worth sending (None: queued before 0007).
+    expires_at: datetime | None = None
 
     @field_validator("body", mode="before")
     @classmethod
@@ -114,8 +156,9 @@ class OutboxRepository:
     reached a final state (above all 'sent') is never changed again.
     """
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, deadlines: OutboxDeadlines | None = None) -> None:
         self._db = db
+        self._deadlines = deadlines or OutboxDeadlines()
 
     async def enqueue(
         self,
@@ -126,23 +169,31 @@ class OutboxRepository:
         now: datetime,
         not_before: datetime | None = None,
         broadcast_id: int | None = None,
+        expires_at: datetime | None = None,
     ) -> bool:
-        """Queue a message unless its key is already queued; return True if it was added."""
+        """Queue a message unless its key is already queued; return True if it was added.
+
+        `expires_at` is when the message stops being useful (a reminder's session start, an
+        offer's end of hold); without it a broadcast or notice gets the configured default.
+        """
         stamp = db_time(now)
+        due = not_before or now
+        deadline = expires_at or self._deadlines.default(due, broadcast_id)
         added = await self._db.execute(
             "INSERT INTO outbox (key, channel, address, body, status, not_before,"
-            " created_at, updated_at, broadcast_id)"
-            " VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?)"
+            " created_at, updated_at, broadcast_id, expires_at)"
+            " VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)"
             " ON CONFLICT (key) DO NOTHING",
             (
                 key,
                 channel,
                 address,
                 ReplyBody.of(reply).model_dump_json(),
-                db_time(not_before or now),
+                db_time(due),
                 stamp,
                 stamp,
                 broadcast_id,
+                db_time(deadline),
             ),
         )
         return added == 1
@@ -152,14 +203,22 @@ class OutboxRepository:
         row = await self._db.fetch_one("SELECT * FROM outbox WHERE key = ?", (key,))
         return None if row is None else OutboxMessage.model_validate(dict(row))
 
-    async def claim_due(self, now: datetime, limit: int) -> list[OutboxMessage]:
-        """Flip up to `limit` due pending rows, oldest first, to 'sending' and return them."""
+    async def claim_due(
+        self, now: datetime, limit: int, skip: frozenset[str] = frozenset()
+    ) -> list[OutboxMessage]:
+        """Flip up to `limit` due pending rows, oldest first, to 'sending' and return them.
+
+        Rows of the channels in `skip` (those that are down) stay where they are.
+        """
         stamp = db_time(now)
+        condition, channels = _skipping(skip)
+        claimable = _CLAIMABLE.format(skip=condition)
         # BEGIN IMMEDIATE makes select-then-update atomic on SQLite; on PostgreSQL the rows are
         # locked as they are read and rows another claimer holds are skipped, not waited for.
-        claimable = _CLAIMABLE + _SKIP_LOCKED if self._db.engine == "postgresql" else _CLAIMABLE
+        if self._db.engine == "postgresql":
+            claimable += _SKIP_LOCKED
         async with self._db.transaction():
-            rows = await self._db.fetch_all(claimable, (stamp, limit))
+            rows = await self._db.fetch_all(claimable, (stamp, *channels, limit))
             await self._db.executemany(
                 "UPDATE outbox SET status = 'sending', attempts = attempts + 1, updated_at = ?"
                 " WHERE id = ? AND status = 'pending'",
@@ -243,12 +302,48 @@ class OutboxRepository:
         found.update({row["status"]: int(row["n"]) for row in rows})
         return found
 
-    async def next_due_at(self) -> datetime | None:
-        """Return when the earliest pending row falls due, or None if none is pending."""
-        value = await self._db.fetch_value(
-            "SELECT MIN(not_before) FROM outbox WHERE status = 'pending'"
-        )
+    async def next_due_at(self, skip: frozenset[str] = frozenset()) -> datetime | None:
+        """Return when the earliest pending row (not of `skip`) falls due, or None."""
+        condition, channels = _skipping(skip)
+        value = await self._db.fetch_value(_NEXT_DUE.format(skip=condition), channels)
         return None if value is None else datetime.fromisoformat(value)
+
+    async def expire_due(self, now: datetime) -> list[OutboxMessage]:
+        """Fail the pending rows whose deadline has passed, each with its reason; return them."""
+        async with self._db.transaction():
+            rows = await self._db.fetch_all(
+                "SELECT * FROM outbox WHERE status = 'pending' AND expires_at <= ?"
+                " ORDER BY expires_at LIMIT ?",
+                (db_time(now), EXPIRY_BATCH),
+            )
+            expired = [OutboxMessage.model_validate(dict(row)) for row in rows]
+            await self._db.executemany(
+                "UPDATE outbox SET status = 'failed', last_error = ?, updated_at = ?"
+                " WHERE id = ? AND status = 'pending'",
+                [
+                    (
+                        expiry_reason(row.key, row.broadcast_id, row.last_error),
+                        db_time(now),
+                        row.id,
+                    )
+                    for row in expired
+                ],
+            )
+        return expired
+
+    async def waiting_by_channel(self, broadcast_id: int | None = None) -> dict[str, int]:
+        """Return how many rows wait (pending or sending) per channel, of one broadcast or all."""
+        sql = (
+            "SELECT channel, COUNT(*) AS n FROM outbox"
+            " WHERE status IN ('pending', 'sending'){broadcast} GROUP BY channel"
+        )
+        if broadcast_id is None:
+            rows = await self._db.fetch_all(sql.format(broadcast=""))
+        else:
+            rows = await self._db.fetch_all(
+                sql.format(broadcast=" AND broadcast_id = ?"), (broadcast_id,)
+            )
+        return {row["channel"]: int(row["n"]) for row in rows}
 
     # Platform delivery reports (WhatsApp status webhooks)
 

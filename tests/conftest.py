@@ -20,6 +20,21 @@ from storage import Storage
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the slow marker."""
+    config.addinivalue_line("markers", "slow: takes minutes; runs only with --run-slow")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip the slow tests unless --run-slow is given."""
+    if config.getoption("--run-slow"):
+        return
+    skip = pytest.mark.skip(reason="slow: run with --run-slow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture
 def clock() -> FrozenClock:
     """Return a clock frozen at a known moment."""
@@ -32,7 +47,8 @@ BOTH_ENGINES = ("storage", "handlers")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    """Add --engines: which storage engines the storage and handler tests run on."""
+    """Add --run-slow (minutes-long tests) and --engines (where storage and handlers run)."""
+    parser.addoption("--run-slow", action="store_true", help="also run tests marked slow")
     parser.addoption(
         "--engines",
         default=",".join(ENGINES),

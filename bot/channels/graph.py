@@ -13,6 +13,7 @@ from typing import Any, Final
 import httpx
 
 MAX_DOWNLOAD: Final = 16 * 1024 * 1024
+PROBE_TIMEOUT: Final = 10.0
 
 
 class GraphError(Exception):
@@ -61,6 +62,16 @@ class GraphClient:
             return str(answer["messages"][0]["id"])
         except (KeyError, IndexError, TypeError):
             raise GraphError(response.status_code, 0, "no message id in the answer") from None
+
+    async def probe(self) -> bool:
+        """Read our phone number's id: True when the Graph API answered (below HTTP 500)."""
+        try:
+            response = await self._http.get(
+                self._phone_number_id, params={"fields": "id"}, timeout=PROBE_TIMEOUT
+            )
+        except httpx.HTTPError:
+            return False
+        return response.status_code < 500
 
     async def upload(self, content: bytes, mime_type: str, filename: str) -> str:
         """Upload a file to send by id; return the media id."""

@@ -21,6 +21,7 @@ from bot.settings import Settings
 from bot.webhook import TelegramEndpoint, WhatsAppEndpoint, build_app
 from handlers.router import Router
 from handlers.turn import Services
+from storage import Storage
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +70,25 @@ def build_whatsapp(settings: Settings, router: Router, services: Services) -> Ru
     return RunningWhatsApp(channel, sender, client)
 
 
+async def health_report(storage: Storage, channels: list[str]) -> dict[str, Any]:
+    """Return each running channel's state (up, or down since when) and the outbox backlog."""
+    states = await storage.channel_states.all()
+    waiting = await storage.outbox.waiting_by_channel()
+    report: dict[str, Any] = {}
+    for name in channels:
+        state = states.get(name)
+        entry: dict[str, Any] = {"state": "up", "waiting": waiting.get(name, 0)}
+        if state is not None and state.state == "down":
+            entry.update(state="down", since=state.since.isoformat(), reason=state.reason)
+        report[name] = entry
+    down = any(entry["state"] == "down" for entry in report.values())
+    return {
+        "status": "degraded" if down else "ok",
+        "channels": report,
+        "outbox": {"waiting": sum(waiting.values())},
+    }
+
+
 def webhook_app(
     settings: Settings,
     services: Services,
@@ -84,9 +104,8 @@ def webhook_app(
     ]
 
     async def health() -> dict[str, Any]:
-        await services.storage.db.fetch_value("SELECT 1")
-        leader = leadership is not None and leadership.is_leader
-        return {"channels": channels, "leader": leader}
+        report = await health_report(services.storage, channels)
+        return {**report, "leader": leadership is not None and leadership.is_leader}
 
     whatsapp_endpoint = None
     if whatsapp is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.dispatcher import Delivery, OutboxSender, Sender
+from bot.outage import Prober
 from handlers.core import Reply
 from storage.outbox import OutboxMessage
 
@@ -30,6 +31,13 @@ class ChannelRouter:
         if isinstance(sender, OutboxSender):
             return await sender.deliver_outbox(message)
         return await sender.deliver(message.channel, message.address, message.reply())
+
+    async def probe(self, channel: str) -> bool:
+        """Probe the channel's platform; a sender that cannot probe counts as answering."""
+        sender = self._senders.get(channel)
+        if isinstance(sender, Prober):
+            return await sender.probe(channel)
+        return True
 
 
 def _not_running(channel: str) -> Delivery:

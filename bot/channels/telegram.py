@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import (
     Bot,
-    BotCommand,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
@@ -19,7 +18,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -29,6 +28,7 @@ from telegram.ext import (
 )
 
 from bot.channels.media import MediaStore, is_stored
+from bot.channels.telegram_menu import CommandMenu
 from bot.settings import Settings
 from handlers.core import Document, Inbound, Outbound, Photo, Reply
 from handlers.router import Router
@@ -38,17 +38,6 @@ logger = logging.getLogger(__name__)
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
-COMMANDS = (
-    ("start", "Mulai dan menu utama"),
-    ("daftar", "Daftar bimtek"),
-    ("jadwal", "Jadwal bimtek saya"),
-    ("alat", "Bantuan alat saya"),
-    ("profil", "Lihat atau ubah data saya"),
-    ("hapus", "Hapus data saya"),
-    ("bahasa", "Ganti bahasa / change language"),
-    ("batal", "Batalkan langkah yang berjalan"),
-    ("bantuan", "Bantuan"),
-)
 
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
@@ -134,6 +123,15 @@ def to_inbound(update: Update) -> Inbound | None:
     return Inbound(kind="unsupported", **base)
 
 
+def is_transport_error(error: TelegramError) -> bool:
+    """Tell whether the Bot API did not answer: network error, timeout or a 5xx.
+
+    python-telegram-bot raises NetworkError (TimedOut is one) for those; BadRequest subclasses
+    it but is Telegram refusing the message.
+    """
+    return isinstance(error, NetworkError) and not isinstance(error, BadRequest)
+
+
 def reply_markup(reply: Reply) -> Any:
     """Return the Telegram keyboard for a reply: inline choices, contact, menu, or removal."""
     if reply.buttons:
@@ -201,6 +199,9 @@ class TelegramChannel:
         self._services = services
         self._media = MediaStore(settings.media_dir)
         self.application = self._build(settings)
+        # Told about each network error of long polling (the dispatcher's outage monitor).
+        self.on_network_error: Callable[[str], None] | None = None
+        self.menu = CommandMenu(self.application.bot, services.storage, services.clock)
 
     def _build(self, settings: Settings) -> Application[Any, Any, Any, Any, Any, Any]:
         root = settings.telegram_api_base_url
@@ -232,14 +233,17 @@ class TelegramChannel:
         username = self._settings.telegram_bot_username or application.bot.username
         async with self._services.storage.db.transaction():
             await self._services.storage.bot_settings.put("telegram_username", username)
-        await self._set_commands()
+        await self.menu.publish()
         await application.start()
         if self._settings.telegram_webhook:
             await self._set_webhook()
             return
         assert application.updater is not None  # noqa: S101 - built with an updater
         await application.updater.start_polling(
-            poll_interval=0, timeout=10, allowed_updates=Update.ALL_TYPES
+            poll_interval=0,
+            timeout=10,
+            allowed_updates=Update.ALL_TYPES,
+            error_callback=self._on_polling_error,
         )
         logger.info("telegram: polling as @%s", username)
 
@@ -264,14 +268,6 @@ class TelegramChannel:
             return False
         await self.application.update_queue.put(update)
         return True
-
-    async def _set_commands(self) -> None:
-        try:
-            await self.application.bot.set_my_commands(
-                [BotCommand(name, description) for name, description in COMMANDS]
-            )
-        except TelegramError as error:
-            logger.warning("telegram: could not set the command list (%s)", type(error).__name__)
 
     async def stop(self) -> None:
         """Stop polling and close the connection."""
@@ -310,6 +306,16 @@ class TelegramChannel:
                 InputFile(outbound.content, filename=outbound.filename),
                 caption=outbound.caption[:1024] or None,
             )
+
+    def _on_polling_error(self, error: TelegramError) -> None:
+        # PTB logs each failed poll with a traceback at ERROR; an outage would fill the log.
+        # Network errors go to DEBUG and to the outage monitor, which logs the outage once.
+        if is_transport_error(error):
+            logger.debug("telegram: polling failed: %s", error, exc_info=error)
+            if self.on_network_error is not None:
+                self.on_network_error(f"{type(error).__name__}: {error.message}")
+            return
+        logger.warning("telegram: polling failed: %s: %s", type(error).__name__, error.message)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         # Only the error's type and message: never the update, which carries personal data.

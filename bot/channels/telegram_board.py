@@ -7,7 +7,7 @@ import logging
 from telegram import Bot
 from telegram.error import BadRequest, TelegramError
 
-from bot.channels.telegram import MAX_TEXT
+from bot.channels.telegram import MAX_TEXT, is_transport_error
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +25,7 @@ class TelegramBoard:
         try:
             message = await self._bot.send_message(int(address), text[:MAX_TEXT])
         except (TelegramError, ValueError) as error:
-            logger.warning("progress message not sent (%s)", type(error).__name__)
+            _log_failure("progress message not sent", error)
             return None
         return str(message.message_id)
 
@@ -40,6 +40,12 @@ class TelegramBoard:
         except BadRequest as error:
             return "not modified" in error.message.lower()
         except (TelegramError, ValueError) as error:
-            logger.warning("progress message not edited (%s)", type(error).__name__)
+            _log_failure("progress message not edited", error)
             return False
         return True
+
+
+def _log_failure(what: str, error: Exception) -> None:
+    # The worker tries again every few seconds: an outage is logged once, by the dispatcher.
+    quiet = isinstance(error, TelegramError) and is_transport_error(error)
+    logger.log(logging.DEBUG if quiet else logging.WARNING, "%s (%s)", what, type(error).__name__)

@@ -10,7 +10,7 @@ from telegram import Bot
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 
 from bot.channels.media import MediaStore
-from bot.channels.telegram import send_reply
+from bot.channels.telegram import is_transport_error, send_reply
 from bot.dispatcher import Delivery
 from handlers.core import Reply
 
@@ -62,6 +62,14 @@ class TelegramSender:
             return delivery_for(error)
         return Delivery.ok()
 
+    async def probe(self, channel: str) -> bool:
+        """Ask the Bot API who we are (getMe); True when it answered at all."""
+        try:
+            await self._bot.get_me()
+        except TelegramError as error:
+            return not is_transport_error(error)
+        return True
+
 
 def delivery_for(error: TelegramError) -> Delivery:
     """Return what the dispatcher should do after this Telegram error."""
@@ -73,6 +81,8 @@ def delivery_for(error: TelegramError) -> Delivery:
     # malformed messages will fail the same way every time.
     if isinstance(error, BadRequest | ChatMigrated):
         return Delivery.failed(error.message, permanent=True)
+    if is_transport_error(error):
+        return Delivery.unreachable(f"{type(error).__name__}: {error.message}")
     return Delivery.failed(error.message, permanent=False)
 
 

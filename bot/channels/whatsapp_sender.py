@@ -81,7 +81,9 @@ def delivery_for(error: GraphError) -> Delivery:
     if error.code in RATE_LIMITED or error.status == 429:
         # Retried with the dispatcher's backoff; after the last attempt the reason stays.
         return Delivery.failed(f"rate limited (WhatsApp {error.code})", permanent=False)
-    if error.code in TRANSIENT or error.status >= 500:
+    if error.status >= 500:
+        return Delivery.unreachable(f"WhatsApp HTTP {error.status}: {error.message}")
+    if error.code in TRANSIENT:
         return Delivery.failed(f"WhatsApp {error.code}: {error.message}", permanent=False)
     if error.code == OUTSIDE_WINDOW:
         return Delivery.failed(outside_window_reason(""), permanent=True)
@@ -141,7 +143,7 @@ class WhatsAppSender:
                     return delivery_for(error)
                 logger.info("whatsapp: window closed early; trying the template")
             except httpx.HTTPError as error:
-                return Delivery.failed(f"network: {type(error).__name__}", permanent=False)
+                return Delivery.unreachable(f"network: {type(error).__name__}")
             else:
                 return Delivery.ok(message_id)
         return await self._template(address, reply, key, language)
@@ -163,7 +165,11 @@ class WhatsAppSender:
         except GraphError as error:
             return delivery_for(error)
         except httpx.HTTPError as error:
-            return Delivery.failed(f"network: {type(error).__name__}", permanent=False)
+            return Delivery.unreachable(f"network: {type(error).__name__}")
+
+    async def probe(self, channel: str) -> bool:
+        """Ask the Graph API about our phone number; True when it answered at all."""
+        return await self._messenger.client.probe()
 
 
 async def record_status(

@@ -17,7 +17,7 @@ from chat_support import NOW, add_session
 from officer_support import cli_database, enroll, nik, open_storage, person, phone, run_cli
 from openpyxl import Workbook, load_workbook
 
-from bot.admin_cli import copy_database
+from bot.cli.backup import copy_database
 from handlers.participant_exports import ENROLLMENT_COLUMNS, PARTICIPANT_COLUMNS
 
 

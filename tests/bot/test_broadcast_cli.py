@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from chat_support import NOW, add_session
+from chat_support import NOW, ZONE, add_session
 from officer_support import cli_database, open_storage, person, run_cli, settle
 
 TEXT = "Pameran produk IKM besok pukul 09.00 di Aula Disperindag."
@@ -22,7 +22,8 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     async def seed() -> None:
         storage = await open_storage(path)
         try:
-            await add_session(storage, "BTK-01")
+            # The CLI runs on the real clock: the session must not have started by then.
+            await add_session(storage, "BTK-01", starts_in=timedelta(days=3650))
             await person(storage, 1)
             await person(storage, 2)
             await person(storage, 3, kecamatan="Cibitung")
@@ -97,6 +98,35 @@ def test_status_reports_progress_and_failures_by_reason(
         "blocked: 0",
         "waiting: 1",
     ]
+
+
+def test_status_says_what_waits_for_a_channel_that_is_down(
+    database: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run_cli(capsys, "broadcast", "--text", TEXT, "--audience", "all")
+    # 14.05 WIB today: written by the running bot's dispatcher when Telegram stopped answering.
+    today = datetime.now(UTC).astimezone(ZONE).replace(hour=14, minute=5)
+
+    async def mark(state: str) -> None:
+        storage = await open_storage(database)
+        try:
+            if state == "down":
+                await storage.channel_states.mark_down("telegram", today, "NetworkError")
+            else:
+                await storage.channel_states.mark_up("telegram", today)
+        finally:
+            await storage.close()
+
+    asyncio.run(mark("down"))
+    lines = run_cli(capsys, "broadcast", "status", "1")[1].splitlines()
+    assert lines[-4:] == [
+        "sent: 0",
+        "failed: 0",
+        "blocked: 0",
+        "waiting: 3 (waiting for Telegram since 14.05 WIB)",
+    ]
+    asyncio.run(mark("up"))
+    assert run_cli(capsys, "broadcast", "status", "1")[1].splitlines()[-1] == "waiting: 3"
 
 
 def test_scheduled_broadcast_can_be_listed_and_cancelled(

@@ -76,11 +76,17 @@ def make_dispatcher(
     return Dispatcher(storage, sender, clock, **settings)  # type: ignore[arg-type]
 
 
+DEADLINE = timedelta(seconds=60)
+
+
 async def enqueue(storage: Storage, clock: FrozenClock, key: str, address: str) -> None:
-    """Queue a message whose text is its key, so each send can be traced to its row."""
+    """Queue a message whose text is its key, due to expire a minute from now."""
     await storage.contacts.touch("telegram", address, clock.now())
     reply = Reply(key, buttons=((Button("Saya hadir", f"rsvp:{key}"),),))
-    assert await storage.outbox.enqueue(key, "telegram", address, reply, clock.now())
+    now = clock.now()
+    assert await storage.outbox.enqueue(
+        key, "telegram", address, reply, now, expires_at=now + DEADLINE
+    )
 
 
 async def attempts_of(storage: Storage, key: str) -> int:
@@ -126,7 +132,8 @@ SCENARIOS = [
     ("429 then ok", [Delivery.retry_after(3), OK], "sent", 1, 2),
     ("blocked", [Delivery.blocked("Forbidden: bot was blocked by the user")], "blocked", 1, 1),
     ("transient then ok", [TIMED_OUT, OK], "sent", 2, 2),
-    ("transient forever", [TIMED_OUT] * 9, "failed", 5, 5),
+    # Tries at 0, 1, 3, 7, 15, 31 s, then the last one a second before the 60 s deadline.
+    ("transient until the deadline", [TIMED_OUT] * 99, "failed", 7, 7),
     ("permanent", [Delivery.failed("chat not found", permanent=True)], "failed", 1, 1),
     ("sender raises", [RuntimeError("bug"), OK], "sent", 2, 2),
 ]
@@ -151,14 +158,20 @@ async def test_each_outcome_ends_in_the_right_state(
     assert contact is not None and (contact.blocked_at is not None) == (status == "blocked")
 
 
-async def test_failure_reason_is_kept(storage: Storage, clock: FrozenClock) -> None:
-    sender = ScriptedSender(clock, {"1001": [TIMED_OUT] * 5})
+async def test_a_row_past_its_deadline_is_expired_with_the_last_error(
+    storage: Storage, clock: FrozenClock
+) -> None:
+    sender = ScriptedSender(clock, {"1001": [TIMED_OUT] * 99})
     await enqueue(storage, clock, "k", "1001")
     await run_until_settled(make_dispatcher(storage, sender, clock), storage)
     message = await storage.outbox.get_by_key("k")
-    assert message is not None and message.last_error == "Timed out"
+    assert message is not None and message.status == "failed"
+    assert message.last_error == (
+        "expired: not delivered within NOTICE_GIVE_UP_AFTER (last error: Timed out)"
+    )
     gaps = [(b.at - a.at).total_seconds() for a, b in itertools.pairwise(sender.log)]
-    assert gaps == pytest.approx([1, 2, 4, 8], abs=0.2)  # exponential backoff
+    assert gaps == pytest.approx([1, 2, 4, 8, 16, 28], abs=0.2)  # the last one before 60 s
+    assert sender.log[-1].at < NOW + DEADLINE
 
 
 async def test_mixed_outcomes_deliver_nothing_twice(storage: Storage, clock: FrozenClock) -> None:

@@ -10,7 +10,9 @@ from typing import Any
 
 import httpx
 import pytest
+from chat_support import NOW
 
+from bot.channels.running import health_report
 from bot.channels.whatsapp import WebhookPayload
 from bot.webhook import (
     MAX_BODY,
@@ -19,6 +21,8 @@ from bot.webhook import (
     build_app,
     valid_signature,
 )
+from handlers.core import Reply
+from storage import Storage
 
 SECRET = "app-secret"
 VERIFY = "verify-me"
@@ -212,3 +216,35 @@ async def test_telegram_updates_need_the_secret_token(
     response = await client.post("/telegram", content=body, headers=headers)
     assert response.status_code == status
     assert len(recorder.updates) == pushed
+
+
+async def test_health_reports_each_channel_and_the_backlog(storage: Storage) -> None:
+    for index in range(3):
+        await storage.outbox.enqueue(
+            f"broadcast:1:c{index}", "telegram", str(index), Reply("x"), NOW
+        )
+    await storage.outbox.enqueue("offer:1:c9", "whatsapp", "6281", Reply("x"), NOW)
+    assert await health_report(storage, ["telegram", "whatsapp"]) == {
+        "status": "ok",
+        "channels": {
+            "telegram": {"state": "up", "waiting": 3},
+            "whatsapp": {"state": "up", "waiting": 1},
+        },
+        "outbox": {"waiting": 4},
+    }
+    await storage.channel_states.mark_down("telegram", NOW, "NetworkError: Bad Gateway")
+    report = await health_report(storage, ["telegram", "whatsapp"])
+    assert report["status"] == "degraded"
+    assert report["channels"]["telegram"] == {
+        "state": "down",
+        "waiting": 3,
+        "since": NOW.isoformat(),
+        "reason": "NetworkError: Bad Gateway",
+    }
+    app = build_app(lambda: health_report(storage, ["telegram"]))
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://h"
+    ) as http:
+        response = await http.get("/healthz")
+    assert response.status_code == 200  # a platform being down is no reason to restart us
+    assert response.json()["status"] == "degraded"

@@ -8,9 +8,9 @@ from pathlib import Path
 import httpx
 import pytest
 from chat_support import NOW
-from whatsapp_support import ScriptedGraph
+from whatsapp_support import BASE_URL, PHONE_NUMBER_ID, TOKEN, ScriptedGraph
 
-from bot.channels.graph import GraphError
+from bot.channels.graph import GraphClient, GraphError
 from bot.channels.media import MediaStore
 from bot.channels.whatsapp import WebhookStatus
 from bot.channels.whatsapp_messenger import ChoicePages, WhatsAppMessenger
@@ -109,24 +109,26 @@ def test_outbox_keys_name_their_template(key: str, kind: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("status", "code", "permanent", "reason"),
+    ("status", "code", "outcome", "permanent", "reason"),
     [
-        (400, 130429, False, "rate limited (WhatsApp 130429)"),
-        (400, 131056, False, "rate limited (WhatsApp 131056)"),
-        (400, 80007, False, "rate limited (WhatsApp 80007)"),
-        (429, 0, False, "rate limited (WhatsApp 0)"),
-        (500, 131000, False, "WhatsApp 131000: x"),
-        (503, 0, False, "WhatsApp 0: x"),
-        (400, 131026, True, "WhatsApp 131026: x"),
-        (401, 190, True, "WhatsApp 190: x"),
-        (400, 131047, True, "outside the WhatsApp 24-hour window"),
+        (400, 130429, "failed", False, "rate limited (WhatsApp 130429)"),
+        (400, 131056, "failed", False, "rate limited (WhatsApp 131056)"),
+        (400, 80007, "failed", False, "rate limited (WhatsApp 80007)"),
+        (429, 0, "failed", False, "rate limited (WhatsApp 0)"),
+        (400, 131000, "failed", False, "WhatsApp 131000: x"),
+        # A 5xx says the platform is in trouble, not the message: it counts towards an outage.
+        (500, 131000, "unreachable", False, "WhatsApp HTTP 500: x"),
+        (503, 0, "unreachable", False, "WhatsApp HTTP 503: x"),
+        (400, 131026, "failed", True, "WhatsApp 131026: x"),
+        (401, 190, "failed", True, "WhatsApp 190: x"),
+        (400, 131047, "failed", True, "outside the WhatsApp 24-hour window"),
     ],
 )
 def test_graph_errors_map_to_dispatcher_outcomes(
-    status: int, code: int, permanent: bool, reason: str
+    status: int, code: int, outcome: str, permanent: bool, reason: str
 ) -> None:
     delivery = delivery_for(GraphError(status, code, "x"))
-    assert delivery.outcome == "failed"
+    assert delivery.outcome == outcome
     assert delivery.permanent is permanent
     assert delivery.reason.startswith(reason)
 
@@ -188,11 +190,11 @@ async def test_a_row_marked_template_only_never_goes_free_form(
 
 
 @pytest.mark.parametrize(
-    ("error", "reason"),
+    ("error", "expected"),
     [
-        ((400, 130429), "rate limited (WhatsApp 130429)"),
-        (httpx.ConnectError("refused"), "network: ConnectError"),
-        (httpx.ReadTimeout("slow"), "network: ReadTimeout"),
+        ((400, 130429), Delivery.failed("rate limited (WhatsApp 130429)", permanent=False)),
+        (httpx.ConnectError("refused"), Delivery.unreachable("network: ConnectError")),
+        (httpx.ReadTimeout("slow"), Delivery.unreachable("network: ReadTimeout")),
     ],
 )
 async def test_transient_errors_are_retried(
@@ -200,11 +202,11 @@ async def test_transient_errors_are_retried(
     storage: Storage,
     graph: ScriptedGraph,
     error: tuple[int, int] | Exception,
-    reason: str,
+    expected: Delivery,
 ) -> None:
     graph.errors.append(error)
     delivery = await sender.deliver_outbox(await queued(storage, wrote_ago=timedelta(hours=1)))
-    assert delivery == Delivery.failed(reason, permanent=False)
+    assert delivery == expected
 
 
 async def test_other_channels_are_refused(sender: WhatsAppSender) -> None:
@@ -266,3 +268,41 @@ async def test_reports_about_unknown_messages_change_nothing(storage: Storage) -
     assert not await record_status(storage, TEMPLATES, report("failed", 131047), NOW)
     assert not await record_status(storage, TEMPLATES, report("read"), NOW)
     assert await record_status(storage, TEMPLATES, report("deleted"), NOW)
+
+
+@pytest.mark.parametrize(
+    ("answer", "answered"),
+    [
+        (httpx.Response(200, json={"id": PHONE_NUMBER_ID}), True),
+        # Any answer below 500 means the Graph API is there, even one about our token.
+        (httpx.Response(401, json={"error": {"code": 190, "message": "bad token"}}), True),
+        (httpx.Response(502, text="Bad Gateway"), False),
+        (httpx.ConnectError("refused"), False),
+        (httpx.ReadTimeout("slow"), False),
+    ],
+)
+async def test_probe_tells_whether_the_graph_api_answers(
+    storage: Storage,
+    clock: FrozenClock,
+    tmp_path: Path,
+    answer: httpx.Response | Exception,
+    answered: bool,
+) -> None:
+    asked: list[httpx.Request] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        asked.append(request)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    client = GraphClient(BASE_URL, TOKEN, PHONE_NUMBER_ID, transport=httpx.MockTransport(handle))
+    messenger = WhatsAppMessenger(client, MediaStore(tmp_path), ChoicePages())
+    sender = WhatsAppSender(messenger, storage, clock, TEMPLATES)
+    try:
+        assert await sender.probe("whatsapp") is answered
+    finally:
+        await client.close()
+    assert [(request.method, request.url.path) for request in asked] == [
+        ("GET", f"/v21.0/{PHONE_NUMBER_ID}")
+    ]

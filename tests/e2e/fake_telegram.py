@@ -87,6 +87,7 @@ _TRUE_RESULT = frozenset(
         "deletewebhook",
         "setwebhook",
         "setmycommands",
+        "deletemycommands",
         "answercallbackquery",
         "sendchataction",
         "deletemessage",
@@ -153,6 +154,18 @@ def _decode_json_value(key: str, value: Any) -> Any:
         with contextlib.suppress(ValueError):
             return json.loads(value)
     return value
+
+
+def _scope_key(scope: Any) -> str:
+    """A command-menu scope as one comparable string ("default" when none is given)."""
+    if not isinstance(scope, dict):
+        return "default"
+    return json.dumps(scope, sort_keys=True)
+
+
+def _menu_key(params: dict[str, Any]) -> tuple[str, str]:
+    """The (scope, language code) a set/get/deleteMyCommands call is about."""
+    return _scope_key(params.get("scope")), str(params.get("language_code") or "")
 
 
 def _utf16_len(text: str) -> int:
@@ -251,7 +264,8 @@ class FakeTelegram:
         self._file_paths: dict[str, str] = {}
         self._failures: dict[str, deque[_Failure]] = {}
         self._rate_log: deque[tuple[float, Any]] = deque()
-        self._commands: list[Any] = []
+        # Command menus by (scope, language code), as Telegram keeps them: "" is no code.
+        self._commands: dict[tuple[str, str], list[Any]] = {}
         self._serial = 0
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -259,6 +273,10 @@ class FakeTelegram:
         self._updates_event: asyncio.Event | None = None
         self._stopping = False
         self._port: int | None = None
+        self._site: web.SockSite | None = None
+        # Outage simulation: None (normal), "refused" (not listening) or an error answer.
+        self._outage: str | _Failure | None = None
+        self._outage_hits = 0
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -350,15 +368,26 @@ class FakeTelegram:
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=2.0)
         await runner.setup()
         self._runner = runner
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         try:
-            sock.bind(("127.0.0.1", 0))
-            self._port = int(sock.getsockname()[1])
-            await web.SockSite(runner, sock).start()
+            await self._listen(0)
         except BaseException:
-            sock.close()
             await runner.cleanup()
             raise
+
+    async def _listen(self, port: int) -> None:
+        """Bind 127.0.0.1:port (0: any free port) and serve the app there."""
+        assert self._runner is not None  # noqa: S101 - set up first
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind(("127.0.0.1", port))
+            self._port = int(sock.getsockname()[1])
+            site = web.SockSite(self._runner, sock)
+            await site.start()
+        except BaseException:
+            sock.close()
+            raise
+        self._site = site
 
     async def _shutdown(self) -> None:
         """Wake long polls and clean up the aiohttp runner."""
@@ -378,8 +407,26 @@ class FakeTelegram:
 
     # ------------------------------------------------------------------ HTTP handlers
 
+    def _outage_answer(self, request: web.Request) -> web.Response | None:
+        """Cut the connection or answer the outage's error, while an outage is on."""
+        outage = self._outage
+        if outage is None:
+            return None
+        with self._cond:
+            self._outage_hits += 1
+        if outage == "refused":
+            # Not listening any more; a request on a connection opened before is cut off.
+            if request.transport is not None:
+                request.transport.abort()
+            return web.Response(status=502)
+        assert isinstance(outage, _Failure)  # noqa: S101 - the only other kind
+        body = _error(outage.status, outage.description)
+        return web.json_response(body, status=outage.status)
+
     async def _handle_api(self, request: web.Request) -> web.Response:
         """Serve ``/bot<token>/<method>``."""
+        if (cut := self._outage_answer(request)) is not None:
+            return cut
         token = request.match_info["token"]
         method = request.match_info["method"]
         try:
@@ -397,6 +444,8 @@ class FakeTelegram:
 
     async def _handle_file(self, request: web.Request) -> web.Response:
         """Serve ``/file/bot<token>/<path>`` with bytes registered via add_file."""
+        if (cut := self._outage_answer(request)) is not None:
+            return cut
         if self.latency > 0:
             await asyncio.sleep(self.latency)
         path = request.match_info["path"]
@@ -581,10 +630,15 @@ class FakeTelegram:
             return self._file_result(str(params.get("file_id", "")))
         if name == "setmycommands":
             commands = params.get("commands")
-            self._commands = list(commands) if isinstance(commands, list) else []
+            self._commands[_menu_key(params)] = (
+                list(commands) if isinstance(commands, list) else []
+            )
+            return True
+        if name == "deletemycommands":
+            self._commands.pop(_menu_key(params), None)
             return True
         if name == "getmycommands":
-            return list(self._commands)
+            return list(self._commands.get(_menu_key(params), []))
         if name == "getchat":
             chat_id = _as_int(params.get("chat_id")) or 0
             return {**self._chat(chat_id), "accent_color_id": 0, "max_reaction_count": 11}
@@ -947,6 +1001,50 @@ class FakeTelegram:
             queue = self._failures.setdefault(method.lower(), deque())
             queue.extend(_Failure(status, description, retry_after) for _ in range(count))
 
+    # ------------------------------------------------------------------ outages
+
+    def _in_server(self, action: Callable[[], Any]) -> None:
+        """Run a coroutine function in the server's loop and wait for it."""
+        loop = self._loop
+        if loop is None:
+            raise RuntimeError("FakeTelegram is not started")
+        asyncio.run_coroutine_threadsafe(action(), loop).result(timeout=10)
+
+    def refuse_connections(self) -> None:
+        """Become unreachable: stop listening (connection refused) and cut open connections."""
+        self._outage = "refused"
+
+        async def stop_listening() -> None:
+            if self._site is not None:
+                await self._site.stop()
+                self._site = None
+
+        self._in_server(stop_listening)
+
+    def answer_every_call(self, status: int = 502, description: str = "Bad Gateway") -> None:
+        """Listen again, but answer every call (getUpdates too) with this error, as a proxy."""
+        self._outage = _Failure(status, description, None)
+        self._listen_again()
+
+    def recover(self) -> None:
+        """End the outage: listen on the same port and answer normally."""
+        self._outage = None
+        self._listen_again()
+
+    def _listen_again(self) -> None:
+        port = self._port
+
+        async def listen() -> None:
+            if self._site is None and port is not None:
+                await self._listen(port)
+
+        self._in_server(listen)
+
+    def outage_hits(self) -> int:
+        """How many requests reached the fake while an outage was on (cut or refused)."""
+        with self._cond:
+            return self._outage_hits
+
     # ------------------------------------------------------------------ inspection
 
     @staticmethod
@@ -955,6 +1053,32 @@ class FakeTelegram:
         return (method is None or call.method == method) and (
             chat_id is None or call.params.get("chat_id") == chat_id
         )
+
+    def menu(self, scope: dict[str, Any] | None = None, language_code: str = "") -> list[str]:
+        """The commands set for exactly this scope and language code (as getMyCommands)."""
+        with self._cond:
+            commands = self._commands.get((_scope_key(scope), language_code), [])
+            return [str(command.get("command")) for command in commands]
+
+    def menu_seen(self, chat_id: int, language_code: str) -> list[str]:
+        """The commands a person sees in their private chat, resolved as Telegram does.
+
+        The first menu set wins, from the narrowest scope down: this chat in the person's
+        language, this chat, all private chats in the language, all private chats, the
+        default in the language, the default.
+        """
+        scopes = (
+            {"type": "chat", "chat_id": chat_id},
+            {"type": "all_private_chats"},
+            None,
+        )
+        with self._cond:
+            for scope in scopes:
+                for code in (language_code, ""):
+                    commands = self._commands.get((_scope_key(scope), code))
+                    if commands is not None:
+                        return [str(command.get("command")) for command in commands]
+        return []
 
     def calls(self, method: str | None = None, chat_id: int | None = None) -> list[ApiCall]:
         """Accepted calls (getUpdates excluded), optionally filtered, in arrival order."""

@@ -58,7 +58,7 @@ class BotProcess:
             self.stop()
             raise AssertionError("bot did not start:\n" + self.log_text()) from None
 
-    def stop(self) -> int | None:
+    def stop(self, timeout: float = 15) -> int | None:
         """Stop the bot with SIGTERM and return its exit status."""
         if self.process is None:
             return None
@@ -66,7 +66,7 @@ class BotProcess:
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)
             try:
-                return process.wait(timeout=15)
+                return process.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()

@@ -125,3 +125,50 @@ async def test_full_outbox_runs_at_the_configured_rate_despite_latency(
     print(f"achieved {achieved:.2f} messages/s of {RATE:g} configured")
     assert achieved >= 0.95 * RATE
     assert telegram_api.rejected_calls() == []
+
+
+async def test_an_outage_holds_the_rows_and_each_arrives_once_after_it(
+    storage: Storage, telegram_api: FakeTelegram, sender: TelegramSender
+) -> None:
+    """Connection refused, then 502 from a proxy, then back: the real sender, the real fake."""
+    chats = [FIRST_CHAT + index for index in range(30)]
+    await queue(storage, [(f"before the outage {chat}", chat) for chat in chats[:10]])
+    dispatcher = Dispatcher(storage, sender, SystemClock(), RATE, probe_max_interval=1)
+    task = asyncio.create_task(dispatcher.run())
+
+    async def sent(count: int) -> bool:
+        return (await storage.outbox.counts())["sent"] >= count
+
+    async def down() -> bool:
+        return dispatcher.outages.is_down("telegram")
+
+    try:
+        await eventually(lambda: sent(10))
+        telegram_api.refuse_connections()
+        await queue(storage, [(f"during the outage {chat}", chat) for chat in chats[10:20]])
+        dispatcher.wake()
+        await eventually(down)
+        assert (await storage.channel_states.all())["telegram"].state == "down"
+        await asyncio.sleep(2)
+        telegram_api.answer_every_call(502, "Bad Gateway")
+        await queue(storage, [(f"during the 502s {chat}", chat) for chat in chats[20:]])
+        await asyncio.sleep(2)
+        hits = telegram_api.outage_hits()
+        telegram_api.recover()
+        await eventually(lambda: sent(30))
+    finally:
+        dispatcher.stop()
+        await task
+    received = Counter((call.chat_id, call.text) for call in telegram_api.calls("sendMessage"))
+    assert sum(received.values()) == 30 and set(received.values()) == {1}
+    # While down, only probes (getMe, a second apart at most) reached the platform.
+    assert 1 <= hits <= 5
+    assert len(telegram_api.calls("getMe")) >= 2  # the sender's start, and the probe that won
+    assert (await storage.channel_states.all())["telegram"].state == "up"
+    assert await storage.outbox.counts() == {
+        "pending": 0,
+        "sending": 0,
+        "sent": 30,
+        "failed": 0,
+        "blocked": 0,
+    }

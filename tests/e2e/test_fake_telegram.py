@@ -17,6 +17,7 @@ import pytest
 from fake_telegram import FakeTelegram, callback_data, reply_markup_buttons
 from telegram import (
     Bot,
+    BotCommandScopeChat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
@@ -375,6 +376,22 @@ async def test_true_methods_and_unknown_methods(fake: FakeTelegram, bot: Bot) ->
     assert await bot.do_api_request("someFutureMethod", api_kwargs={"x": 1}) is True
     assert fake.calls("someFutureMethod")[0].params == {"x": 1}
     assert fake.calls("answerCallbackQuery")[0].params["callback_query_id"] == "123"
+
+
+async def test_command_menus_are_kept_per_scope_and_language(fake: FakeTelegram, bot: Bot) -> None:
+    officer = BotCommandScopeChat(USER)
+    await bot.set_my_commands([("start", "Mulai")])
+    await bot.set_my_commands([("start", "Start")], language_code="en")
+    await bot.set_my_commands([("start", "Mulai"), ("sesi", "Sesi")], scope=officer)
+    assert [c.command for c in await bot.get_my_commands(scope=officer)] == ["start", "sesi"]
+    assert [c.command for c in await bot.get_my_commands(language_code="en")] == ["start"]
+    # Telegram resolves the narrowest menu set: the chat's, whatever the language.
+    assert fake.menu_seen(USER, "en") == ["start", "sesi"]
+    assert fake.menu_seen(USER + 1, "en") == ["start"]
+    assert await bot.delete_my_commands(scope=officer) is True
+    assert fake.menu_seen(USER, "id") == ["start"]
+    assert fake.menu(officer.to_dict()) == []
+    assert fake.calls("setMyCommands")[1].params["language_code"] == "en"
 
 
 async def test_delete_webhook_can_drop_pending_updates(fake: FakeTelegram, bot: Bot) -> None:

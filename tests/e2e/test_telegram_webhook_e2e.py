@@ -111,7 +111,12 @@ def test_webhook_is_registered_with_the_secret(hook_bot: WebhookBot, fake: FakeT
     assert calls[0].params["secret_token"] == SECRET
     assert fake.poll_times() == []
     health = httpx.get(hook_bot.url + "/healthz")
-    assert health.json() == {"status": "ok", "channels": ["telegram"], "leader": True}
+    assert health.json() == {
+        "status": "ok",
+        "channels": {"telegram": {"state": "up", "waiting": 0}},
+        "outbox": {"waiting": 0},
+        "leader": True,
+    }
     # WhatsApp is not configured, so its route does not exist.
     assert httpx.post(hook_bot.url + "/whatsapp", content=b"{}").status_code == 404
 

@@ -56,7 +56,12 @@ def test_webhook_handshake_and_health(wa_bot: WebhookBot) -> None:
     assert wrong.status_code == 403
     health = httpx.get(wa_bot.url + "/healthz")
     assert health.status_code == 200
-    assert health.json() == {"status": "ok", "channels": ["whatsapp"], "leader": True}
+    assert health.json() == {
+        "status": "ok",
+        "channels": {"whatsapp": {"state": "up", "waiting": 0}},
+        "outbox": {"waiting": 0},
+        "leader": True,
+    }
 
 
 def test_full_registration_over_whatsapp(wa_bot: WebhookBot, graph: FakeGraph) -> None:

@@ -8,11 +8,14 @@ import pytest
 from chat_support import NOW, Chat, add_session
 from officer_support import OFFICER, FakeBoard, enroll, make_officer, outbox_rows, person, settle
 
+from handlers import texts
 from handlers.audience import Audience
 from handlers.broadcasting import (
     BroadcastWorker,
     compose,
+    format_reasons,
     queue_due,
+    reason_key,
     report,
     start_broadcast,
 )
@@ -310,3 +313,22 @@ def test_compose_adds_the_opt_out_line_in_the_recipients_language() -> None:
         "Halo\n\n— Reply STOP to stop receiving announcements."
     )
     assert compose("Halo", "P", "id").photo_file_id == "P"
+
+
+@pytest.mark.parametrize(
+    ("reason", "key"),
+    [
+        ("Bad Request: chat not found", "chat_not_found"),
+        ("expired: not delivered within BROADCAST_GIVE_UP_AFTER", "expired"),
+        (
+            "expired: not delivered within BROADCAST_GIVE_UP_AFTER"
+            " (last error: rate limited (WhatsApp 130429))",
+            "expired",
+        ),
+        ("rate limited (WhatsApp 130429)", "rate_limited"),
+        ("WhatsApp 131000: something", "other"),
+    ],
+)
+def test_failure_reasons_are_grouped_for_officers(reason: str, key: str) -> None:
+    assert reason_key(reason) == key
+    assert format_reasons({key: 2}, "id") == f"{texts.text('id', f'broadcast.reason.{key}')}: 2"

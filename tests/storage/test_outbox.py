@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
 from handlers.core import Button, Reply
 from storage import Storage
+from storage.db import Database, db_time
+from storage.migrate import applied_versions, load_migrations, migrate
+from storage.outbox import OutboxDeadlines
 
 NOW = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
 LATER = NOW + timedelta(minutes=5)
@@ -161,3 +165,119 @@ async def test_contact_mark_blocked(storage: Storage) -> None:
     await storage.contacts.mark_blocked("telegram", "1001", LATER)
     contact = await storage.contacts.get("telegram", "1001")
     assert contact is not None and contact.blocked_at == LATER
+
+
+@pytest.mark.parametrize(
+    ("fields", "deadline"),
+    [
+        ({}, NOW + timedelta(hours=24)),  # a notice: NOTICE_GIVE_UP_AFTER's default
+        ({"broadcast_id": 3}, NOW + timedelta(hours=24)),
+        ({"not_before": LATER}, LATER + timedelta(hours=24)),  # counted from when it is due
+        ({"expires_at": LATER}, LATER),  # its own: a session's start, an offer's end
+    ],
+)
+async def test_every_row_gets_a_deadline(
+    storage: Storage, fields: dict[str, object], deadline: datetime
+) -> None:
+    await enqueue(storage, "k", **fields)
+    message = await storage.outbox.get_by_key("k")
+    assert message is not None and message.expires_at == deadline
+
+
+async def test_configured_give_up_times_apply_by_kind(tmp_path: Path) -> None:
+    deadlines = OutboxDeadlines(broadcast=timedelta(hours=2), notice=timedelta(minutes=30))
+    storage = await Storage.open(tmp_path / "deadlines.sqlite3", NOW, deadlines)
+    try:
+        await enqueue(storage, "broadcast:1:c1", broadcast_id=1)
+        await enqueue(storage, "broadcast:1:report")
+        found = [
+            await storage.outbox.get_by_key(key)
+            for key in ("broadcast:1:c1", "broadcast:1:report")
+        ]
+        assert [message.expires_at for message in found if message] == [
+            NOW + timedelta(hours=2),
+            NOW + timedelta(minutes=30),
+        ]
+    finally:
+        await storage.close()
+
+
+async def test_expire_due_fails_overdue_pending_rows_with_their_reason(storage: Storage) -> None:
+    await enqueue(storage, "reminder:1:3600:0:p1:c1", expires_at=LATER)
+    await enqueue(storage, "offer:4:c2", expires_at=LATER, address="2002")
+    await enqueue(storage, "broadcast:1:c3", broadcast_id=1, address="3003")
+    await enqueue(storage, "session-moved:1:0:1:c4", address="4004", expires_at=LATER)
+    [claimed] = await storage.outbox.claim_due(NOW, 1)  # in flight: its outcome decides
+    await storage.outbox.release(claimed.id, NOW, NOW, "NetworkError: Bad Gateway")
+    assert await storage.outbox.expire_due(NOW) == []
+    expired = await storage.outbox.expire_due(LATER)
+    assert sorted(message.key for message in expired) == [
+        "offer:4:c2",
+        "reminder:1:3600:0:p1:c1",
+        "session-moved:1:0:1:c4",
+    ]
+    reasons = {
+        message.key: message.last_error
+        for message in [await storage.outbox.get_by_key(m.key) for m in expired]
+        if message
+    }
+    assert reasons == {
+        "reminder:1:3600:0:p1:c1": (
+            "expired: the session had started (last error: NetworkError: Bad Gateway)"
+        ),
+        "offer:4:c2": "expired: the offer's hold had ended",
+        "session-moved:1:0:1:c4": "expired: not delivered within NOTICE_GIVE_UP_AFTER",
+    }
+    assert (await storage.outbox.counts())["failed"] == 3
+
+
+async def test_claiming_can_leave_a_channel_alone(storage: Storage) -> None:
+    await enqueue(storage, "t1")
+    await storage.outbox.enqueue("w1", "whatsapp", "6281", Reply("x"), NOW)
+    assert await storage.outbox.waiting_by_channel() == {"telegram": 1, "whatsapp": 1}
+    assert await storage.outbox.next_due_at(frozenset({"telegram"})) == NOW
+    [claimed] = await storage.outbox.claim_due(NOW, 10, frozenset({"telegram"}))
+    assert claimed.key == "w1"
+    assert await storage.outbox.next_due_at(frozenset({"telegram"})) is None
+    assert await storage.outbox.waiting_by_channel() == {"telegram": 1, "whatsapp": 1}
+
+
+async def test_channel_state_is_recorded_for_other_processes(storage: Storage) -> None:
+    states = storage.channel_states
+    assert await states.down_since() == {}
+    await states.mark_down("telegram", NOW, "NetworkError: " + "x" * 900)
+    assert await states.down_since() == {"telegram": NOW}
+    recorded = (await states.all())["telegram"]
+    assert recorded.state == "down" and len(recorded.reason or "") == 500
+    await states.mark_up("telegram", LATER)
+    assert await states.down_since() == {}
+    assert (await states.all())["telegram"].since == LATER
+
+
+async def test_rows_queued_before_deadlines_existed_get_a_day(tmp_path: Path) -> None:
+    db = await Database.connect(tmp_path / "old.sqlite3")
+    try:
+        await applied_versions(db)
+        for migration in load_migrations():
+            if migration.name.startswith("0007"):
+                break
+            await db.execute_script(migration.sql)
+            await db.execute(
+                "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)",
+                (migration.version, migration.name, db_time(NOW)),
+            )
+        for key, status in (("old-pending", "pending"), ("old-sent", "sent")):
+            await db.execute(
+                "INSERT INTO outbox (key, channel, address, body, status, not_before,"
+                " created_at, updated_at) VALUES (?, 'telegram', '1', '{\"text\": \"x\"}', ?,"
+                " ?, ?, ?)",
+                (key, status, db_time(NOW), db_time(NOW), db_time(NOW)),
+            )
+        assert "0007_outbox_deadlines.sql" in await migrate(db, LATER)
+        rows = await db.fetch_all("SELECT key, expires_at FROM outbox ORDER BY key")
+        assert [(row["key"], row["expires_at"]) for row in rows] == [
+            ("old-pending", db_time(NOW + timedelta(days=1))),
+            ("old-sent", None),
+        ]
+    finally:
+        await db.close()

@@ -1,4 +1,4 @@
-"""Broadcasts at the desk: queue one (now or at a time), follow it, list, cancel.
+"""`broadcast ...`: queue an announcement (now or at a time), follow it, list, cancel.
 
 The CLI never prompts and never sends: it writes the broadcast and its outbox rows (or only
 the broadcast, when scheduled) and returns; the running bot delivers them and keeps the
@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Final
 
 from bot.app import open_services
-from bot.officer_cli import CommandError
+from bot.cli.common import ACTOR, CliError, Subparsers
 from bot.settings import Settings
 from handlers.audience import InvalidAudience, parse_audience
 from handlers.broadcasting import (
@@ -23,12 +23,12 @@ from handlers.broadcasting import (
     report,
     start_broadcast,
 )
-from handlers.timefmt import format_datetime, parse_duration, parse_local_datetime
+from handlers.timefmt import format_datetime, format_time, parse_duration, parse_local_datetime
 
-ACTOR: Final = "cli"
 SPEC_HELP: Final = (
     "all | session:CODE | waitlist:CODE | kecamatan:NAME | sector:NAME | unconfirmed | noshow:CODE"
 )
+CHANNEL_NAMES: Final = {"telegram": "Telegram", "whatsapp": "WhatsApp"}
 REFUSALS: Final = {
     "text_empty": "--text: the announcement is empty",
     "text_too_long": "--text: the announcement is longer than 3500 characters",
@@ -36,8 +36,8 @@ REFUSALS: Final = {
 }
 
 
-def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Describe `broadcast ...`."""
+def register(commands: Subparsers) -> None:
+    """Add `broadcast --text T --audience A [--at|--in]` and `broadcast status|list|cancel`."""
     broadcast = commands.add_parser(
         "broadcast",
         help="send an announcement to an audience (queued; the running bot sends it)",
@@ -47,24 +47,25 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     when = broadcast.add_mutually_exclusive_group()
     when.add_argument("--at", help='send at this time in TIMEZONE, e.g. "2026-12-01 08:00"')
     when.add_argument("--in", dest="after", help="send after this long, e.g. 30m or 2h")
+    broadcast.set_defaults(func=send)
     actions = broadcast.add_subparsers(dest="action")
-    status = actions.add_parser("status", help="progress and report of a broadcast")
-    status.add_argument("id", type=int)
-    actions.add_parser("list", help="the latest broadcasts")
-    cancel = actions.add_parser("cancel", help="cancel a broadcast that waits for its time")
-    cancel.add_argument("id", type=int)
+    following = actions.add_parser("status", help="progress and report of a broadcast")
+    following.add_argument("id", type=int)
+    following.set_defaults(func=status)
+    actions.add_parser("list", help="the latest broadcasts").set_defaults(func=list_broadcasts)
+    cancelling = actions.add_parser("cancel", help="cancel a broadcast that waits for its time")
+    cancelling.add_argument("id", type=int)
+    cancelling.set_defaults(func=cancel)
 
 
 async def send(settings: Settings, args: argparse.Namespace) -> int:
     """Queue a broadcast now, or schedule it; print its id and recipient count."""
     if not args.text or not args.audience:
-        raise CommandError(
-            "broadcast needs --text and --audience (or: status ID, list, cancel ID)"
-        )
+        raise CliError("broadcast needs --text and --audience (or: status ID, list, cancel ID)")
     try:
         audience = parse_audience(args.audience)
     except InvalidAudience as error:
-        raise CommandError(f"--audience: {_audience_problem(error)}") from error
+        raise CliError(f"--audience: {_audience_problem(error)}") from error
     async with open_services(settings) as services:
         now = services.clock.now()
         at = _when(args, settings, now)
@@ -73,9 +74,9 @@ async def send(settings: Settings, args: argparse.Namespace) -> int:
                 services, author=ACTOR, text=args.text, audience=audience, now=now, at=at
             )
         except InvalidAudience as error:
-            raise CommandError(f"--audience: {_audience_problem(error)}") from error
+            raise CliError(f"--audience: {_audience_problem(error)}") from error
         except BroadcastRefused as error:
-            raise CommandError(REFUSALS.get(error.reason, error.reason)) from error
+            raise CliError(REFUSALS.get(error.reason, error.reason)) from error
     if at is None:
         print(
             f"broadcast {broadcast.id} queued for {count} recipient(s)"
@@ -97,7 +98,7 @@ def _when(args: argparse.Namespace, settings: Settings, now: datetime) -> dateti
             return now + parse_duration(args.after)
     except ValueError as error:
         option = "--at" if args.at else "--in"
-        raise CommandError(f"{option}: {error}") from error
+        raise CliError(f"{option}: {error}") from error
     return None
 
 
@@ -118,16 +119,34 @@ def _audience_problem(error: InvalidAudience) -> str:
 async def status(settings: Settings, args: argparse.Namespace) -> int:
     """Print a broadcast's progress and report."""
     async with open_services(settings) as services:
-        result = await report(services.storage, args.id)
-    if result is None:
-        raise CommandError(f"no broadcast with id {args.id}")
-    for line in status_lines(result, settings):
+        storage = services.storage
+        result = await report(storage, args.id)
+        if result is None:
+            raise CliError(f"no broadcast with id {args.id}")
+        waiting_on = await storage.outbox.waiting_by_channel(args.id)
+        down = {
+            channel: since
+            for channel, since in (await storage.channel_states.down_since()).items()
+            if waiting_on.get(channel)
+        }
+        now = services.clock.now()
+    for line in status_lines(result, settings, down=down, now=now):
         print(line)
     return 0
 
 
-def status_lines(result: BroadcastReport, settings: Settings) -> list[str]:
-    """Return the lines `broadcast status` prints."""
+def status_lines(
+    result: BroadcastReport,
+    settings: Settings,
+    *,
+    down: dict[str, datetime] | None = None,
+    now: datetime | None = None,
+) -> list[str]:
+    """Return the lines `broadcast status` prints.
+
+    `down` names the channels this broadcast's waiting messages are on that are down, and
+    since when: those messages wait for the platform, they have not failed.
+    """
     broadcast = result.broadcast
     reasons = format_reasons(result.failed_by_reason(), "en")
     lines = [
@@ -146,9 +165,27 @@ def status_lines(result: BroadcastReport, settings: Settings) -> list[str]:
         f"sent: {result.sent}",
         f"failed: {result.failed}" + (f" ({reasons})" if reasons else ""),
         f"blocked: {result.blocked}",
-        f"waiting: {result.waiting}",
+        f"waiting: {result.waiting}" + _waiting_for(down or {}, settings, now),
     ]
     return lines
+
+
+def _waiting_for(down: dict[str, datetime], settings: Settings, now: datetime | None) -> str:
+    """Return " (waiting for Telegram since 14.05 WIB)" for the channels that are down."""
+    if not down:
+        return ""
+    parts = []
+    for channel, since in sorted(down.items()):
+        same_day = now is not None and (
+            since.astimezone(settings.zone).date() == now.astimezone(settings.zone).date()
+        )
+        when = (
+            format_time(since, settings.zone)
+            if same_day
+            else format_datetime(since, settings.zone)
+        )
+        parts.append(f"waiting for {CHANNEL_NAMES.get(channel, channel)} since {when}")
+    return f" ({'; '.join(parts)})"
 
 
 async def list_broadcasts(settings: Settings, _args: argparse.Namespace) -> int:
@@ -175,18 +212,10 @@ async def cancel(settings: Settings, args: argparse.Namespace) -> int:
         storage = services.storage
         found = await storage.broadcasts.get(args.id)
         if found is None:
-            raise CommandError(f"no broadcast with id {args.id}")
+            raise CliError(f"no broadcast with id {args.id}")
         if not await cancel_scheduled(storage, args.id, ACTOR, services.clock.now()):
-            raise CommandError(
+            raise CliError(
                 f"broadcast {args.id} is {found.status}: only a scheduled one can be cancelled"
             )
     print(f"broadcast {args.id} cancelled")
     return 0
-
-
-HANDLERS: Final = {
-    ("broadcast", None): send,
-    ("broadcast", "status"): status,
-    ("broadcast", "list"): list_broadcasts,
-    ("broadcast", "cancel"): cancel,
-}

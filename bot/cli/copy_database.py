@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
+from bot.cli.common import CliError, Subparsers
 from bot.settings import Settings
 from handlers.clock import SystemClock
 from storage.copy import CopyMismatch, TargetNotEmpty, copy_database
 from storage.db import Database, is_postgres_url
 
 
-class CopyError(Exception):
-    """The copy cannot start or did not check out: printed as one line."""
-
-
-def register(commands: Any) -> None:
+def register(commands: Subparsers) -> None:
     """Add the copy-database command to the CLI's sub-parsers."""
     parser = commands.add_parser(
         "copy-database",
@@ -31,20 +27,20 @@ async def copy_command(settings: Settings, args: argparse.Namespace) -> int:
     """Copy every table, advance the sequences, and compare counts and checksums."""
     source_path, target_url = settings.database_path, str(args.target)
     if not is_postgres_url(target_url):
-        raise CopyError("--to must be a postgresql:// URL")
+        raise CliError("--to must be a postgresql:// URL")
     if not source_path.is_file():
-        raise CopyError(f"{source_path}: no database here (DATABASE_PATH)")
+        raise CliError(f"{source_path}: no database here (DATABASE_PATH)")
     try:
         target = await Database.connect(target_url)
     except (OSError, ValueError) as error:
-        raise CopyError(f"cannot connect to the target: {error}") from error
+        raise CliError(f"cannot connect to the target: {error}") from error
     except Exception as error:  # asyncpg's own errors: bad password, no such database
-        raise CopyError(f"cannot connect to the target: {error}") from error
+        raise CliError(f"cannot connect to the target: {error}") from error
     source = await Database.connect(source_path)
     try:
         tables = await copy_database(source, target, SystemClock().now())
     except (TargetNotEmpty, CopyMismatch) as error:
-        raise CopyError(str(error)) from error
+        raise CliError(str(error)) from error
     finally:
         await source.close()
         await target.close()

@@ -1,29 +1,60 @@
-"""What an officer does at a desk: the CLI commands over the same database as the bot."""
+"""`sessions ...`: create, list, cancel, move, open and close bimtek sessions; their QR codes."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 from datetime import datetime
-from typing import Self
+from pathlib import Path
+from typing import Final, Self
 
 from pydantic import BaseModel, Field, HttpUrl, model_validator
 
 from bot.app import open_services
+from bot.cli.common import ACTOR, CliError, Subparsers, session_by_code
 from bot.settings import Settings
 from handlers import qr, session_admin
-from handlers.clock import SystemClock
 from handlers.textnorm import clean_line
 from handlers.timefmt import format_datetime, format_time, parse_local_datetime
-from handlers.validation import InvalidNik, mask_nik, normalize_nik
-from storage import Storage
-from storage.migrate import migrate
-from storage.models import BimtekSession
 from storage.sessions import SessionCodeTaken
 
+STARTS_HELP: Final = 'e.g. "2026-12-01 09:00"'
+ENDS_HELP: Final = 'e.g. "2026-12-01 16:00"'
 
-class CommandError(Exception):
-    """The command cannot be carried out as asked."""
+
+def register(commands: Subparsers) -> None:
+    """Add `sessions add|list|cancel|open|close|move|qr`."""
+    sessions = commands.add_parser("sessions", help="bimtek sessions").add_subparsers(
+        dest="action", required=True
+    )
+    add = sessions.add_parser("add", help="create a session (times in TIMEZONE)")
+    add.add_argument("--code", required=True)
+    add.add_argument("--title", required=True)
+    add.add_argument("--venue", required=True)
+    add.add_argument("--starts-at", required=True, help=STARTS_HELP)
+    add.add_argument("--ends-at", required=True, help=ENDS_HELP)
+    add.add_argument("--capacity", required=True, type=int)
+    add.add_argument("--maps-url")
+    add.set_defaults(func=add_session)
+    listing = sessions.add_parser("list", help="list sessions with places and check-in codes")
+    listing.set_defaults(func=list_sessions)
+    for action, purpose, body in (
+        ("cancel", "cancel a session and tell everyone enrolled or waiting", cancel_session),
+        ("open", "open a session for registration", open_session),
+        ("close", "close a session for registration", close_session),
+    ):
+        parser = sessions.add_parser(action, help=purpose)
+        parser.add_argument("--code", required=True)
+        parser.set_defaults(func=body)
+    move = sessions.add_parser("move", help="give a session new times and tell everyone enrolled")
+    move.add_argument("--code", required=True)
+    move.add_argument("--starts-at", required=True, help=STARTS_HELP)
+    move.add_argument("--ends-at", required=True, help=ENDS_HELP)
+    move.set_defaults(func=move_session)
+    qr_code = sessions.add_parser("qr", help="write the QR code of a session's check-in link")
+    qr_code.add_argument("--code", required=True)
+    qr_code.add_argument("--out", required=True, type=Path, help="PNG file to write")
+    qr_code.set_defaults(func=session_qr)
 
 
 class SessionInput(BaseModel):
@@ -44,20 +75,12 @@ class SessionInput(BaseModel):
         return self
 
 
-def _local_time(text: str, settings: Settings, option: str) -> datetime:
+def local_time(text: str, settings: Settings, option: str) -> datetime:
+    """Read a time typed in TIMEZONE; a bad one is a CliError naming the option."""
     try:
         return parse_local_datetime(text, settings.zone)
     except ValueError as error:
-        raise CommandError(f"{option}: {error}") from error
-
-
-async def migrate_database(settings: Settings, _args: argparse.Namespace) -> int:
-    """Create or upgrade the database schema."""
-    clock = SystemClock()
-    async with open_services(settings, clock) as services:
-        applied = await migrate(services.storage.db, clock.now())
-    print(f"database {settings.database_label}: up to date ({len(applied)} migration(s) applied)")
-    return 0
+        raise CliError(f"{option}: {error}") from error
 
 
 async def add_session(settings: Settings, args: argparse.Namespace) -> int:
@@ -66,8 +89,8 @@ async def add_session(settings: Settings, args: argparse.Namespace) -> int:
         code=args.code,
         title=clean_line(args.title),
         venue=clean_line(args.venue),
-        starts_at=_local_time(args.starts_at, settings, "--starts-at"),
-        ends_at=_local_time(args.ends_at, settings, "--ends-at"),
+        starts_at=local_time(args.starts_at, settings, "--starts-at"),
+        ends_at=local_time(args.ends_at, settings, "--ends-at"),
         capacity=args.capacity,
         maps_url=args.maps_url,
     )
@@ -86,9 +109,9 @@ async def add_session(settings: Settings, args: argparse.Namespace) -> int:
                     maps_url=maps_url,
                     now=now,
                 )
-                await storage.audit.record("cli", "session.add", session.code, now)
+                await storage.audit.record(ACTOR, "session.add", session.code, now)
         except SessionCodeTaken as error:
-            raise CommandError(f"a session with code {error} already exists") from error
+            raise CliError(f"a session with code {error} already exists") from error
     when = format_datetime(session.starts_at, settings.zone)
     print(f"session {session.code} created: {session.title}, {when}, capacity {session.capacity}")
     print(f"check-in code: {session.checkin_code}")
@@ -116,41 +139,34 @@ async def list_sessions(settings: Settings, _args: argparse.Namespace) -> int:
     return 0
 
 
-async def _session_by_code(storage: Storage, code: str) -> BimtekSession:
-    session = await storage.sessions.get_by_code(code)
-    if session is None:
-        raise CommandError(f"no session with code {code!r}")
-    return session
-
-
 async def cancel_session(settings: Settings, args: argparse.Namespace) -> int:
     """Cancel a session and queue a notice to everyone enrolled or waiting."""
     async with open_services(settings) as services:
         storage, now = services.storage, services.clock.now()
-        session = await _session_by_code(storage, args.code)
+        session = await session_by_code(storage, args.code)
         try:
             told = await session_admin.cancel_session(
-                storage, session.id, actor="cli", now=now, zone=settings.zone
+                storage, session.id, actor=ACTOR, now=now, zone=settings.zone
             )
         except session_admin.SessionChangeRefused as error:
-            raise CommandError(f"{session.code}: {error}") from error
+            raise CliError(f"{session.code}: {error}") from error
     print(f"session {session.code} cancelled; notice queued for {told} participant(s)")
     return 0
 
 
 async def move_session(settings: Settings, args: argparse.Namespace) -> int:
     """Give a session new times and queue a notice to everyone enrolled."""
-    starts_at = _local_time(args.starts_at, settings, "--starts-at")
-    ends_at = _local_time(args.ends_at, settings, "--ends-at")
+    starts_at = local_time(args.starts_at, settings, "--starts-at")
+    ends_at = local_time(args.ends_at, settings, "--ends-at")
     async with open_services(settings) as services:
         storage, now = services.storage, services.clock.now()
-        session = await _session_by_code(storage, args.code)
+        session = await session_by_code(storage, args.code)
         try:
             told = await session_admin.move_session(
-                storage, session.id, starts_at, ends_at, actor="cli", now=now, zone=settings.zone
+                storage, session.id, starts_at, ends_at, actor=ACTOR, now=now, zone=settings.zone
             )
         except session_admin.SessionChangeRefused as error:
-            raise CommandError(f"{session.code}: {error}") from error
+            raise CliError(f"{session.code}: {error}") from error
     when = format_datetime(starts_at, settings.zone)
     until = format_time(ends_at, settings.zone)
     print(f"session {session.code} moved to {when} – {until}")
@@ -171,13 +187,13 @@ async def close_session(settings: Settings, args: argparse.Namespace) -> int:
 async def _set_registration(settings: Settings, code: str, is_open: bool) -> int:
     async with open_services(settings) as services:
         storage, now = services.storage, services.clock.now()
-        session = await _session_by_code(storage, code)
+        session = await session_by_code(storage, code)
         try:
             await session_admin.set_registration(
-                storage, session.id, is_open, actor="cli", now=now
+                storage, session.id, is_open, actor=ACTOR, now=now
             )
         except session_admin.SessionChangeRefused as error:
-            raise CommandError(f"{session.code}: {error}") from error
+            raise CliError(f"{session.code}: {error}") from error
     print(f"session {session.code}: registration {'open' if is_open else 'closed'}")
     return 0
 
@@ -186,67 +202,17 @@ async def session_qr(settings: Settings, args: argparse.Namespace) -> int:
     """Write the QR code of a session's check-in deep link to a PNG file."""
     async with open_services(settings) as services:
         storage = services.storage
-        session = await _session_by_code(storage, args.code)
+        session = await session_by_code(storage, args.code)
         try:
             username = await qr.bot_username(storage, services.policy)
         except qr.BotUsernameUnknown as error:
-            raise CommandError(str(error)) from error
+            raise CliError(str(error)) from error
         link = qr.checkin_link(username, session.checkin_code)
         image = qr.checkin_qr_png(link)
         try:
             await asyncio.to_thread(args.out.write_bytes, image)
         except OSError as error:
-            raise CommandError(f"--out: cannot write {args.out}: {error.strerror}") from error
-        await storage.audit.record("cli", "session.qr", session.code, services.clock.now())
+            raise CliError(f"--out: cannot write {args.out}: {error.strerror}") from error
+        await storage.audit.record(ACTOR, "session.qr", session.code, services.clock.now())
     print(f"wrote {args.out} ({len(image)} bytes), QR of {link}")
-    return 0
-
-
-async def mark_attendance(settings: Settings, args: argparse.Namespace) -> int:
-    """Record by hand that a participant came to a session."""
-    try:
-        nik = normalize_nik(args.nik)
-    except InvalidNik as error:
-        raise CommandError(f"--nik: not a valid NIK ({error})") from error
-    async with open_services(settings) as services:
-        storage, now = services.storage, services.clock.now()
-        session = await _session_by_code(storage, args.code)
-        participant = await storage.participants.get_by_nik(nik)
-        if participant is None:
-            raise CommandError(f"no participant with NIK {mask_nik(nik)}")
-        enrollment = await storage.enrollments.get_for(participant.id, session.id)
-        try:
-            if enrollment is None:
-                raise session_admin.SessionChangeRefused("not_enrolled")
-            _, marked = await session_admin.mark_attended_by_officer(
-                storage, session.id, enrollment.id, actor="cli", now=now
-            )
-        except session_admin.SessionChangeRefused as error:
-            raise CommandError(f"{session.code}: {error}") from error
-    state = "recorded" if marked else "was already recorded"
-    print(f"attendance of {mask_nik(nik)} at {session.code} {state}")
-    return 0
-
-
-async def add_officer(settings: Settings, args: argparse.Namespace) -> int:
-    """Make a Telegram user an officer or admin."""
-    if args.telegram_id <= 0:
-        raise CommandError("--telegram-id must be a positive Telegram user id")
-    async with open_services(settings) as services:
-        storage, now = services.storage, services.clock.now()
-        async with storage.db.transaction():
-            officer = await storage.officers.add("telegram", str(args.telegram_id), args.role, now)
-            await storage.audit.record("cli", f"officer.add.{officer.role}", officer.address, now)
-    print(f"telegram user {officer.address} is now {officer.role}")
-    return 0
-
-
-async def list_officers(settings: Settings, _args: argparse.Namespace) -> int:
-    """Print every officer."""
-    async with open_services(settings) as services:
-        officers = await services.storage.officers.list_all()
-    for officer in officers:
-        print(f"{officer.channel}\t{officer.address}\t{officer.role}")
-    if not officers:
-        print("no officers yet")
     return 0
