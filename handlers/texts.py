@@ -1518,6 +1518,7 @@ BUILT_KEYS: Final[dict[str, tuple[str, ...]]] = {
         "broadcast.reason.invalid",
         "broadcast.reason.outside_window",
         "broadcast.reason.rate_limited",
+        "broadcast.reason.expired",
         "broadcast.reason.other",
     ),
     "checkin.{}": (
