@@ -20,6 +20,7 @@ from storage.equipment import (
     EquipmentItemRepository,
 )
 from storage.exports import ExportRepository
+from storage.inbound import InboundUpdateRepository
 from storage.migrate import migrate
 from storage.officers import OfficerRepository
 from storage.outbox import OutboxDeadlines, OutboxRepository
@@ -59,24 +60,26 @@ class Storage:
     retention: RetentionRepository
     # WhatsApp
     whatsapp_inbox: WhatsAppInboxRepository
+    # Several processes
+    inbound: InboundUpdateRepository
     # Outages
     channel_states: ChannelStateRepository
 
     @classmethod
     async def open(
         cls,
-        path: str | Path,
+        target: str | Path,
         now: datetime,
         deadlines: OutboxDeadlines | None = None,
         *,
         busy_timeout: float = BUSY_TIMEOUT,
     ) -> Storage:
-        """Connect, apply pending migrations and build the repositories.
+        """Connect (a SQLite file or a postgresql:// URL), migrate, build the repositories.
 
         `deadlines` are the default give-up times of outbox rows (BROADCAST_GIVE_UP_AFTER,
         NOTICE_GIVE_UP_AFTER).
         """
-        db = await Database.connect(path, busy_timeout=busy_timeout)
+        db = await Database.connect(target, busy_timeout=busy_timeout)
         try:
             await migrate(db, now)
         except BaseException:
@@ -104,6 +107,7 @@ class Storage:
             exports=ExportRepository(db),
             retention=RetentionRepository(db),
             whatsapp_inbox=WhatsAppInboxRepository(db),
+            inbound=InboundUpdateRepository(db),
             channel_states=ChannelStateRepository(db),
         )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,11 +16,14 @@ from bot.channels.telegram_sender import TelegramSender
 from bot.channels.whatsapp_channel import WhatsAppChannel
 from bot.channels.whatsapp_messenger import ChoicePages, WhatsAppMessenger
 from bot.channels.whatsapp_sender import WhatsAppSender
+from bot.leadership import Leadership
 from bot.settings import Settings
 from bot.webhook import TelegramEndpoint, WhatsAppEndpoint, build_app
 from handlers.conversation.router import Router
 from handlers.conversation.turn import Services
 from storage import Storage
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,7 @@ def webhook_app(
     services: Services,
     telegram: RunningTelegram | None,
     whatsapp: RunningWhatsApp | None,
+    leadership: Leadership | None = None,
 ) -> Starlette:
     """Return the ASGI app for the channels that take webhooks, and /healthz."""
     channels = [
@@ -98,7 +104,8 @@ def webhook_app(
     ]
 
     async def health() -> dict[str, Any]:
-        return await health_report(services.storage, channels)
+        report = await health_report(services.storage, channels)
+        return {**report, "leader": leadership is not None and leadership.is_leader}
 
     whatsapp_endpoint = None
     if whatsapp is not None:
@@ -110,6 +117,28 @@ def webhook_app(
     telegram_endpoint = None
     if telegram is not None and settings.telegram_webhook:
         telegram_endpoint = TelegramEndpoint(
-            secret=str(settings.telegram_webhook_secret), push=telegram.channel.push_update
+            secret=str(settings.telegram_webhook_secret),
+            push=once_per_update_id(services, telegram.channel.push_update),
         )
     return build_app(health, whatsapp_endpoint, telegram_endpoint)
+
+
+def once_per_update_id(
+    services: Services, push: Callable[[object], Awaitable[bool]]
+) -> Callable[[object], Awaitable[bool]]:
+    """Wrap the webhook's push so an update id seen by any process is not handled again.
+
+    Telegram redelivers an update whose POST did not get its 200 in time, possibly to another
+    process behind the load balancer; the id is recorded in the database before handling.
+    """
+
+    async def push_once(data: object) -> bool:
+        update_id = data.get("update_id") if isinstance(data, dict) else None
+        if isinstance(update_id, int) and not isinstance(update_id, bool):
+            now = services.clock.now()
+            if not await services.storage.inbound.first_time("telegram", str(update_id), now):
+                logger.info("telegram webhook: update %d was already handled; dropped", update_id)
+                return True
+        return await push(data)
+
+    return push_once

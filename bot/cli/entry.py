@@ -18,6 +18,7 @@ from bot.cli import (
     backup,
     bast,
     broadcast,
+    copy_database,
     equipment,
     export,
     migrate,
@@ -43,6 +44,7 @@ GROUPS: Final[tuple[ModuleType, ...]] = (
     broadcast,
     backup,
     participants,
+    copy_database,
 )
 
 

@@ -1,0 +1,11 @@
+-- Several bot processes on one database: inbound updates handled once, whoever receives them.
+-- A Telegram update_id (webhook mode) is recorded here before it is processed; a second
+-- delivery of the same id, to this process or another, is dropped. Kept 8 days.
+CREATE TABLE inbound_update (
+    channel TEXT NOT NULL CHECK (channel IN ('telegram', 'whatsapp')),
+    update_key TEXT NOT NULL CHECK (length(update_key) BETWEEN 1 AND 256),
+    received_at TEXT NOT NULL,
+    PRIMARY KEY (channel, update_key)
+);
+
+CREATE INDEX inbound_update_received ON inbound_update (received_at);
