@@ -9,3 +9,8 @@ CREATE TABLE inbound_update (
 );
 
 CREATE INDEX inbound_update_received ON inbound_update (received_at);
+
+-- A WhatsApp message is claimed by the process that recorded it; only a claim older than a
+-- minute (that process died before it could finish) is taken over by another process.
+-- Messages recorded before this column existed have none and are anyone's.
+ALTER TABLE whatsapp_inbox ADD COLUMN claimed_at TEXT;
