@@ -3,7 +3,9 @@
 The test stands in for the load balancer: each person's consecutive updates go to the
 processes in turn. Then a broadcast is sent by the leader, which is killed with SIGKILL
 mid-broadcast: a follower must take over within LEADER_TAKEOVER and finish it, with
-nothing lost and at most the rows in flight sent twice.
+nothing lost and at most the rows in flight sent twice. Then the session's reminder falls
+due under the new leader, which is killed mid-reminder too: the last process finishes it,
+and the reminder job has run once (one `reminder_run`, one outbox row per person).
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +37,7 @@ EXTRA_RECIPIENTS = int(os.environ.get("E2E_SEVERAL_BROADCAST", "540"))
 TAKEOVER_SECONDS = 3
 IN_FLIGHT = 8  # the dispatcher's max_in_flight
 BROADCAST = "Pengumuman: bimtek dipindah ke aula baru."
+REMINDER = "⏰ Pengingat bimtek"
 _ids = itertools.count(1)
 
 
@@ -195,6 +199,7 @@ def bots(fake: FakeTelegram, tmp_path: Path, url: str) -> Iterator[list[WebhookB
                     "TELEGRAM_WEBHOOK_SECRET": SECRET,
                     "WEBHOOK_PORT": str(port),
                     "LEADER_TAKEOVER": f"{TAKEOVER_SECONDS}s",
+                    "REMINDER_OFFSETS": "1h",
                     "BROADCAST_RATE_PER_SECOND": "30",
                     "LOG_LEVEL": "INFO",
                 },
@@ -234,7 +239,59 @@ def seed_recipients(bot: WebhookBot, count: int) -> None:
     )
 
 
-@pytest.mark.timeout(900)
+def sends_starting(fake: FakeTelegram, prefix: str) -> Counter[int]:
+    """Count, per chat, the messages sent whose text starts with the prefix."""
+    return Counter(
+        call.params.get("chat_id")
+        for call in fake.calls("sendMessage")
+        if (call.text or "").startswith(prefix)
+    )
+
+
+def kill_the_leader_when(bots: list[WebhookBot], started: Callable[[], bool]) -> float:
+    """Wait until `started()`, kill -9 the leader, and return how long the takeover took."""
+    (leader,) = leaders(bots)
+    deadline = time.monotonic() + 60
+    while not started():
+        assert time.monotonic() < deadline, "the sending did not start"
+        time.sleep(0.02)
+    leader.kill()
+    killed_at = time.monotonic()
+    bots.remove(leader)
+    while not leaders(bots):
+        assert time.monotonic() - killed_at < TAKEOVER_SECONDS + 5, "nobody took over"
+        time.sleep(0.05)
+    return time.monotonic() - killed_at
+
+
+def wait_until_sent(bot: WebhookBot, condition: str) -> None:
+    """Wait until no outbox row matching the condition is still waiting or being sent."""
+    deadline = time.monotonic() + 180
+    waiting = f"SELECT COUNT(*) FROM outbox WHERE {condition} AND status IN ('pending', 'sending')"
+    while bot.query(waiting) != [(0,)]:
+        assert time.monotonic() < deadline, bot.query("SELECT status, COUNT(*) FROM outbox")
+        time.sleep(0.2)
+
+
+def reminder_due_in(bot: WebhookBot, seconds: float) -> None:
+    """Move the session so that its one reminder (REMINDER_OFFSETS=1h) falls due soon.
+
+    Written straight into the table, to the second (the CLI takes minutes); the leader's
+    watch notices the new updated_at within two seconds, as it notices the CLI's changes.
+    """
+    now = datetime.now(UTC)
+    starts = now + timedelta(hours=1, seconds=seconds)
+    bot.query(
+        "UPDATE bimtek_session SET starts_at = ?, ends_at = ?, updated_at = ? WHERE code = ?",
+        (stamp(starts), stamp(starts + timedelta(hours=6)), stamp(now), "BTK-01"),
+    )
+
+
+def stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+@pytest.mark.timeout(1500)
 def test_three_processes_register_in_order_and_survive_the_leaders_death(
     fake: FakeTelegram, bots: list[WebhookBot]
 ) -> None:
@@ -249,42 +306,37 @@ def test_three_processes_register_in_order_and_survive_the_leaders_death(
     assert first.query("SELECT COUNT(*) FROM enrollment WHERE status = 'enrolled'") == [(PEOPLE,)]
     assert first.query("SELECT COUNT(*) FROM conversation") == [(0,)]
 
+    # A broadcast to everyone; the leader is killed a third of the way through.
     seed_recipients(first, EXTRA_RECIPIENTS)
     total = PEOPLE + EXTRA_RECIPIENTS
+    alive = list(bots)
     first.cli("broadcast", "--text", BROADCAST, "--audience", "all")
-    (leader,) = leaders(bots)
-
-    def broadcast_sends() -> Counter[int]:
-        return Counter(
-            call.params.get("chat_id")
-            for call in fake.calls("sendMessage")
-            if (call.text or "").startswith(BROADCAST)
-        )
-
-    deadline = time.monotonic() + 60
-    while sum(broadcast_sends().values()) < total // 3:
-        assert time.monotonic() < deadline, "the broadcast did not start"
-        time.sleep(0.05)
-    leader.kill()
-    killed_at = time.monotonic()
-    survivors = [bot for bot in bots if bot is not leader]
-    while not leaders(survivors):
-        assert time.monotonic() - killed_at < TAKEOVER_SECONDS + 5, "nobody took over"
-        time.sleep(0.1)
-    takeover = time.monotonic() - killed_at
-
-    deadline = time.monotonic() + 120
-    while first.query(
-        "SELECT COUNT(*) FROM outbox WHERE broadcast_id IS NOT NULL"
-        " AND status NOT IN ('sent', 'failed', 'blocked')"
-    ) != [(0,)]:
-        assert time.monotonic() < deadline, "the broadcast did not finish"
-        time.sleep(0.2)
-    sends = broadcast_sends()
+    takeover = kill_the_leader_when(
+        alive, lambda: sum(sends_starting(fake, BROADCAST).values()) >= total // 3
+    )
+    wait_until_sent(alive[0], "broadcast_id IS NOT NULL")
+    sends = sends_starting(fake, BROADCAST)
     assert len(sends) == total  # nobody lost
     duplicates = sum(count - 1 for count in sends.values())
     assert duplicates <= IN_FLIGHT
-    assert first.query(
+    assert alive[0].query(
         "SELECT status, COUNT(*) FROM outbox WHERE broadcast_id IS NOT NULL GROUP BY status"
     ) == [("sent", total)]
-    print(f"takeover after {takeover:.1f}s, {duplicates} duplicate(s) of {total}")
+    print(f"broadcast: takeover after {takeover:.1f}s, {duplicates} duplicate(s) of {total}")
+
+    # The reminder falls due under the new leader, which is killed in the middle of it.
+    reminder_due_in(alive[0], seconds=4)
+    second_takeover = kill_the_leader_when(
+        alive, lambda: sum(sends_starting(fake, REMINDER).values()) >= PEOPLE // 3
+    )
+    last = alive[0]
+    wait_until_sent(last, "key LIKE 'reminder:%'")
+    reminded = sends_starting(fake, REMINDER)
+    assert sorted(reminded) == [7000 + number for number in range(1, PEOPLE + 1)]  # none lost
+    repeated = sum(count - 1 for count in reminded.values())
+    assert repeated <= IN_FLIGHT
+    # The reminder job ran once, whoever led: one run, every enrolled person queued once.
+    assert last.query("SELECT outcome, recipients FROM reminder_run") == [("queued", PEOPLE)]
+    assert last.query("SELECT COUNT(*) FROM outbox WHERE key LIKE 'reminder:%'") == [(PEOPLE,)]
+    assert takeover <= TAKEOVER_SECONDS + 1 and second_takeover <= TAKEOVER_SECONDS + 1
+    print(f"reminder: takeover after {second_takeover:.1f}s, {repeated} repeated of {PEOPLE}")
