@@ -11,6 +11,7 @@ from starlette.applications import Starlette
 
 from bot.channels.graph import GraphClient
 from bot.channels.media import MediaStore
+from bot.channels.ordering import chat_of
 from bot.channels.telegram import TelegramChannel
 from bot.channels.telegram_sender import TelegramSender
 from bot.channels.whatsapp_channel import WhatsAppChannel
@@ -136,7 +137,9 @@ def once_per_update_id(
         update_id = data.get("update_id") if isinstance(data, dict) else None
         if isinstance(update_id, int) and not isinstance(update_id, bool):
             now = services.clock.now()
-            if not await services.storage.inbound.first_time("telegram", str(update_id), now):
+            chat = chat_of(data)
+            inbound = services.storage.inbound
+            if not await inbound.first_time("telegram", str(update_id), now, chat, update_id):
                 logger.info("telegram webhook: update %d was already handled; dropped", update_id)
                 return True
         return await push(data)

@@ -14,6 +14,7 @@ import asyncio
 import itertools
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -239,6 +240,40 @@ def seed_recipients(bot: WebhookBot, count: int) -> None:
     )
 
 
+def post(bot: WebhookBot, update: dict[str, Any]) -> None:
+    """POST one update to a process's webhook and wait for its 200 (the update is recorded)."""
+    response = httpx.post(
+        bot.url + "/telegram",
+        content=json.dumps(update).encode(),
+        headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
+        timeout=30,
+    )
+    assert response.status_code == 200, response.text
+
+
+def overtaking(fake: FakeTelegram, bots: list[WebhookBot], chat: int) -> list[str]:
+    """Send /start to one process, pause it, and send /bantuan to the next meanwhile.
+
+    The first process has accepted /start (its 200 came back) but stands still for a second,
+    as a busy or swapping process might: without the chat's turns in the database, the
+    second process would answer /bantuan first.
+    """
+    first, second = bots[chat % len(bots)], bots[(chat + 1) % len(bots)]
+    post(first, text(chat, "/start"))
+    assert first.process is not None
+    first.process.send_signal(signal.SIGSTOP)
+    try:
+        post(second, text(chat, "/bantuan"))
+        time.sleep(1.0)
+    finally:
+        first.process.send_signal(signal.SIGCONT)
+    deadline = time.monotonic() + 60
+    while len(fake.messages_to(chat)) < 2:
+        assert time.monotonic() < deadline, f"chat {chat}: {len(fake.messages_to(chat))} replies"
+        time.sleep(0.05)
+    return [call.text or "" for call in fake.messages_to(chat)]
+
+
 def sends_starting(fake: FakeTelegram, prefix: str) -> Counter[int]:
     """Count, per chat, the messages sent whose text starts with the prefix."""
     return Counter(
@@ -305,6 +340,12 @@ def test_three_processes_register_in_order_and_survive_the_leaders_death(
     assert first.query("SELECT COUNT(*) FROM participant") == [(PEOPLE,)]
     assert first.query("SELECT COUNT(*) FROM enrollment WHERE status = 'enrolled'") == [(PEOPLE,)]
     assert first.query("SELECT COUNT(*) FROM conversation") == [(0,)]
+
+    # One person's second update reaches another process while the first is held up there:
+    # still handled in the order sent.
+    for chat in (8001, 8002, 8003):
+        answers = overtaking(fake, bots, chat)
+        assert answers[0].startswith("Selamat datang") and answers[1].startswith("Perintah")
 
     # A broadcast to everyone; the leader is killed a third of the way through.
     seed_recipients(first, EXTRA_RECIPIENTS)
