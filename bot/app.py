@@ -5,13 +5,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
+from datetime import timedelta
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from bot.channels.media import MediaStore
+from bot.leadership import Leadership
 from bot.pacing import ChannelLimits, in_flight_for
 from bot.settings import Settings
 from handlers.conversation.clock import Clock, SystemClock
@@ -23,8 +25,15 @@ from storage.outbox import OutboxDeadlines
 
 if TYPE_CHECKING:
     from bot.channels.console import ConsoleChannel
+    from bot.channels.running import RunningTelegram
+    from bot.channels.telegram_board import TelegramBoard
+    from bot.dispatcher import Dispatcher
+    from bot.scheduler import ReminderScheduler
 
 logger = logging.getLogger(__name__)
+POLLER_LOCK = "wub-ikm:telegram-poller"
+# Telegram retries a webhook delivery for at most a day; a week leaves a wide margin.
+KEEP_UPDATE_IDS = timedelta(days=8)
 
 
 @asynccontextmanager
@@ -36,7 +45,7 @@ async def open_services(
     deadlines = OutboxDeadlines(
         broadcast=settings.broadcast_give_up_after, notice=settings.notice_give_up_after
     )
-    storage = await Storage.open(database or settings.database_path, clock.now(), deadlines)
+    storage = await Storage.open(database or settings.database, clock.now(), deadlines)
     try:
         yield Services(
             storage=storage,
@@ -80,8 +89,6 @@ async def run_bot(settings: Settings) -> None:
     from bot.channels.senders import ChannelRouter
     from bot.channels.telegram_board import TelegramBoard
     from bot.dispatcher import Dispatcher, Sender
-    from bot.evaluation_jobs import EvaluationJobs
-    from bot.officer_jobs import OfficerJobs
     from bot.scheduler import ReminderScheduler
     from bot.webhook import serve
 
@@ -90,6 +97,15 @@ async def run_bot(settings: Settings) -> None:
         logger.warning("settings: %s", warning)
     async with open_services(settings) as services, AsyncExitStack() as stack:
         await bootstrap_admins(settings, services)
+        await services.storage.inbound.prune(services.clock.now() - KEEP_UPDATE_IDS)
+        if settings.telegram_enabled and not settings.telegram_webhook:
+            poller = await services.storage.db.try_session_lock(POLLER_LOCK)
+            if poller is None:
+                raise AlreadyPolling(
+                    "another bot process already long-polls Telegram on this database;"
+                    " run only one, or set TELEGRAM_WEBHOOK_URL to run several"
+                )
+            stack.push_async_callback(poller.release)
         router = build_router()
         telegram = (
             build_telegram(settings, router, services) if settings.telegram_enabled else None
@@ -112,7 +128,11 @@ async def run_bot(settings: Settings) -> None:
             probe_max_interval=settings.channel_probe_max_interval.total_seconds(),
             channels=channel_limits(settings),
         )
-        scheduler = ReminderScheduler(services)
+
+        def new_dispatcher() -> Dispatcher:
+            dispatcher.rearm()  # a new term: recover what a dead leader left in flight
+            return dispatcher
+
         stop = _stop_on_signals()
         if whatsapp is not None:
             await whatsapp.channel.start()
@@ -125,27 +145,86 @@ async def run_bot(settings: Settings) -> None:
             await telegram.sender.initialize()
             stack.push_async_callback(telegram.sender.shutdown)
             board = TelegramBoard(telegram.channel.application.bot)
+        duties = LeaderDuties(
+            new_dispatcher,
+            lambda: ReminderScheduler(services),
+            partial(_leader_jobs, services, board, settings, telegram),
+        )
+        leadership = Leadership(
+            services.storage.db, settings.leader_takeover, duties.start, duties.stop
+        )
+        # Decided before the webhook answers, so /healthz never reports a leader too late.
+        await leadership.try_to_lead()
+        stack.push_async_callback(leadership.stop)
         if whatsapp is not None or settings.telegram_webhook or settings.public_base_url:
             # Entered last, so it stops first: no update arrives while channels wind down.
-            app = webhook_app(settings, services, telegram, whatsapp)
+            app = webhook_app(settings, services, telegram, whatsapp, leadership)
             await stack.enter_async_context(
                 serve(app, settings.webhook_host, settings.webhook_port)
             )
-        await scheduler.start()
-        OfficerJobs(
-            services, board, settings.retention_days, media=MediaStore(settings.media_dir)
-        ).add_to(scheduler.scheduler)
-        EvaluationJobs(services).add_to(scheduler.scheduler)
-        if telegram is not None:
-            telegram.channel.menu.add_to(scheduler.scheduler)
-        dispatching = asyncio.create_task(dispatcher.run(), name="dispatcher")
+        leading = asyncio.create_task(leadership.run(), name="leadership")
         try:
             await stop.wait()
         finally:
             logger.info("shutting down")
-            scheduler.shutdown()
-            dispatcher.stop()
-            await dispatching
+            await leadership.stop()
+            await leading
+
+
+def _leader_jobs(
+    services: Services,
+    board: TelegramBoard | None,
+    settings: Settings,
+    telegram: RunningTelegram | None,
+    scheduler: ReminderScheduler,
+) -> None:
+    from bot.evaluation_jobs import EvaluationJobs
+    from bot.officer_jobs import OfficerJobs
+
+    OfficerJobs(
+        services, board, settings.retention_days, media=MediaStore(settings.media_dir)
+    ).add_to(scheduler.scheduler)
+    EvaluationJobs(services).add_to(scheduler.scheduler)
+    if telegram is not None:
+        telegram.channel.menu.add_to(scheduler.scheduler)
+
+
+class AlreadyPolling(Exception):
+    """Long polling is single-process and another process already polls."""
+
+
+class LeaderDuties:
+    """What only the leader runs: the scheduler (with the officer jobs) and the dispatcher."""
+
+    def __init__(
+        self,
+        new_dispatcher: Callable[[], Dispatcher],
+        new_scheduler: Callable[[], ReminderScheduler],
+        add_jobs: Callable[[ReminderScheduler], None],
+    ) -> None:
+        self._new_dispatcher = new_dispatcher
+        self._new_scheduler = new_scheduler
+        self._add_jobs = add_jobs
+        self._running: tuple[ReminderScheduler, Dispatcher, asyncio.Task[None]] | None = None
+
+    async def start(self) -> None:
+        """Plan the reminders and jobs from the database and start sending the outbox."""
+        if self._running is not None:
+            return
+        scheduler, dispatcher = self._new_scheduler(), self._new_dispatcher()
+        await scheduler.start()
+        self._add_jobs(scheduler)
+        task = asyncio.create_task(dispatcher.run(), name="dispatcher")
+        self._running = (scheduler, dispatcher, task)
+
+    async def stop(self) -> None:
+        """Stop the scheduler and let the dispatcher finish the sends in flight."""
+        if self._running is None:
+            return
+        (scheduler, dispatcher, task), self._running = self._running, None
+        scheduler.shutdown()
+        dispatcher.stop()
+        await task
 
 
 def channel_limits(settings: Settings) -> dict[str, ChannelLimits]:

@@ -201,6 +201,15 @@ class Dispatcher:
         """Ask run() to finish the sends in flight and return."""
         self._stopping.set()
 
+    def rearm(self) -> None:
+        """Make a stopped dispatcher runnable again, recovering rows left in flight first.
+
+        A process that becomes the leader again runs the same dispatcher; what another
+        leader had in flight when it died goes back to the queue at the start of the run.
+        """
+        self._stopping.clear()
+        self._recovered = False
+
     def wake(self) -> None:
         """Look for due rows now rather than at the next poll."""
         self._woken.set()

@@ -68,6 +68,8 @@ class Settings(BaseSettings):
     telegram_api_base_url: str = "https://api.telegram.org"
     telegram_bot_username: str | None = None
     database_path: Path = Path("wub_ikm.sqlite3")
+    # postgresql://user:password@host/db selects PostgreSQL instead of the SQLite file.
+    database_url: str | None = None
     timezone: str = "Asia/Jakarta"
     admin_telegram_ids: Annotated[tuple[int, ...], NoDecode] = ()
     reminder_offsets: Annotated[tuple[timedelta, ...], NoDecode] = (
@@ -141,6 +143,8 @@ class Settings(BaseSettings):
     certificate_signatory_title: str = Field(
         default="Kepala Dinas Perindustrian", min_length=1, max_length=150
     )
+    # Several processes: how soon a follower takes over the scheduler when the leader dies.
+    leader_takeover: Annotated[timedelta, NoDecode] = timedelta(seconds=15)
 
     @field_validator("telegram_rate_per_second", "broadcast_rate_per_second", mode="before")
     @classmethod
@@ -170,6 +174,25 @@ class Settings(BaseSettings):
     @classmethod
     def _strip_slash(cls, value: str) -> str:
         return value.rstrip("/")
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_url(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("postgresql://", "postgres://")):
+            raise ValueError("must be a postgresql:// URL (leave it empty for SQLite)")
+        return value or None
+
+    @property
+    def database(self) -> str | Path:
+        """Return what the bot opens: the PostgreSQL URL when set, else the SQLite file."""
+        return self.database_url or self.database_path
+
+    @property
+    def database_label(self) -> str:
+        """Return the database for messages: the file, or the URL without its password."""
+        if self.database_url is None:
+            return str(self.database_path)
+        return _without_password(self.database_url)
 
     @field_validator("telegram_webhook_secret")
     @classmethod
@@ -242,6 +265,7 @@ class Settings(BaseSettings):
         "pretest_before",
         "evaluation_after",
         "evaluation_closes_after",
+        "leader_takeover",
         "broadcast_give_up_after",
         "notice_give_up_after",
         "outbox_retry_max_interval",
@@ -253,6 +277,13 @@ class Settings(BaseSettings):
     @classmethod
     def _parse_duration(cls, value: object) -> object:
         return parse_duration(value) if isinstance(value, str) else value
+
+    @field_validator("leader_takeover")
+    @classmethod
+    def _sane_takeover(cls, value: timedelta) -> timedelta:
+        if not timedelta(seconds=1) <= value <= timedelta(minutes=10):
+            raise ValueError("must be between 1s and 10m")
+        return value
 
     @field_validator("broadcast_give_up_after", "notice_give_up_after")
     @classmethod
@@ -352,3 +383,12 @@ def _require_all_or_none(settings: Settings, names: tuple[str, ...]) -> None:
     if present and len(present) < len(names):
         missing = next(name for name in names if not getattr(settings, name))
         raise MissingSetting(missing.upper(), f"{present[0].upper()} is set")
+
+
+def _without_password(url: str) -> str:
+    scheme, _, rest = url.partition("://")
+    credentials, at, place = rest.rpartition("@")
+    if not at:
+        return url
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}://{user}@{place}"

@@ -28,6 +28,7 @@ from storage.evaluations import (
 )
 from storage.exports import ExportRepository
 from storage.helpdesk import FaqRepository, QuestionLog, TicketRepository
+from storage.inbound import InboundUpdateRepository
 from storage.media import MediaErasureRepository
 from storage.migrate import migrate
 from storage.officers import OfficerRepository
@@ -72,6 +73,8 @@ class Storage:
     questionnaires: QuestionnaireRepository
     quizzes: QuizRepository
     certificates: CertificateRepository
+    # Several processes
+    inbound: InboundUpdateRepository
     # Outages
     channel_states: ChannelStateRepository
     # Web console
@@ -86,18 +89,18 @@ class Storage:
     @classmethod
     async def open(
         cls,
-        path: str | Path,
+        target: str | Path,
         now: datetime,
         deadlines: OutboxDeadlines | None = None,
         *,
         busy_timeout: float = BUSY_TIMEOUT,
     ) -> Storage:
-        """Connect, apply pending migrations and build the repositories.
+        """Connect (a SQLite file or a postgresql:// URL), migrate, build the repositories.
 
         `deadlines` are the default give-up times of outbox rows (BROADCAST_GIVE_UP_AFTER,
         NOTICE_GIVE_UP_AFTER).
         """
-        db = await Database.connect(path, busy_timeout=busy_timeout)
+        db = await Database.connect(target, busy_timeout=busy_timeout)
         try:
             await migrate(db, now)
         except BaseException:
@@ -128,6 +131,7 @@ class Storage:
             questionnaires=QuestionnaireRepository(db),
             quizzes=QuizRepository(db),
             certificates=CertificateRepository(db),
+            inbound=InboundUpdateRepository(db),
             channel_states=ChannelStateRepository(db),
             console=ConsoleRepository(db),
             directory=ParticipantDirectory(db),

@@ -33,6 +33,7 @@ _CLAIMABLE = (
     "SELECT * FROM outbox WHERE status = 'pending' AND not_before <= ?{skip}"
     " ORDER BY not_before, id LIMIT ?"
 )
+_SKIP_LOCKED = " FOR UPDATE SKIP LOCKED"
 _NEXT_DUE = "SELECT MIN(not_before) FROM outbox WHERE status = 'pending'{skip}"
 _COUNTS = "SELECT status, COUNT(*) AS n FROM outbox GROUP BY status"
 _COUNTS_OF_BROADCAST = (
@@ -227,12 +228,13 @@ class OutboxRepository:
         """
         stamp = db_time(now)
         condition, channels = _channels(skip, channel)
-        # BEGIN IMMEDIATE makes select-then-update atomic here; several PostgreSQL workers
-        # will want `FOR UPDATE SKIP LOCKED` on the select instead.
+        claimable = _CLAIMABLE.format(skip=condition)
+        # BEGIN IMMEDIATE makes select-then-update atomic on SQLite; on PostgreSQL the rows are
+        # locked as they are read and rows another claimer holds are skipped, not waited for.
+        if self._db.engine == "postgresql":
+            claimable += _SKIP_LOCKED
         async with self._db.transaction():
-            rows = await self._db.fetch_all(
-                _CLAIMABLE.format(skip=condition), (stamp, *channels, limit)
-            )
+            rows = await self._db.fetch_all(claimable, (stamp, *channels, limit))
             await self._db.executemany(
                 "UPDATE outbox SET status = 'sending', attempts = attempts + 1, updated_at = ?"
                 " WHERE id = ? AND status = 'pending'",

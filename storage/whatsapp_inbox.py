@@ -31,9 +31,9 @@ class WhatsAppInboxRepository:
         stamp = db_time(now)
         async with self._db.transaction():
             added = await self._db.execute(
-                "INSERT INTO whatsapp_inbox (message_id, address, event, received_at)"
-                " VALUES (?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING",
-                (message_id, address, event, stamp),
+                "INSERT INTO whatsapp_inbox (message_id, address, event, received_at, claimed_at)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING",
+                (message_id, address, event, stamp, stamp),
             )
             if added != 1:
                 return None
@@ -52,6 +52,22 @@ class WhatsAppInboxRepository:
             " WHERE processed_at IS NULL ORDER BY id"
         )
         return [InboxEntry.model_validate(dict(row)) for row in rows]
+
+    async def claim_stale(self, now: datetime, claimed_before: datetime) -> list[InboxEntry]:
+        """Claim the unprocessed messages nobody claimed after the moment; oldest first.
+
+        With several processes, a message another process recorded a moment ago is being
+        processed there: only claims made at or before `claimed_before` are taken over, and the
+        claim itself is one statement, so two processes never take the same message.
+        """
+        rows = await self._db.fetch_all(
+            "UPDATE whatsapp_inbox SET claimed_at = ? WHERE processed_at IS NULL"
+            " AND (claimed_at IS NULL OR claimed_at <= ?)"
+            " RETURNING id, message_id, address, event, received_at",
+            (db_time(now), db_time(claimed_before)),
+        )
+        entries = [InboxEntry.model_validate(dict(row)) for row in rows]
+        return sorted(entries, key=lambda entry: entry.id)
 
     async def mark_processed(self, entry_id: int, now: datetime) -> None:
         """Record that the message was handled and forget its content."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -15,13 +15,9 @@ from handlers.participants.regions import load_region, load_sectors
 from storage import Storage
 from tests.support.chat import NOW, ZONE, Chat
 from tests.support.clock import FrozenClock
+from tests.support.postgres import Server, Unavailable, start_server
 
 os.environ.setdefault("PTB_TIMEDELTA", "1")
-
-
-def pytest_addoption(parser: pytest.Parser) -> None:
-    """Add --run-slow: also run the tests marked slow (minutes each, e.g. a 10-minute outage)."""
-    parser.addoption("--run-slow", action="store_true", help="also run tests marked slow")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -45,11 +41,85 @@ def clock() -> FrozenClock:
     return FrozenClock(NOW)
 
 
-@pytest.fixture
-async def storage(tmp_path: Path) -> AsyncIterator[Storage]:
-    """Open a fresh, migrated database file, closed after the test."""
-    opened = await Storage.open(tmp_path / "test.sqlite3", NOW)
+ENGINES = ("sqlite", "postgresql")
+# The test folders whose tests run on every engine (with their subfolders: the handler tests
+# sit in one folder per domain); the rest run on SQLite, the fast path.
+TESTS = Path(__file__).resolve().parent
+BOTH_ENGINES = (TESTS / "storage", TESTS / "handlers")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Add --run-slow (minutes-long tests) and --engines (where storage and handlers run)."""
+    parser.addoption("--run-slow", action="store_true", help="also run tests marked slow")
+    parser.addoption(
+        "--engines",
+        default=",".join(ENGINES),
+        help="comma-separated engines for tests/storage and tests/handlers"
+        " (sqlite,postgresql; PostgreSQL skips with a reason when no server can be had)",
+    )
+
+
+def requested_engines(config: pytest.Config) -> list[str]:
+    """Return the engines asked for on the command line, in a fixed order."""
+    asked = {name.strip() for name in str(config.getoption("--engines")).split(",")}
+    unknown = asked - set(ENGINES)
+    if unknown:
+        raise pytest.UsageError(f"--engines: unknown engine(s) {sorted(unknown)}")
+    return [name for name in ENGINES if name in asked]
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run the storage and handler tests that use the database once per engine."""
+    if "engine" not in metafunc.fixturenames:
+        return
+    path = Path(metafunc.definition.path).resolve()
+    if any(path.is_relative_to(folder) for folder in BOTH_ENGINES):
+        metafunc.parametrize("engine", requested_engines(metafunc.config), indirect=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[Server]:
+    """Return a PostgreSQL server for the session, or skip with the reason there is none."""
     try:
+        server = start_server()
+    except Unavailable as reason:
+        pytest.skip(f"PostgreSQL leg skipped: {reason}")
+    try:
+        yield server
+    finally:
+        if server.cluster is not None:
+            server.cluster.stop()
+
+
+@pytest.fixture
+def engine(request: pytest.FixtureRequest) -> str:
+    """Return the storage engine of this test (SQLite unless parametrised)."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture
+async def database_target(
+    engine: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> AsyncIterator[str | Path]:
+    """Return a migrated database: a new SQLite file, or the session's PostgreSQL database
+    (the storage fixture empties it before the test)."""
+    if engine == "sqlite":
+        yield tmp_path / "test.sqlite3"
+        return
+    server: Server = request.getfixturevalue("postgres_server")
+    yield await server.shared_database()
+
+
+@pytest.fixture
+async def storage(
+    database_target: str | Path, request: pytest.FixtureRequest
+) -> AsyncIterator[Storage]:
+    """Open a fresh, migrated database, closed after the test."""
+    opened = await Storage.open(database_target, NOW)
+    try:
+        if opened.db.engine == "postgresql":
+            # One database per session, emptied before each test (see tests/support/postgres.py).
+            await request.getfixturevalue("postgres_server").reset(opened.db)
         yield opened
     finally:
         await opened.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,12 +12,14 @@ from starlette.routing import BaseRoute
 
 from bot.channels.graph import GraphClient
 from bot.channels.media import MediaStore
+from bot.channels.ordering import chat_of
 from bot.channels.telegram import TelegramChannel
 from bot.channels.telegram_sender import TelegramSender
 from bot.channels.whatsapp_channel import WhatsAppChannel
 from bot.channels.whatsapp_messenger import ChoicePages, WhatsAppMessenger
 from bot.channels.whatsapp_sender import WhatsAppSender
 from bot.console_photos import ConsolePhotos
+from bot.leadership import Leadership
 from bot.settings import Settings
 from bot.verification_web import verification_routes
 from bot.webhook import TelegramEndpoint, WhatsAppEndpoint, build_app
@@ -25,6 +29,8 @@ from handlers.conversation.router import Router
 from handlers.conversation.turn import Services
 from handlers.evaluations import certificates
 from storage import Storage
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -107,6 +113,7 @@ def webhook_app(
     services: Services,
     telegram: RunningTelegram | None,
     whatsapp: RunningWhatsApp | None,
+    leadership: Leadership | None = None,
 ) -> Starlette:
     """Return the ASGI app for the channels that take webhooks, and /healthz."""
     channels = [
@@ -116,7 +123,8 @@ def webhook_app(
     ]
 
     async def health() -> dict[str, Any]:
-        return await health_report(services.storage, channels)
+        report = await health_report(services.storage, channels)
+        return {**report, "leader": leadership is not None and leadership.is_leader}
 
     whatsapp_endpoint = None
     if whatsapp is not None:
@@ -128,7 +136,8 @@ def webhook_app(
     telegram_endpoint = None
     if telegram is not None and settings.telegram_webhook:
         telegram_endpoint = TelegramEndpoint(
-            secret=str(settings.telegram_webhook_secret), push=telegram.channel.push_update
+            secret=str(settings.telegram_webhook_secret),
+            push=once_per_update_id(services, telegram.channel.push_update),
         )
     extra: list[BaseRoute] = [*verification_routes(services)]
     if settings.console_enabled:
@@ -141,3 +150,26 @@ def build_console(settings: Settings, services: Services) -> Console:
     media = MediaStore(settings.media_dir)
     photos = ConsolePhotos(media, settings.telegram_bot_token, settings.telegram_api_base_url)
     return Console(services, str(settings.public_base_url), media, photos)
+
+
+def once_per_update_id(
+    services: Services, push: Callable[[object], Awaitable[bool]]
+) -> Callable[[object], Awaitable[bool]]:
+    """Wrap the webhook's push so an update id seen by any process is not handled again.
+
+    Telegram redelivers an update whose POST did not get its 200 in time, possibly to another
+    process behind the load balancer; the id is recorded in the database before handling.
+    """
+
+    async def push_once(data: object) -> bool:
+        update_id = data.get("update_id") if isinstance(data, dict) else None
+        if isinstance(update_id, int) and not isinstance(update_id, bool):
+            now = services.clock.now()
+            chat = chat_of(data)
+            inbound = services.storage.inbound
+            if not await inbound.first_time("telegram", str(update_id), now, chat, update_id):
+                logger.info("telegram webhook: update %d was already handled; dropped", update_id)
+                return True
+        return await push(data)
+
+    return push_once

@@ -30,6 +30,7 @@ from telegram.ext import (
 )
 
 from bot.channels.media import MediaStore, is_stored
+from bot.channels.ordering import ChatTurns
 from bot.channels.telegram_menu import CommandMenu
 from bot.settings import Settings
 from handlers.conversation.messages import Document, Inbound, Outbound, Photo, Reply
@@ -47,12 +48,15 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
 
     PTB starts one task per update in arrival order; asyncio locks wake waiters first come,
     first served, so a per-chat lock keeps each person's updates in the order they were sent.
+    With `turns` (several processes), an update also waits for the chat's earlier updates that
+    other processes received.
     """
 
-    def __init__(self, max_concurrent_updates: int) -> None:
+    def __init__(self, max_concurrent_updates: int, turns: ChatTurns | None = None) -> None:
         super().__init__(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
         self._holders: dict[int, int] = {}
+        self._turns = turns
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         """Run the update's handlers under its chat's lock."""
@@ -64,7 +68,14 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         self._holders[key] = self._holders.get(key, 0) + 1
         try:
             async with lock:
-                await coroutine
+                if self._turns is None or not isinstance(update, Update):
+                    await coroutine
+                    return
+                await self._turns.wait(key, update.update_id)
+                try:
+                    await coroutine
+                finally:
+                    await self._turns.done(update.update_id)
         finally:
             self._holders[key] -= 1
             if self._holders[key] == 0:
@@ -271,6 +282,11 @@ class TelegramChannel:
         self.on_network_error: Callable[[str], None] | None = None
         self.menu = CommandMenu(self.application.bot, services.storage, services.clock)
 
+    def _turns(self, settings: Settings) -> ChatTurns | None:
+        """Order each chat's updates across processes: webhook mode on PostgreSQL only."""
+        several = self._services.storage.db.engine == "postgresql"
+        return ChatTurns(self._services) if settings.telegram_webhook and several else None
+
     def _build(self, settings: Settings) -> Application[Any, Any, Any, Any, Any, Any]:
         root = settings.telegram_api_base_url
         builder = Application.builder()
@@ -286,7 +302,7 @@ class TelegramChannel:
                     overall_max_rate=settings.telegram_reply_rate_per_second, max_retries=3
                 )
             )
-            .concurrent_updates(PerChatUpdateProcessor(256))
+            .concurrent_updates(PerChatUpdateProcessor(256, self._turns(settings)))
             .connection_pool_size(64)
             .build()
         )

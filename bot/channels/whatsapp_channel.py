@@ -4,7 +4,9 @@ The webhook (bot/webhook.py) only checks, parses and records: each message goes 
 `whatsapp_inbox` table once per message id (a redelivery is dropped there), and the 200 goes
 back at once. Processing runs in tasks: different people concurrently, each person's messages
 one at a time in the order they arrived, like Telegram's per-chat processor. A message still
-unprocessed at a restart is processed at start-up.
+unprocessed at a restart is processed at start-up. With several processes on PostgreSQL a
+message belongs to the process that recorded it (its claim); a claim older than a minute
+means that process died, and another takes the message over (at start-up, and every 30 s).
 """
 
 from __future__ import annotations
@@ -52,6 +54,10 @@ KEEP_SEEN: Final = timedelta(days=8)
 # (Statuses of direct replies, which have no outbox row, cost those few cheap look-ups.)
 STATUS_RETRIES: Final = 5
 STATUS_RETRY_DELAY: Final = 0.5
+# Several processes: how old a claim must be before another process takes the message over
+# (a live process finishes one within seconds), and how often each process looks.
+CLAIM_GRACE: Final = timedelta(minutes=1)
+SWEEP_EVERY: Final = 30.0
 
 
 class PerSenderRunner:
@@ -122,20 +128,41 @@ class WhatsAppChannel:
         self._media = media
         self._templates = templates
         self._runner = PerSenderRunner()
+        self._sweeper: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         """Forget old message ids and process what a restart left in the inbox."""
         storage = self._services.storage
         await storage.whatsapp_inbox.prune(self._services.clock.now() - KEEP_SEEN)
-        pending = await storage.whatsapp_inbox.pending()
-        for entry in pending:
-            self._runner.submit(entry.address, partial(self._process, entry))
-        if pending:
-            logger.info("whatsapp: processing %d message(s) left from before", len(pending))
+        if storage.db.engine == "sqlite":  # one process: whatever is left is this one's
+            await self._take_over(timedelta(0))
+            return
+        await self._take_over(CLAIM_GRACE)
+        self._sweeper = asyncio.create_task(self._sweep(), name="whatsapp-inbox-sweep")
 
     async def stop(self) -> None:
         """Finish (or give up on) the messages being processed."""
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            await asyncio.gather(self._sweeper, return_exceptions=True)
         await self._runner.drain(grace=10)
+
+    async def _take_over(self, grace: timedelta) -> None:
+        """Process the messages whose claim is older than `grace` (their process is gone)."""
+        now = self._services.clock.now()
+        left = await self._services.storage.whatsapp_inbox.claim_stale(now, now - grace)
+        for entry in left:
+            self._runner.submit(entry.address, partial(self._process, entry))
+        if left:
+            logger.info("whatsapp: processing %d message(s) left from before", len(left))
+
+    async def _sweep(self) -> None:
+        while True:
+            await asyncio.sleep(SWEEP_EVERY)
+            try:
+                await self._take_over(CLAIM_GRACE)
+            except Exception:
+                logger.exception("whatsapp: looking for messages left by another process failed")
 
     async def receive(self, payload: WebhookPayload) -> None:
         """Record a webhook delivery's messages (once each) and queue their processing."""

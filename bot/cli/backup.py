@@ -26,6 +26,8 @@ def register(commands: Subparsers) -> None:
 
 async def backup(settings: Settings, args: argparse.Namespace) -> int:
     """Copy the database with SQLite's online backup API; safe while the bot runs."""
+    if settings.database_url:
+        raise CliError("backup copies the SQLite file; on PostgreSQL use pg_dump (see the README)")
     source, target = settings.database_path, Path(args.file)
     _check_backup_paths(source, target)
     console = Console(stderr=True)

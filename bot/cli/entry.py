@@ -20,6 +20,7 @@ from bot.cli import (
     broadcast,
     certificates,
     console,
+    copy_database,
     equipment,
     export,
     helpdesk,
@@ -51,6 +52,7 @@ GROUPS: Final[tuple[ModuleType, ...]] = (
     certificates,
     console,
     helpdesk,
+    copy_database,
 )
 
 

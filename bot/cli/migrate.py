@@ -22,5 +22,5 @@ async def migrate_database(settings: Settings, _args: argparse.Namespace) -> int
     clock = SystemClock()
     async with open_services(settings, clock) as services:
         applied = await migrate(services.storage.db, clock.now())
-    print(f"database {settings.database_path}: up to date ({len(applied)} migration(s) applied)")
+    print(f"database {settings.database_label}: up to date ({len(applied)} migration(s) applied)")
     return 0

@@ -33,13 +33,14 @@ def register(commands: Subparsers) -> None:
 
 def run(settings: Settings, _args: argparse.Namespace) -> int:
     """Run the configured channels until a signal."""
+    from bot.app import AlreadyPolling
     from bot.webhook import ListenError
 
     # Before the event loop starts, so a missing setting is the only line printed.
     settings.check_channels()
     try:
         asyncio.run(run_bot(settings))
-    except ListenError as error:
+    except (ListenError, AlreadyPolling) as error:
         raise CliError(str(error)) from error
     return 0
 

@@ -116,6 +116,7 @@ def test_webhook_is_registered_with_the_secret(hook_bot: WebhookBot, fake: FakeT
         "status": "ok",
         "channels": {"telegram": {"state": "up", "waiting": 0}},
         "outbox": {"waiting": 0},
+        "leader": True,
     }
     # WhatsApp is not configured, so its route does not exist.
     assert httpx.post(hook_bot.url + "/whatsapp", content=b"{}").status_code == 404

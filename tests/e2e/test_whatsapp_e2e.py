@@ -61,6 +61,7 @@ def test_webhook_handshake_and_health(wa_bot: WebhookBot) -> None:
         "status": "ok",
         "channels": {"whatsapp": {"state": "up", "waiting": 0}},
         "outbox": {"waiting": 0},
+        "leader": True,
     }
 
 

@@ -12,7 +12,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from storage.db import Database, db_time, is_busy, split_statements
+from storage.db import (
+    Database,
+    IntegrityError,
+    changed_rows,
+    db_time,
+    is_busy,
+    split_statements,
+    to_postgres,
+)
 from storage.migrate import load_migrations, migrate
 
 NOW = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
@@ -265,7 +273,7 @@ async def test_connection_pragmas(db: Database, pragma: str, expected: object) -
 
 
 async def test_foreign_keys_are_enforced(db: Database) -> None:
-    with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
+    with pytest.raises(IntegrityError, match="FOREIGN KEY"):
         await db.execute(
             "INSERT INTO enrollment (participant_id, session_id, status, created_at, updated_at)"
             " VALUES (999, 999, 'enrolled', ?, ?)",
@@ -283,6 +291,10 @@ async def test_migrations_are_recorded_in_schema_version(db: Database) -> None:
 def test_packaged_migrations_are_numbered_one_to_n_without_gaps() -> None:
     versions = [migration.version for migration in load_migrations()]
     assert versions == list(range(1, len(versions) + 1))
+    postgres = load_migrations("postgresql")
+    assert [(m.version, m.name) for m in postgres] == [
+        (m.version, m.name) for m in load_migrations()
+    ]
 
 
 async def test_migrate_applies_everything_once_and_is_idempotent_on_reopen(
@@ -387,3 +399,39 @@ async def test_stored_times_sort_in_sql_as_times(db: Database) -> None:
         )
     rows = await db.fetch_all("SELECT action FROM audit_log ORDER BY at")
     assert [row[0] for row in rows] == ["earliest", "early_wib", "late_utc"]
+
+
+@pytest.mark.parametrize(
+    ("sql", "numbered"),
+    [
+        ("SELECT 1", "SELECT 1"),
+        ("SELECT * FROM t WHERE a = ? AND b = ?", "SELECT * FROM t WHERE a = $1 AND b = $2"),
+        (
+            "UPDATE t SET a = '?', b = ? WHERE c = 'it''s ?'",
+            "UPDATE t SET a = '?', b = $1 WHERE c = 'it''s ?'",
+        ),
+        ('SELECT "odd?name" FROM t WHERE x = ?', 'SELECT "odd?name" FROM t WHERE x = $1'),
+        ("SELECT 1 WHERE a LIKE ? ESCAPE '\\'", "SELECT 1 WHERE a ILIKE $1 ESCAPE '\\'"),
+        (
+            "SELECT 1 WHERE a ilike 'LIKE' OR b like ?",
+            "SELECT 1 WHERE a ilike 'LIKE' OR b ILIKE $1",
+        ),
+        ("SELECT group_concat(s.code, ' ')", "SELECT string_agg(s.code, ' ')"),
+        (
+            "ORDER BY p.full_name COLLATE NOCASE DESC, id",
+            "ORDER BY lower(p.full_name) DESC, id",
+        ),
+        ("CREATE INDEX i ON t (name COLLATE nocase, id)", "CREATE INDEX i ON t (lower(name), id)"),
+        ("SELECT 'a COLLATE NOCASE' || ?", "SELECT 'a COLLATE NOCASE' || $1"),
+    ],
+)
+def test_statements_are_translated_outside_quotes(sql: str, numbered: str) -> None:
+    assert to_postgres(sql) == numbered
+
+
+@pytest.mark.parametrize(
+    ("status", "rows"),
+    [("UPDATE 3", 3), ("INSERT 0 1", 1), ("DELETE 0", 0), ("CREATE TABLE", 0), ("SELECT 12", 12)],
+)
+def test_command_tags_give_the_changed_rows(status: str, rows: int) -> None:
+    assert changed_rows(status) == rows

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import timedelta
 from typing import Any
 
@@ -11,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from storage import Storage
-from storage.db import db_time
+from storage.db import IntegrityError, db_time
 from storage.models import EnrollmentStatus, NewParticipant, Participant
 from storage.participants import EDITABLE_FIELDS, NikTaken
 from storage.sessions import SessionCodeTaken
@@ -580,7 +579,7 @@ async def test_constraint_violation_raises_and_rolls_back_the_transaction(
     await storage.contacts.touch("telegram", "1001", NOW)
     await storage.enrollments.enroll(person.id, session.id, "enrolled", NOW)
     before = await snapshot(storage)
-    with pytest.raises(sqlite3.IntegrityError, match=kind):
+    with pytest.raises(IntegrityError, match=kind):
         async with storage.db.transaction():
             # A write that would succeed on its own is undone with the failing one.
             await storage.audit.record("test", "before.violation", None, NOW)
@@ -596,7 +595,7 @@ async def test_constraint_violation_raises_and_rolls_back_the_transaction(
 async def test_repository_duplicate_check_and_unique_constraint_agree(storage: Storage) -> None:
     # Even if the Python-side NikTaken check is bypassed, the schema refuses the duplicate.
     await create(storage)
-    with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
+    with pytest.raises(IntegrityError, match="UNIQUE"):
         await storage.db.execute(
             "INSERT INTO participant (nik, full_name, created_at, updated_at)"
             " VALUES (?, 'x', ?, ?)",
@@ -610,6 +609,7 @@ TABLES = ("participant", "contact", "bimtek_session", "enrollment", "officer", "
 async def snapshot(storage: Storage) -> dict[str, list[tuple[Any, ...]]]:
     result = {}
     for table in (*TABLES, "bot_setting"):
-        rows = await storage.db.fetch_all(f"SELECT * FROM {table} ORDER BY rowid")
+        order = "key" if table == "bot_setting" else "id"
+        rows = await storage.db.fetch_all(f"SELECT * FROM {table} ORDER BY {order}")
         result[table] = [tuple(row) for row in rows]
     return result

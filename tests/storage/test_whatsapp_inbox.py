@@ -41,3 +41,25 @@ async def test_prune_forgets_only_old_processed_ids(storage: Storage) -> None:
     await inbox.record("wamid.waiting", "6281", "{}", NOW - timedelta(days=9))
     assert await inbox.prune(NOW - timedelta(days=8)) == 1
     assert [e.message_id for e in await inbox.pending()] == ["wamid.waiting"]
+
+
+async def test_only_stale_claims_are_taken_over_and_only_once(storage: Storage) -> None:
+    # Another process recorded (claimed) both; one of them two minutes ago, then it died.
+    inbox = storage.whatsapp_inbox
+    for name, at in (("wamid.dead", NOW - timedelta(minutes=2)), ("wamid.busy", NOW)):
+        await inbox.record(name, "6281", "{}", at)
+    done = await inbox.record("wamid.done", "6281", "{}", NOW - timedelta(minutes=5))
+    assert done is not None
+    await inbox.mark_processed(done.id, NOW - timedelta(minutes=5))
+    taken = await inbox.claim_stale(NOW, NOW - timedelta(minutes=1))
+    assert [entry.message_id for entry in taken] == ["wamid.dead"]
+    assert taken[0].event == "{}"
+    # Claimed now: a second process looking at the same moment finds nothing left.
+    assert await inbox.claim_stale(NOW, NOW - timedelta(minutes=1)) == []
+    later = NOW + timedelta(minutes=2)
+    assert [
+        e.message_id for e in await inbox.claim_stale(later, later - timedelta(minutes=1))
+    ] == [
+        "wamid.dead",
+        "wamid.busy",
+    ]

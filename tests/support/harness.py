@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import sqlite3
@@ -11,6 +12,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+import asyncpg
+
+from storage.db import to_postgres
 from tests.support.fake_telegram import ApiCall, FakeTelegram, callback_data, reply_markup_buttons
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -91,7 +95,10 @@ class BotProcess:
         return result
 
     def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-        """Read the bot's database directly."""
+        """Read the bot's database directly (PostgreSQL when DATABASE_URL is set)."""
+        url = self.env.get("DATABASE_URL")
+        if url:
+            return asyncio.run(_postgres_query(url, sql, params))
         connection = sqlite3.connect(self.database, timeout=10)
         try:
             return connection.execute(sql, params).fetchall()
@@ -101,6 +108,14 @@ class BotProcess:
     def log_text(self) -> str:
         """Return what the bot process logged."""
         return self.log.read_text("utf-8", errors="replace") if self.log.exists() else ""
+
+
+async def _postgres_query(url: str, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+    connection = await asyncpg.connect(url)
+    try:
+        return [tuple(row) for row in await connection.fetch(to_postgres(sql), *params)]
+    finally:
+        await connection.close()
 
 
 class Person:

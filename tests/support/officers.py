@@ -120,10 +120,12 @@ class FakeBoard:
 
 async def outbox_rows(storage: Storage, broadcast_id: int | None = None) -> list[tuple[str, str]]:
     """Return (address, text) of the queued rows, of one broadcast or of all."""
-    rows = await storage.db.fetch_all(
-        "SELECT * FROM outbox WHERE (? IS NULL OR broadcast_id = ?) ORDER BY id",
-        (broadcast_id, broadcast_id),
-    )
+    if broadcast_id is None:
+        rows = await storage.db.fetch_all("SELECT * FROM outbox ORDER BY id")
+    else:
+        rows = await storage.db.fetch_all(
+            "SELECT * FROM outbox WHERE broadcast_id = ? ORDER BY id", (broadcast_id,)
+        )
     return [(row["address"], json.loads(row["body"])["text"]) for row in rows]
 
 

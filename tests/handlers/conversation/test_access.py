@@ -12,6 +12,7 @@ from handlers.conversation.turn import Services
 from storage import Storage
 from tests.support.chat import NOW, Chat, add_session
 from tests.support.officers import ADMIN, OFFICER, allocate, enroll, make_officer, person
+from tests.support.tables import table_rows
 
 PARTICIPANT = "1"
 REFUSAL = "Maaf, perintah ini hanya untuk petugas."
@@ -128,17 +129,7 @@ async def ids(storage: Storage) -> dict[str, int]:
 
 async def snapshot(storage: Storage, *skip: str) -> dict[str, list[tuple[Any, ...]]]:
     """Return every row of every table, except the audit log, contacts and those skipped."""
-    tables = await storage.db.fetch_all(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-    )
-    found = {}
-    for row in tables:
-        name = row["name"]
-        if name in ("audit_log", "contact", *skip):
-            continue
-        rows = await storage.db.fetch_all(f"SELECT * FROM {name} ORDER BY rowid")  # noqa: S608
-        found[name] = [tuple(item) for item in rows]
-    return found
+    return await table_rows(storage, "audit_log", "contact", *skip)
 
 
 async def assert_refused(chat: Chat, storage: Storage, actor: str, before: object) -> None:

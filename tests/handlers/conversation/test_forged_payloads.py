@@ -22,6 +22,7 @@ from handlers.conversation.turn import Services
 from storage import Storage
 from tests.support.chat import NOW, Chat, add_session
 from tests.support.officers import ADMIN, OFFICER, allocate, enroll, make_officer, person
+from tests.support.tables import table_rows
 
 PARTICIPANT = "1"
 # Numbers a forger might put where the bot writes an id or an index.
@@ -116,17 +117,7 @@ async def answering_the_evaluation(storage: Storage) -> None:
 
 async def snapshot(storage: Storage) -> dict[str, list[tuple[Any, ...]]]:
     """Return every row of every table but the audit log and contacts' last-seen times."""
-    tables = await storage.db.fetch_all(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-    )
-    found = {}
-    for row in tables:
-        name = row["name"]
-        if name in ("audit_log", "contact"):
-            continue
-        rows = await storage.db.fetch_all(f"SELECT * FROM {name} ORDER BY rowid")  # noqa: S608
-        found[name] = [tuple(item) for item in rows]
-    return found
+    return await table_rows(storage, "audit_log", "contact")
 
 
 def prefixes(router: Router) -> list[str]:
