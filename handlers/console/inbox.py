@@ -42,6 +42,7 @@ async def inbox(desk: Desk) -> Response:
         tickets=found,
         counts=await tickets.counts(),
         people=await _people(desk, [t.participant_id for t in found]),
+        officers=await _officers(desk, {t.officer_id for t in found}),
     )
 
 
@@ -51,6 +52,15 @@ async def _people(desk: Desk, ids: list[int | None]) -> dict[int, Participant]:
         participant = await desk.storage.participants.get(participant_id)
         if participant is not None:
             found[participant_id] = participant
+    return found
+
+
+async def _officers(desk: Desk, ids: set[int | None]) -> dict[int, str]:
+    found = {}
+    for officer_id in ids:
+        officer = None if officer_id is None else await desk.storage.officers.get_by_id(officer_id)
+        if officer is not None:
+            found[officer.id] = svc.officer_label(officer)
     return found
 
 
@@ -73,14 +83,7 @@ async def show_thread(
         else await storage.participants.get(ticket.participant_id)
     )
     messages = await storage.tickets.messages(ticket.id, THREAD_LIMIT)
-    officer_ids = {m.officer_id for m in messages if m.officer_id is not None}
-    if ticket.officer_id is not None:
-        officer_ids.add(ticket.officer_id)
-    officers = {}
-    for officer_id in officer_ids:
-        found = await storage.officers.get_by_id(officer_id)
-        if found is not None:
-            officers[officer_id] = svc.officer_label(found)
+    officers = await _officers(desk, {ticket.officer_id, *(m.officer_id for m in messages)})
     return desk.render(
         "ticket.html",
         status=status,

@@ -304,3 +304,46 @@ async def test_photos_voice_and_documents_of_the_thread(
     # After erasure the media is gone from the thread as well.
     await erase_by_officer(services.storage, 1, actor="officer:1", now=NOW)
     assert (await browser.get("/console/tiket/1/media/1")).status_code == 404
+
+
+async def test_an_unregistered_whatsapp_chat_is_answered_on_whatsapp(
+    services: Services, as_officer: Browser, desk: tuple[Starlette, Console], admin: Officer
+) -> None:
+    storage = services.storage
+    async with storage.db.transaction():
+        await storage.officers.set_display_name(admin.id, "Bu Sari")
+        received = await receive(
+            storage,
+            services.policy.helpdesk,
+            services.zone,
+            channel="whatsapp",
+            address="6281299990000",
+            participant=None,
+            incoming=Incoming("text", "Bagaimana cara daftar?"),
+            now=NOW,
+        )
+        await storage.tickets.take(received.ticket.id, admin.id)
+    listed = (await as_officer.get("/console/tiket")).text
+    assert "Belum terdaftar" in listed and "Bu Sari" in listed
+    thread = (await as_officer.get(f"/console/tiket/{received.ticket.id}")).text
+    assert "WhatsApp" in thread and "Bagaimana cara daftar?" in thread
+    sent = await as_officer.post(
+        f"/console/tiket/{received.ticket.id}/balas", {"text": "Ketik /daftar ya."}
+    )
+    assert sent.status_code == 303
+    [row] = await storage.outbox.with_key_prefix(f"ticketanswer:{received.ticket.id}:")
+    assert (row.channel, row.address) == ("whatsapp", "6281299990000")
+    assert "Ketik /daftar ya." in row.body.text
+
+
+async def test_the_inbox_in_english(
+    as_officer: Browser, asked: tuple[Ticket, Ticket], officer: Officer
+) -> None:
+    await as_officer.post("/console/bahasa", {"language": "en", "next": "/console/tiket"})
+    listed = (await as_officer.get("/console/tiket")).text
+    assert "Help desk tickets" in listed and ">open<" in listed
+    await as_officer.post("/console/tiket/1/tutup", {"note": ""})
+    refused = await as_officer.post("/console/tiket/1/balas", {"text": "Hello"})
+    assert "That ticket is already closed; nothing was sent." in refused.text
+    too_long = await as_officer.post("/console/tiket/2/balas", {"text": "x" * 4500})
+    assert "at most 4000 characters" in too_long.text
