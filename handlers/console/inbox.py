@@ -20,6 +20,8 @@ Which = Literal["open", "mine", "answered", "closed"]
 LISTS: Final[tuple[Which, ...]] = ("open", "mine", "answered", "closed")
 LIST_LIMIT: Final = 200
 THREAD_LIMIT: Final = 200
+# The list follows new questions by reloading itself (the thread does not: it holds a draft).
+REFRESH_SECONDS: Final = 60
 # How a message's media is served: a photo shows in the page, a voice note plays there, a
 # document is downloaded (never shown inline: its content is the sender's).
 _DOCUMENT_TYPES: Final = frozenset({"application/pdf"})
@@ -37,6 +39,7 @@ async def inbox(desk: Desk) -> Response:
     return desk.render(
         "inbox.html",
         nav="inbox",
+        refresh=REFRESH_SECONDS,
         which=which,
         lists=LISTS,
         tickets=found,

@@ -70,6 +70,7 @@ async def test_the_inbox_lists_open_mine_and_answered(
     page = await as_officer.get("/console/tiket")
     assert page.status_code == 200
     assert 'href="/console/tiket"' in page.text  # the menu entry
+    assert '<meta http-equiv="refresh" content="60">' in page.text
     assert page.text.index("/console/tiket/1") < page.text.index("/console/tiket/2")
     assert "Peserta Nomor B" in page.text and "2 tiket" in page.text
     assert "0 tiket" in (await as_officer.get("/console/tiket?which=mine")).text
