@@ -17,11 +17,22 @@ from bot.channels.media import MediaStore, is_stored
 logger = logging.getLogger(__name__)
 
 MAX_PHOTO: Final = 16 * 1024 * 1024
-_TYPES: Final = {".png": "image/png", ".webp": "image/webp"}
+_TYPES: Final = {
+    ".png": "image/png",
+    ".webp": "image/webp",
+    # Documents and voice notes of help desk tickets.
+    ".pdf": "application/pdf",
+    ".ogg": "audio/ogg",
+    ".oga": "audio/ogg",
+    ".mp3": "audio/mpeg",
+    ".m4a": "audio/mp4",
+    ".aac": "audio/aac",
+    ".amr": "audio/amr",
+}
 
 
 def media_type(name: str) -> str:
-    """Return the media type a photo's file name suggests (JPEG unless it says otherwise)."""
+    """Return the media type a file name suggests (a JPEG photo unless it says otherwise)."""
     return _TYPES.get(PurePosixPath(name).suffix.lower(), "image/jpeg")
 
 

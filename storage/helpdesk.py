@@ -282,6 +282,22 @@ class TicketRepository:
         )
         return [Ticket.model_validate(dict(row)) for row in rows]
 
+    async def for_participant(self, participant_id: int, limit: int = 50) -> list[Ticket]:
+        """Return a participant's tickets, newest first."""
+        rows = await self._db.fetch_all(
+            "SELECT * FROM ticket WHERE participant_id = ? ORDER BY id DESC LIMIT ?",
+            (participant_id, limit),
+        )
+        return [Ticket.model_validate(dict(row)) for row in rows]
+
+    async def message(self, ticket_id: int, message_id: int) -> TicketMessage | None:
+        """Return one message of a ticket's thread (None when it belongs to another ticket)."""
+        row = await self._db.fetch_one(
+            "SELECT * FROM ticket_message WHERE id = ? AND ticket_id = ?",
+            (message_id, ticket_id),
+        )
+        return None if row is None else TicketMessage.model_validate(dict(row))
+
     async def due_for_autoclose(self, answered_before: datetime, limit: int = 200) -> list[int]:
         """Return answered tickets whose last answer is older than the cut-off."""
         rows = await self._db.fetch_all(

@@ -14,16 +14,27 @@ from handlers.console import (
     downloads,
     equipment,
     home,
+    inbox,
     officers,
     people,
     sessions,
 )
 from handlers.console.web import PREFIX, Console, SecurityHeaders, page, refusal
 
-# A new page group (the help desk inbox, say) is one more module here with its PAGES and
+# A new page group is one more module here with its PAGES and
 # MENU; the route x role table in tests/handlers/console/test_console_routes.py then asks
 # for its rows.
-PAGE_MODULES = (access, home, people, sessions, equipment, broadcasts, downloads, officers)
+PAGE_MODULES = (
+    access,
+    home,
+    people,
+    inbox,
+    sessions,
+    equipment,
+    broadcasts,
+    downloads,
+    officers,
+)
 MENU: Final = tuple(entry for module in PAGE_MODULES for entry in module.MENU)
 
 

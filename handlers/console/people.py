@@ -89,7 +89,7 @@ async def _participant(desk: Desk) -> Participant:
 async def show_person(
     desk: Desk, *, error: str | None = None, nik: str | None = None, status: int = 200
 ) -> Response:
-    """Show a participant: profile, sessions, equipment, chats and their audit trail."""
+    """Show a participant: profile, sessions, equipment, tickets, chats and audit trail."""
     participant = await _participant(desk)
     storage = desk.storage
     allocations = await storage.allocations.for_participant(participant.id)
@@ -108,6 +108,7 @@ async def show_person(
         allocations=allocations,
         cases=cases,
         contacts=await storage.contacts.for_participant(participant.id),
+        tickets=await storage.tickets.for_participant(participant.id),
         trail=await storage.audit.about(
             (f"participant:{participant.id}", str(participant.id)),
             f"participant:{participant.id}",

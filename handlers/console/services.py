@@ -38,6 +38,17 @@ from handlers.equipment.service import (
     import_allocations,
     set_allocation,
 )
+from handlers.helpdesk.rules import (
+    MAX_MESSAGE,
+    MAX_NOTE,
+    TicketRefused,
+    check_actionable,
+    check_length,
+)
+from handlers.helpdesk.tickets import CHANNEL_NAMES, officer_label
+from handlers.helpdesk.tickets import answer as answer_ticket
+from handlers.helpdesk.tickets import close as close_ticket
+from handlers.helpdesk.tickets import take as take_ticket
 from handlers.officers.exports import EXPORT_KINDS, EXPORTS, ExportKind
 from handlers.officers.numbers import SESSIONS_SINCE
 from handlers.officers.roster import (
@@ -76,6 +87,16 @@ from handlers.spreadsheets.reading import SheetError, TableError, TableLimits, r
 from handlers.spreadsheets.writing import FORMATS, CellValue, ExportFormat, write_table
 
 __all__ = [
+    "CHANNEL_NAMES",
+    "MAX_MESSAGE",
+    "MAX_NOTE",
+    "TicketRefused",
+    "check_actionable",
+    "check_length",
+    "answer_ticket",
+    "close_ticket",
+    "take_ticket",
+    "officer_label",
     "AUDIENCE_KINDS",
     "EXPORTS",
     "EXPORT_KINDS",

@@ -1778,6 +1778,7 @@ BUILT_KEYS: Final[dict[str, tuple[str, ...]]] = {
         "tiket.refused.empty",
         "tiket.refused.no_contact",
         "tiket.refused.not_now",
+        "tiket.refused.too_long",
     ),
     "tiket.state.{}": ("tiket.state.taken", "tiket.state.answered", "tiket.state.closed"),
     "tiket.status.{}": ("tiket.status.open", "tiket.status.answered", "tiket.status.closed"),

@@ -104,6 +104,9 @@ ID: Final[dict[str, str]] = {
     "tiket.refused.empty": "Jawaban kosong tidak dikirim. Tulis jawabannya.",
     "tiket.refused.not_now": "Tindakan itu tidak bisa dilakukan pada tiket ini sekarang.",
     "tiket.refused.no_contact": "Peserta itu tidak punya chat yang bisa dihubungi.",
+    "tiket.refused.too_long": (
+        "Teks itu terlalu panjang (paling banyak {limit} karakter); tidak ada yang dikirim."
+    ),
     "tiket.not_alert": (
         "Pesan yang Anda balas bukan notifikasi tiket. Untuk menjawab tiket, balas "
         "notifikasinya atau buka /tiket."
@@ -253,6 +256,9 @@ EN: Final[dict[str, str]] = {
     "tiket.refused.empty": "An empty answer is not sent. Write the answer.",
     "tiket.refused.not_now": "That cannot be done to this ticket now.",
     "tiket.refused.no_contact": "That participant has no chat we can reach.",
+    "tiket.refused.too_long": (
+        "That text is too long (at most {limit} characters); nothing was sent."
+    ),
     "tiket.not_alert": (
         "The message you replied to is not a ticket alert. To answer a ticket, reply to its "
         "alert or open /tiket."

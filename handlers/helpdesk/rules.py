@@ -56,3 +56,9 @@ def clean_text(text: str, limit: int = MAX_MESSAGE) -> str:
     if not cleaned:
         raise TicketRefused("empty")
     return cleaned[:limit]
+
+
+def check_length(text: str, limit: int = MAX_MESSAGE) -> None:
+    """Refuse a typed text longer than one message may be (a form can carry more than chat)."""
+    if len(text.strip()) > limit:
+        raise TicketRefused("too_long")

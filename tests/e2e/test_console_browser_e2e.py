@@ -160,6 +160,7 @@ def test_the_desk_in_a_browser(
                 "alat",
                 "alat/unggah",
                 "alat/kasus",
+                "tiket",
                 "siaran",
                 "siaran/baru",
                 "ekspor",
@@ -249,6 +250,33 @@ def test_the_desk_in_a_browser(
         }
         assert got == {FIRST_CHAT + 1, FIRST_CHAT + 3, FIRST_CHAT + 5}
 
+        # A participant's question arrives as a ticket; the officer answers it in the inbox.
+        asker = FIRST_CHAT + 4
+        opened = Person(fake, asker).says("/tanya Saya kehilangan KTP, bagaimana?")
+        assert "sudah kami teruskan ke petugas" in opened
+        [(ticket_id,)] = bot.query("SELECT id FROM ticket WHERE address = ?", (str(asker),))
+        desk.visit(f"{base}/console/tiket", "29-inbox")
+        assert "Peserta E" in page.inner_text("#tickets")
+        page.click(f"#tickets a[href='/console/tiket/{ticket_id}'] >> nth=0")
+        desk.check("29-ticket")
+        assert "Saya kehilangan KTP, bagaimana?" in page.inner_text("#thread")
+        page.fill("textarea[name=text]", "Silakan urus surat keterangan hilang di kelurahan.")
+        page.click("#send-reply")
+        desk.check("29-ticket-answered")
+        assert "Jawaban dikirim ke peserta" in page.inner_text(".flash.ok")
+        answer = wait_for_message(fake, asker, "Silakan urus surat keterangan hilang")
+        assert "Jawaban petugas" in (answer.text or "")
+        assert bot.query(
+            "SELECT via FROM audit_log WHERE action = 'ticket.answer' AND target = ?",
+            (f"ticket:{ticket_id}",),
+        ) == [("console",)]
+        page.fill("input[name=note]", "Selesai")
+        page.click("#close")
+        desk.check("29-ticket-closed")
+        assert page.inner_text("#ticket-status") == "ditutup"
+        desk.visit(f"{base}/console/peserta/5", "29-person-tickets")
+        assert f"Tiket #{ticket_id}" in page.inner_text("#person-tickets")
+
         # Download an export and read it back.
         desk.visit(f"{base}/console/ekspor")
         with page.expect_download() as download:
@@ -259,13 +287,13 @@ def test_the_desk_in_a_browser(
 
         # The same pages on a phone-sized screen.
         page.set_viewport_size(PHONE)
-        for path in ("", "peserta", "sesi/1/hadir", "siaran/baru", "alat"):
+        for path in ("", "peserta", "sesi/1/hadir", "siaran/baru", "alat", "tiket"):
             desk.visit(f"{base}/console/{path}", f"phone-{path.replace('/', '-') or 'beranda'}")
 
         by_console = bot.query(
             "SELECT COUNT(*) FROM audit_log WHERE via = 'console' AND actor LIKE 'officer:%'"
         )[0][0]
-        assert by_console >= 8
+        assert by_console >= 10
     finally:
         desk.close()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from handlers.helpdesk.rules import TRANSITIONS, TicketRefused, after, clean_text
+from handlers.helpdesk.rules import TRANSITIONS, TicketRefused, after, check_length, clean_text
 from storage.helpdesk import TICKET_STATUSES
 
 EVENTS = ("participant_message", "officer_answer", "take", "close", "autoclose")
@@ -45,3 +45,24 @@ def test_empty_messages_are_refused(text: str) -> None:
 
 def test_long_messages_are_cut() -> None:
     assert len(clean_text("a" * 5000)) == 4000
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "refused"),
+    [
+        ("a" * 4000, 4000, False),
+        ("  " + "a" * 4000 + "\n", 4000, False),
+        ("a" * 4001, 4000, True),
+        ("😀" * 501, 500, True),
+        ("", 500, False),
+    ],
+)
+def test_a_text_longer_than_a_message_is_refused_not_cut(
+    text: str, limit: int, refused: bool
+) -> None:
+    if refused:
+        with pytest.raises(TicketRefused) as caught:
+            check_length(text, limit)
+        assert caught.value.reason == "too_long"
+    else:
+        check_length(text, limit)
