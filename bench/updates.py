@@ -6,16 +6,19 @@ each person's updates are in order while many people are in flight. Run once wit
 latency and once with 50 ms per call (a server far from Telegram).
 
     .venv/bin/python bench/updates.py [--people 500] [--latency 0 0.05] [--echo-people 50]
+    .venv/bin/python bench/updates.py --people 300 --latency 0 --profile bot.prof
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import pstats
 import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -136,10 +139,35 @@ def measure_echo(people: int, latency: float) -> Measured:
     return Measured(crowd.updates, elapsed, cpu)
 
 
-def measure_bot(people: int, latency: float) -> Measured:
+class ProfiledBot(BotProcess):
+    """The bot process under cProfile (its event loop thread), the profile written at stop."""
+
+    def __init__(self, fake: FakeTelegram, workdir: Path, profile: Path) -> None:
+        super().__init__(fake, workdir, {"LOG_LEVEL": "WARNING"})
+        self.profile = profile
+
+    def start(self) -> None:
+        """Start `python -m cProfile -o PROFILE -m bot run` and wait until it polls."""
+        since = time.monotonic()
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "cProfile", "-o", str(self.profile), "-m", "bot", "run"],
+                cwd=self.workdir,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        self.fake.wait_until_polling(timeout=60, after=since)
+
+
+def measure_bot(people: int, latency: float, profile: Path | None = None) -> Measured:
     """Return the updates/s of our bot with registration traffic (database writes included)."""
     with FakeTelegram() as fake, tempfile.TemporaryDirectory() as folder:
-        bot = BotProcess(fake, Path(folder), {"LOG_LEVEL": "WARNING"})
+        bot = (
+            BotProcess(fake, Path(folder), {"LOG_LEVEL": "WARNING"})
+            if profile is None
+            else ProfiledBot(fake, Path(folder), profile)
+        )
         bot.cli(
             "sessions", "add", "--code", "BENCH", "--title", "Bimtek", "--venue", "Aula",
             "--starts-at", "2099-01-01 09:00", "--ends-at", "2099-01-01 16:00",
@@ -161,6 +189,12 @@ def measure_bot(people: int, latency: float) -> Measured:
     return Measured(crowd.updates, elapsed, cpu)
 
 
+def print_profile(path: Path) -> None:
+    """Print the functions that took the most time, by their own time."""
+    stats = pstats.Stats(str(path))
+    stats.sort_stats("tottime").print_stats(25)
+
+
 def main() -> None:
     """Print updates/s for both bots and their ratio, per latency."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -172,7 +206,15 @@ def main() -> None:
         help="crowd of the echo baseline (default: --people); the sequential echo bot's rate"
         " does not depend on the crowd, and at 50 ms a full crowd takes minutes",
     )
+    parser.add_argument(
+        "--profile", type=Path, help="run our bot under cProfile, writing the stats here"
+    )
     args = parser.parse_args()
+    if args.profile is not None:
+        ours = measure_bot(args.people, args.latency[0], args.profile.resolve())
+        print(f"profiled: {ours.per_second:.1f} updates/s; stats in {args.profile}")
+        print_profile(args.profile)
+        return
     echo_people = args.echo_people or args.people
     print(
         f"people: {args.people} (echo baseline: {echo_people}),"
