@@ -7,7 +7,6 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import httpx
 from telegram import (
     Bot,
     InlineKeyboardButton,
@@ -27,7 +26,6 @@ from telegram.ext import (
     ContextTypes,
     TypeHandler,
 )
-from telegram.request import HTTPXRequest
 
 from bot.channels.media import MediaStore, is_stored
 from bot.channels.telegram_menu import CommandMenu
@@ -40,12 +38,6 @@ logger = logging.getLogger(__name__)
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
-# Connections to the Bot API: up to POOL_SIZE at once, of which KEEP_IDLE stay open when idle.
-# httpcore 1.0.9 scans every connection once per idle connection on each request, so a pool
-# that bursts open 64 connections and keeps them all made every API call cost 64 x 64 checks
-# (3x the CPU per update; docs/PERFORMANCE.md). Keeping 8 idle caps that scan.
-POOL_SIZE = 64
-KEEP_IDLE = 8
 
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
@@ -227,16 +219,7 @@ class TelegramChannel:
                 )
             )
             .concurrent_updates(PerChatUpdateProcessor(256))
-            .request(
-                HTTPXRequest(
-                    connection_pool_size=POOL_SIZE,
-                    httpx_kwargs={
-                        "limits": httpx.Limits(
-                            max_connections=POOL_SIZE, max_keepalive_connections=KEEP_IDLE
-                        )
-                    },
-                )
-            )
+            .connection_pool_size(64)
             .build()
         )
         application.add_handler(TypeHandler(Update, self._on_update))
