@@ -12,7 +12,7 @@ from storage.broadcasts import AudienceRepository, BroadcastRepository
 from storage.channel_states import ChannelStateRepository
 from storage.contacts import ContactRepository
 from storage.conversations import ConversationRepository
-from storage.db import Database
+from storage.db import BUSY_TIMEOUT, Database
 from storage.enrollments import EnrollmentRepository
 from storage.equipment import (
     AllocationRepository,
@@ -68,13 +68,15 @@ class Storage:
         path: str | Path,
         now: datetime,
         deadlines: OutboxDeadlines | None = None,
+        *,
+        busy_timeout: float = BUSY_TIMEOUT,
     ) -> Storage:
         """Connect, apply pending migrations and build the repositories.
 
         `deadlines` are the default give-up times of outbox rows (BROADCAST_GIVE_UP_AFTER,
         NOTICE_GIVE_UP_AFTER).
         """
-        db = await Database.connect(path)
+        db = await Database.connect(path, busy_timeout=busy_timeout)
         try:
             await migrate(db, now)
         except BaseException:

@@ -197,7 +197,7 @@ class AllocationRepository:
         """Yield every allocation with its participant's data, a page at a time."""
         after = 0
         while True:
-            rows = await self._db.fetch_many(_RECORDS, (after, page_size))
+            rows = await self._db.fetch_all(_RECORDS, (after, page_size))
             for row in rows:
                 yield AllocationRecord.model_validate(dict(row))
             if len(rows) < page_size:

