@@ -371,6 +371,10 @@ class Dispatcher:
         try:
             delivery = await self._deliver(message)
             await self._record(lane, message, delivery)
+            if delivery.outcome != "ok":
+                # The row may be due again (a retry, a row put back) before the lane's next
+                # look, which was fixed while this send was in flight: look again now.
+                self._woken.set()
         except Exception:
             # The row stays 'sending' and is requeued at the next start.
             logger.exception("dispatcher: outbox %d: could not record the outcome", message.id)

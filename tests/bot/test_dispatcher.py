@@ -60,10 +60,18 @@ class ScriptedSender:
         return Counter(send.text for send in self.log if send.answer == OK)
 
 
+# Loop turns a simulated sleep lets pass before it moves the clock.
+SETTLE_TURNS = 10
+
+
 def simulated_sleep(clock: FrozenClock) -> Callable[[float], Awaitable[None]]:
     """Return a sleep that moves the frozen clock instead of waiting."""
 
     async def sleep(seconds: float) -> None:
+        # Time moves once the work that can run now has run (a send recording its outcome),
+        # as it would in real time; a nap cut short meanwhile moves nothing.
+        for _ in range(SETTLE_TURNS):
+            await asyncio.sleep(0)
         clock.advance(timedelta(seconds=seconds))
         await asyncio.sleep(0)
 

@@ -71,7 +71,7 @@ class Platform:
 
 def simulated_sleep(clock: FrozenClock) -> Callable[[float], Awaitable[None]]:
     async def sleep(seconds: float) -> None:
-        for _ in range(3):  # let a probe that just answered finish first
+        for _ in range(10):  # let a probe or a send that just answered finish first
             await asyncio.sleep(0)
         clock.advance(timedelta(seconds=seconds))
         await asyncio.sleep(0)
