@@ -184,8 +184,10 @@ async def reset_statements(db: Database) -> list[tuple[str, tuple[Any, ...]]]:
             " AND c.relname <> 'schema_version' ORDER BY c.oid DESC"
         )
     ]
+    # Children first when emptying (newest tables reference older ones), parents first when
+    # putting seed rows back (a seeded question needs its seeded questionnaire).
     statements: list[tuple[str, tuple[Any, ...]]] = [(f"DELETE FROM {t}", ()) for t in tables]
-    for table in tables:
+    for table in reversed(tables):
         rows = await db.fetch_all(f"SELECT * FROM {table}")
         for row in rows:
             columns = list(row.keys())
