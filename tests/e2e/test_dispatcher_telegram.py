@@ -185,7 +185,9 @@ async def test_a_reply_with_an_attachment_goes_as_the_document_or_fails_when_gon
 
     notice = Reply("Sertifikat Anda sudah terbit.", attachment="sertifikat:1")
     async with TelegramSender(TOKEN, telegram_api.base_url, attachments=load) as sender:
-        assert await sender.deliver("telegram", str(FIRST_CHAT), notice) == Delivery.ok()
+        sent = await sender.deliver("telegram", str(FIRST_CHAT), notice)
+        # The provider id is `<chat>:<message>`, as for text, so replies can find the row.
+        assert sent == Delivery.ok(f"{FIRST_CHAT}:1")
         gone = Reply("Sertifikat Anda sudah terbit.", attachment="sertifikat:2")
         delivery = await sender.deliver("telegram", str(FIRST_CHAT + 1), gone)
     assert delivery == Delivery.failed("attachment no longer available", permanent=True)
