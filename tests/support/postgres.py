@@ -185,7 +185,8 @@ async def reset_statements(db: Database) -> list[tuple[str, tuple[Any, ...]]]:
         )
     ]
     statements: list[tuple[str, tuple[Any, ...]]] = [(f"DELETE FROM {t}", ()) for t in tables]
-    for table in tables:
+    # Emptied newest first, refilled oldest first: a seed row's parent is back before it.
+    for table in reversed(tables):
         rows = await db.fetch_all(f"SELECT * FROM {table}")
         for row in rows:
             columns = list(row.keys())
