@@ -209,7 +209,7 @@ class TicketRepository:
         """Return the thread, oldest first (the latest `limit` messages)."""
         rows = await self._db.fetch_all(
             "SELECT * FROM (SELECT * FROM ticket_message WHERE ticket_id = ?"
-            " ORDER BY id DESC LIMIT ?) ORDER BY id",
+            " ORDER BY id DESC LIMIT ?) AS latest ORDER BY id",  # PostgreSQL needs the alias
             (ticket_id, limit),
         )
         return [TicketMessage.model_validate(dict(row)) for row in rows]
