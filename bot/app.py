@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from bot.channels.media import MediaStore
+from bot.console_photos import ConsolePhotos
 from bot.leadership import Leadership
 from bot.pacing import ChannelLimits, in_flight_for
 from bot.settings import Settings
@@ -70,6 +71,11 @@ async def open_services(
                 ),
             ),
             evaluations=settings.evaluation_policy,
+            files=ConsolePhotos(
+                MediaStore(settings.media_dir),
+                settings.telegram_bot_token,
+                settings.telegram_api_base_url,
+            ),
         )
     finally:
         await storage.close()

@@ -43,6 +43,14 @@ def via_of(actor: str) -> Via:
     return "chat"
 
 
+def officer_id_of(actor: str) -> int | None:
+    """Return the officer id an actor such as `officer:12` names, else None."""
+    kind, _, number = actor.partition(":")
+    if kind != "officer" or not number.isascii() or not number.isdigit() or len(number) > 12:
+        return None
+    return int(number)
+
+
 class AuditRepository:
     """Append to and read the audit log."""
 
@@ -53,9 +61,11 @@ class AuditRepository:
         """Append one entry (action and target cut to a sane length: forged input reaches them)."""
         action = action[:MAX_FIELD]
         target = None if target is None else target[:MAX_FIELD]
+        # An officer's display name is copied as it is now (NULL without one, or for others).
         await self._db.execute(
-            "INSERT INTO audit_log (actor, action, target, at, via) VALUES (?, ?, ?, ?, ?)",
-            (actor, action, target, db_time(now), via_of(actor)),
+            "INSERT INTO audit_log (actor, action, target, at, via, actor_name)"
+            " VALUES (?, ?, ?, ?, ?, (SELECT display_name FROM officer WHERE id = ?))",
+            (actor, action, target, db_time(now), via_of(actor), officer_id_of(actor)),
         )
 
     async def latest(self, limit: int = 50) -> list[AuditEntry]:

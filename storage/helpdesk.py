@@ -151,10 +151,12 @@ class TicketRepository:
         """Return the chat's (or person's) open ticket, or one answered after `since`."""
         row = await self._db.fetch_one(
             "SELECT * FROM ticket WHERE erased_at IS NULL AND"
-            " ((channel = ? AND address = ?) OR (? IS NOT NULL AND participant_id = ?))"
+            # `participant_id = NULL` matches nothing, so an unregistered chat goes by address
+            # alone (a bare `? IS NOT NULL` has no type PostgreSQL can infer).
+            " ((channel = ? AND address = ?) OR participant_id = ?)"
             " AND (status = 'open' OR (status = 'answered' AND last_answer_at >= ?))"
             " ORDER BY id DESC LIMIT 1",
-            (channel, address, participant_id, participant_id, db_time(since)),
+            (channel, address, participant_id, db_time(since)),
         )
         return None if row is None else Ticket.model_validate(dict(row))
 
@@ -207,7 +209,7 @@ class TicketRepository:
         """Return the thread, oldest first (the latest `limit` messages)."""
         rows = await self._db.fetch_all(
             "SELECT * FROM (SELECT * FROM ticket_message WHERE ticket_id = ?"
-            " ORDER BY id DESC LIMIT ?) ORDER BY id",
+            " ORDER BY id DESC LIMIT ?) AS latest ORDER BY id",  # PostgreSQL needs the alias
             (ticket_id, limit),
         )
         return [TicketMessage.model_validate(dict(row)) for row in rows]

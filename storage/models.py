@@ -155,6 +155,13 @@ class AuditEntry(Model):
     target: str | None
     at: datetime
     via: str | None = None
+    # The officer's display name when they acted; None for other actors or without a name.
+    actor_name: str | None = None
+
+    @property
+    def who(self) -> str:
+        """Return the actor as a person reads it: `Name (officer:3)`, else the actor."""
+        return f"{self.actor_name} ({self.actor})" if self.actor_name else self.actor
 
 
 class Conversation(Model):

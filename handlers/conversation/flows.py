@@ -132,6 +132,8 @@ class Step:
     choices: Offer | None = None
     saves: str | None = None
     takes_text: bool = False
+    # A step that reads a sent document (a sheet to import); elsewhere one is refused.
+    takes_documents: bool = False
 
 
 async def no_choices(_turn: Turn, _data: Data) -> Rows:

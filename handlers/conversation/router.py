@@ -222,7 +222,9 @@ class Router:
         if command is not None:
             await self._run_command(turn, command)
         elif inbound.kind in ("unsupported", "edited") or (
-            inbound.kind in ("document", "voice") and turn.conversation is not None
+            inbound.kind in ("document", "voice")
+            and turn.conversation is not None
+            and not (inbound.kind == "document" and self._step_takes_documents(turn))
         ):
             turn.say("edited" if inbound.kind == "edited" else "unsupported")
             await self._reprompt_or_menu(turn)
@@ -311,6 +313,12 @@ class Router:
         """Ask the flow's question again after a button that worked beside it."""
         if was_in_flow and turn.conversation is not None:
             await self._flow(turn).prompt(turn)
+
+    def _step_takes_documents(self, turn: Turn) -> bool:
+        conversation = turn.conversation
+        flow = None if conversation is None else self.flows.get(conversation.flow)
+        step = None if flow is None or conversation is None else flow.steps.get(conversation.step)
+        return step is not None and step.takes_documents
 
     def _flow(self, turn: Turn) -> Flow:
         assert turn.conversation is not None  # noqa: S101 - callers check

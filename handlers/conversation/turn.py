@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Final
+from typing import Any, Final, Protocol
 from zoneinfo import ZoneInfo
 
 from handlers.conversation import texts
@@ -16,6 +16,13 @@ from handlers.helpdesk.matching import FaqIndex
 from handlers.participants.regions import Region
 from storage import Storage
 from storage.models import Contact, Conversation, Officer, Participant
+
+
+class FileSource(Protocol):
+    """Where a sent document's bytes come from: a Telegram file id or a stored `media:` one."""
+
+    async def fetch(self, reference: str) -> tuple[bytes, str] | None:
+        """Return the file's bytes and media type, or None when it cannot be had."""
 
 
 @dataclass(frozen=True)
@@ -31,6 +38,8 @@ class Services:
     evaluations: EvaluationPolicy = field(default_factory=EvaluationPolicy)
     # The FAQ prepared for matching; rebuilt when the entries change.
     faq_index: FaqIndex = field(default_factory=lambda: FaqIndex())
+    # Documents officers send (a sheet to import); None: documents cannot be read.
+    files: FileSource | None = None
 
 
 DEFAULT_HELPDESK_HOURS: Final = "Mon-Fri 08:00-16:00"

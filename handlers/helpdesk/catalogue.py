@@ -152,6 +152,31 @@ ID: Final[dict[str, str]] = {
     "faq.remove.yes": "Ya, hapus",
     "faq.remove.no": "Tidak",
     "faq.removed": "FAQ #{id} dihapus.",
+    "faq.btn.import": "📥 Impor dari file",
+    "faq.import.ask": (
+        "Kirim file .xlsx atau .csv sebagai dokumen, dengan kolom question, answer dan"
+        " (boleh) keywords di baris pertama. Pertanyaan yang sudah ada diperbarui. /batal untuk"
+        " membatalkan."
+    ),
+    "faq.import.not_document": (
+        "Kirim file .xlsx atau .csv sebagai dokumen (📎 → File), atau /batal."
+    ),
+    "faq.import.unreadable": "File itu tidak bisa diambil. Kirim sekali lagi, atau /batal.",
+    "faq.import.too_big": "File lebih dari {mb} MB. Bagi menjadi beberapa file, atau /batal.",
+    "faq.import.bad_file": (
+        "File tidak bisa dibaca sebagai tabel FAQ: {reason}\n"
+        "Perbaiki lalu kirim lagi, atau /batal."
+    ),
+    "faq.import.empty": (
+        "File tidak berisi entri di bawah judul kolom. Kirim file lain, atau /batal."
+    ),
+    "faq.import.done": (
+        "📥 Impor FAQ selesai: {added} baru, {changed} diubah, {unchanged} sama,"
+        " {bad} baris salah (dilewati).{problems}"
+    ),
+    "faq.import.more": (
+        "…dan {count} baris salah lagi (python -m bot faq import FILE menampilkan semua)."
+    ),
     "rekap.chart.helpdesk": "Meja tanya (tiket)",
     "rekap.chart.ticket_open": "Terbuka",
     "rekap.chart.ticket_answered": "Dijawab",
@@ -300,6 +325,24 @@ EN: Final[dict[str, str]] = {
     "faq.remove.yes": "Yes, remove",
     "faq.remove.no": "No",
     "faq.removed": "FAQ #{id} removed.",
+    "faq.btn.import": "📥 Import from a file",
+    "faq.import.ask": (
+        "Send an .xlsx or .csv file as a document, with the columns question, answer and"
+        " (optionally) keywords in the first row. Existing questions are updated. /batal to"
+        " cancel."
+    ),
+    "faq.import.not_document": "Send an .xlsx or .csv file as a document (📎 → File), or /batal.",
+    "faq.import.unreadable": "That file could not be fetched. Send it again, or /batal.",
+    "faq.import.too_big": "The file is over {mb} MB. Split it into several files, or /batal.",
+    "faq.import.bad_file": (
+        "The file cannot be read as an FAQ table: {reason}\nFix it and send it again, or /batal."
+    ),
+    "faq.import.empty": "The file holds no entries below the header row. Send another, or /batal.",
+    "faq.import.done": (
+        "📥 FAQ import done: {added} new, {changed} changed, {unchanged} unchanged,"
+        " {bad} bad line(s) (skipped).{problems}"
+    ),
+    "faq.import.more": "…and {count} more bad lines (python -m bot faq import FILE lists all).",
     "rekap.chart.helpdesk": "Help desk (tickets)",
     "rekap.chart.ticket_open": "Open",
     "rekap.chart.ticket_answered": "Answered",

@@ -1,13 +1,15 @@
-"""The FAQ at the officers' desk in chat (/faq): list, add, change and remove entries.
+"""The FAQ at the officers' desk in chat (/faq): list, add, change, remove, import a sheet.
 
 The same rules as `python -m bot faq ...` (`FaqInput`, one entry per question, every change
 audited); the running bot's FAQ index sees a change at the next question, as for the CLI.
-Importing a sheet stays on the command line.
+A sheet sent as a document goes through the CLI's own reader and import (`faqs.py`).
 """
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Final, Literal
 
 from pydantic import ValidationError
@@ -18,7 +20,8 @@ from handlers.conversation.messages import Button
 from handlers.conversation.payloads import Payload
 from handlers.conversation.router import Feature, on
 from handlers.conversation.turn import Turn
-from handlers.helpdesk.faqs import FaqInput, describe
+from handlers.helpdesk.faqs import FaqInput, describe, import_faqs, read_faq_sheet
+from handlers.spreadsheets.reading import SheetError
 from storage.helpdesk import Faq
 
 # Entries listed in one message; more are listed by the CLI.
@@ -26,6 +29,11 @@ MAX_LISTED: Final = 20
 # How much of a question a button label shows.
 LABEL_CHARS: Final = 24
 FIELDS: Final = ("question", "answer", "keywords")
+# A sheet sent in chat: its size (5,000 FAQ rows fit well within), and bad lines listed.
+MAX_SHEET_BYTES: Final = 2 * 2**20
+MAX_PROBLEMS_SHOWN: Final = 15
+# An .xlsx is a zip archive; anything else is read as CSV (the reader refuses what is not).
+_ZIP_MAGIC: Final = b"PK\x03\x04"
 Field = Literal["question", "answer", "keywords"]
 
 
@@ -40,6 +48,10 @@ class ListFaqs(FaqButton, tag="list"):
 
 class AddFaq(FaqButton, tag="add"):
     """Add an entry (a flow)."""
+
+
+class ImportFaqs(FaqButton, tag="imp"):
+    """Import entries from a sheet sent as a document (a flow)."""
 
 
 @dataclass(frozen=True)
@@ -81,7 +93,12 @@ async def show_faqs(turn: Turn) -> None:
         )
         for faq in shown
     ]
-    buttons.append((Button(turn.t("faq.btn.add"), AddFaq().pack()),))
+    buttons.append(
+        (
+            Button(turn.t("faq.btn.add"), AddFaq().pack()),
+            Button(turn.t("faq.btn.import"), ImportFaqs().pack()),
+        )
+    )
     body = "\n\n".join(describe(faq) for faq in shown) or turn.t("faq.none")
     more = turn.t("faq.more", count=len(entries) - len(shown)) if len(entries) > len(shown) else ""
     turn.say("faq.list", buttons=tuple(buttons), entries=body + more)
@@ -100,6 +117,11 @@ async def list_faqs(turn: Turn, _pressed: ListFaqs) -> None:
 async def start_add(turn: Turn, _pressed: AddFaq) -> None:
     """Begin a new entry: ask its question."""
     await ADD_FLOW.begin(turn)
+
+
+async def start_import(turn: Turn, _pressed: ImportFaqs) -> None:
+    """Begin an import: ask for the sheet."""
+    await IMPORT_FLOW.begin(turn)
 
 
 async def start_edit(turn: Turn, pressed: EditFaq) -> None:
@@ -272,6 +294,63 @@ async def _on_value(turn: Turn, data: flows.Data, answer: flows.Answer) -> flows
     return flows.End()
 
 
+# Importing: the sheet as a document, then counts and bad lines.
+
+
+async def _ask_sheet(turn: Turn, _data: flows.Data) -> flows.Prompt:
+    return flows.Prompt(turn.t("faq.import.ask"))
+
+
+async def _on_sheet(turn: Turn, _data: flows.Data, answer: flows.Answer) -> flows.Outcome:
+    inbound = answer.inbound
+    if inbound.kind != "document" or not inbound.media_id:
+        turn.say("faq.import.not_document")
+        return flows.Stay(ask=False)
+    source = turn.services.files
+    found = None if source is None else await source.fetch(inbound.media_id)
+    if found is None:
+        turn.say("faq.import.unreadable")
+        return flows.Stay(ask=False)
+    content = found[0]
+    if len(content) > MAX_SHEET_BYTES:
+        turn.say("faq.import.too_big", mb=MAX_SHEET_BYTES // 2**20)
+        return flows.Stay(ask=False)
+    try:
+        good, problems = _read_sheet(content)
+    except SheetError as error:
+        turn.say("faq.import.bad_file", reason=str(error))
+        return flows.Stay(ask=False)
+    if not good and not problems:
+        turn.say("faq.import.empty")
+        return flows.Stay(ask=False)
+    storage = turn.storage
+    result = await import_faqs(storage, good, turn.now)
+    actor = officer_actor(turn.checked_officer())
+    counts = f"{result.added} added, {result.changed} changed, {len(problems)} bad"
+    await storage.audit.record(actor, "faq.import", counts, turn.now)
+    shown = "\n".join(problems[:MAX_PROBLEMS_SHOWN])
+    if len(problems) > MAX_PROBLEMS_SHOWN:
+        shown += "\n" + turn.t("faq.import.more", count=len(problems) - MAX_PROBLEMS_SHOWN)
+    turn.say(
+        "faq.import.done",
+        added=result.added,
+        changed=result.changed,
+        unchanged=result.unchanged,
+        bad=len(problems),
+        problems=f"\n\n{shown}" if shown else "",
+    )
+    return flows.End()
+
+
+def _read_sheet(content: bytes) -> tuple[list[tuple[int, FaqInput]], list[str]]:
+    """Read the sent bytes with the CLI's reader (the format told by the content, not a name)."""
+    suffix = ".xlsx" if content.startswith(_ZIP_MAGIC) else ".csv"
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"faq{suffix}"
+        path.write_bytes(content)
+        return read_faq_sheet(path)
+
+
 ADD_FLOW: Final = flows.Flow(
     "faq_add",
     {
@@ -280,6 +359,11 @@ ADD_FLOW: Final = flows.Flow(
         "keywords": flows.Step(_ask_keywords, _on_keywords, _keyword_choices),
     },
     officers=OfficersOnly("faq.add"),
+)
+IMPORT_FLOW: Final = flows.Flow(
+    "faq_import",
+    {"sheet": flows.Step(_ask_sheet, _on_sheet, takes_documents=True)},
+    officers=OfficersOnly("faq.import"),
 )
 EDIT_FLOW: Final = flows.Flow(
     "faq_edit",
@@ -294,10 +378,11 @@ EDIT_FLOW: Final = flows.Flow(
 FEATURE = Feature(
     "helpdesk.faq",
     commands={"faq": faq_command},
-    flows=(ADD_FLOW, EDIT_FLOW),
+    flows=(ADD_FLOW, EDIT_FLOW, IMPORT_FLOW),
     buttons=(
         on(ListFaqs, list_faqs),
         on(AddFaq, start_add, starts_flow=True),
+        on(ImportFaqs, start_import, starts_flow=True),
         on(EditFaq, start_edit, starts_flow=True),
         on(AskRemoveFaq, ask_remove),
         on(RemoveFaq, remove),

@@ -97,3 +97,8 @@ CREATE TABLE media_erasure (
     reference TEXT PRIMARY KEY CHECK (length(reference) BETWEEN 7 AND 300),
     queued_at TEXT NOT NULL
 );
+
+-- The officer's display name at the time of the action, beside `actor` (`officer:N`, which
+-- readers match on and which stays as it was): a later rename or removal keeps the trail true.
+ALTER TABLE audit_log ADD COLUMN actor_name TEXT
+    CHECK (actor_name IS NULL OR length(actor_name) <= 80);

@@ -77,6 +77,10 @@ class Chat:
             )
         )
 
+    async def document(self, media_id: str, caption: str = "") -> list[Outbound]:
+        """Send a document (by the platform's file id, as the channels pass it on)."""
+        return await self.send(self._inbound(kind="document", media_id=media_id, text=caption))
+
     async def kind(self, kind: str) -> list[Outbound]:
         """Send a sticker, photo, location or edited message."""
         return await self.send(self._inbound(kind=kind))

@@ -82,6 +82,24 @@ async def test_editing_a_participant_uses_the_chat_rules(
     )
 
 
+async def test_the_audit_trail_names_the_officer_as_they_were_named_then(
+    services: Services, as_officer: Browser, officer: Officer
+) -> None:
+    storage = services.storage
+    await storage.officers.set_display_name(officer.id, "Bu Rina <b>")
+    edited = await as_officer.post(
+        "/console/peserta/1/ubah", {"field": "phone", "value": "0813 1111 2222"}
+    )
+    assert edited.status_code == 303
+    await storage.officers.set_display_name(officer.id, "Rina S.")
+    entry = (await storage.audit.latest(1))[0]
+    assert (entry.actor, entry.actor_name) == (f"officer:{officer.id}", "Bu Rina <b>")
+    page = await as_officer.get("/console/peserta/1")
+    # Escaped like any text, with the actor kept beside it; the later rename is not applied.
+    assert f"Bu Rina &lt;b&gt; (officer:{officer.id})" in page.text
+    assert f"Rina S. (officer:{officer.id})" not in page.text
+
+
 async def test_only_admins_see_a_full_nik_and_it_is_audited(
     services: Services, as_officer: Browser, as_admin: Browser, admin: Officer
 ) -> None:

@@ -79,6 +79,7 @@ BUTTONS = [
     "faq:edit:1",
     "faq:rm:1",
     "faq:rmok:1",
+    "faq:imp",
 ]
 # Officer flows a person might still be in (an officer who was removed meanwhile).
 FLOWS = [
@@ -95,6 +96,7 @@ FLOWS = [
     ("faq_add", "question", {}, "Boleh bawa anak?"),
     ("faq_add", "keywords", {"question": "Boleh?", "answer": "Boleh."}, "faq_add:keywords:none"),
     ("faq_edit", "value", {"faq_id": 1, "field": "answer"}, "Jawaban baru"),
+    ("faq_import", "sheet", {}, "question,answer"),
     ("tiket_reply", "text", {"ticket_id": 1}, "Jawaban"),
     ("tiket_close", "note", {"ticket_id": 1}, "tiket_close:note:none"),
     ("tiket_close", "note", {"ticket_id": 1}, "Sudah selesai"),
@@ -223,6 +225,7 @@ FLOW_STEPS = [
     ("petugas_name", "name", {"officer_id": 1, "address": "9001"}),
     ("faq_add", "answer", {"question": "Boleh?"}),
     ("faq_edit", "field", {"faq_id": 1}),
+    ("faq_import", "sheet", {}),
     ("tiket_reply", "text", {"ticket_id": 1}),
     ("tiket_close", "note", {"ticket_id": 1}),
     ("tiket_new", "text", {"participant_id": 1, "name": "Peserta Nomor B"}),

@@ -74,6 +74,7 @@ FLOW_STATES: dict[str, tuple[str, dict[str, Any]]] = {
     "tanya_ask": ("question", {}),
     "faq_add": ("keywords", {"question": "Boleh?", "answer": "Boleh."}),
     "faq_edit": ("field", {"faq_id": 1}),
+    "faq_import": ("sheet", {}),
     "tiket_reply": ("text", {"ticket_id": 1}),
     "tiket_close": ("note", {"ticket_id": 1}),
     "tiket_new": ("text", {"participant_id": 1, "name": "Siti"}),

@@ -7,7 +7,7 @@ import pytest
 from handlers.conversation.router import Router
 from handlers.conversation.turn import Services
 from storage import Storage
-from tests.support.chat import Chat
+from tests.support.chat import NOW, Chat
 from tests.support.officers import OFFICER, make_officer
 
 SEEDED = 6
@@ -112,3 +112,19 @@ async def test_a_forged_entry_id_changes_nothing(desk: Chat, storage: Storage) -
     for payload in ("faq:rmok:999999", "faq:edit:-1", "faq:rm:x", "faq:rmok:1:2"):
         await desk.payload(payload)
     assert await entries(storage) == before
+
+
+async def test_the_audit_log_names_the_officer_by_display_name(
+    desk: Chat, storage: Storage
+) -> None:
+    officer = await storage.officers.add(
+        "telegram", OFFICER, "officer", NOW, display_name="Bu Rina"
+    )
+    await desk.press("🗑 #1")
+    await desk.press("Ya, hapus")
+    entry = (await storage.audit.latest(1))[0]
+    assert (entry.actor, entry.actor_name, entry.action) == (
+        f"officer:{officer.id}",
+        "Bu Rina",
+        "faq.remove",
+    )
