@@ -29,7 +29,7 @@ system:
 	bash scripts/system-packages.sh
 
 test: lint system
-	$(BIN)/pytest
+	PYTEST=$(BIN)/pytest bash scripts/run-tests.sh
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
