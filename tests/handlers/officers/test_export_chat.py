@@ -50,10 +50,10 @@ async def test_offers_each_export_as_csv_and_xlsx(desk: Chat) -> None:
         "Daftar hadir (XLSX)",
         "Penerima bantuan (CSV)",
         "Penerima bantuan (XLSX)",
-        "Pre/post-test & evaluasi (CSV)",
-        "Pre/post-test & evaluasi (XLSX)",
         "Tiket meja tanya (CSV)",
         "Tiket meja tanya (XLSX)",
+        "Pre/post-test & evaluasi (CSV)",
+        "Pre/post-test & evaluasi (XLSX)",
     ]
 
 
