@@ -5,9 +5,16 @@ from __future__ import annotations
 import argparse
 
 from bot.app import open_services
-from bot.cli.common import ACTOR, CliError, Subparsers, session_by_code
+from bot.cli.common import (
+    ACTOR,
+    CliError,
+    Subparsers,
+    participant_by_nik,
+    read_nik,
+    session_by_code,
+)
 from bot.settings import Settings
-from handlers.participants.validation import InvalidNik, mask_nik, normalize_nik
+from handlers.participants.validation import mask_nik
 from handlers.sessions import service as session_service
 
 
@@ -24,16 +31,11 @@ def register(commands: Subparsers) -> None:
 
 async def mark_attendance(settings: Settings, args: argparse.Namespace) -> int:
     """Record by hand that a participant came to a session."""
-    try:
-        nik = normalize_nik(args.nik)
-    except InvalidNik as error:
-        raise CliError(f"--nik: not a valid NIK ({error})") from error
+    nik = read_nik(args.nik)
     async with open_services(settings) as services:
         storage, now = services.storage, services.clock.now()
         session = await session_by_code(storage, args.code)
-        participant = await storage.participants.get_by_nik(nik)
-        if participant is None:
-            raise CliError(f"no participant with NIK {mask_nik(nik)}")
+        participant = await participant_by_nik(storage, nik)
         enrollment = await storage.enrollments.get_for(participant.id, session.id)
         try:
             if enrollment is None:

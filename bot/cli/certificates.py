@@ -7,11 +7,18 @@ import asyncio
 from pathlib import Path
 
 from bot.app import open_services
-from bot.cli.common import ACTOR, CliError, Subparsers, session_by_code
+from bot.cli.common import (
+    ACTOR,
+    CliError,
+    Subparsers,
+    participant_by_nik,
+    read_nik,
+    session_by_code,
+)
 from bot.settings import Settings
 from handlers.conversation.timefmt import format_date
 from handlers.evaluations import certificates
-from handlers.participants.validation import InvalidNik, mask_nik, normalize_nik
+from handlers.participants.validation import mask_nik
 
 
 def register(commands: Subparsers) -> None:
@@ -73,16 +80,11 @@ async def _issue_one(settings: Settings, args: argparse.Namespace) -> int:
     reason = " ".join((args.reason or "").split())
     if not reason or len(reason) > certificates.MAX_REASON:
         raise CliError(f"--reason: give a reason of 1 to {certificates.MAX_REASON} characters")
-    try:
-        nik = normalize_nik(args.nik)
-    except InvalidNik as error:
-        raise CliError(f"--nik: not a valid NIK ({error})") from error
+    nik = read_nik(args.nik)
     async with open_services(settings) as services:
         storage, now = services.storage, services.clock.now()
         session = await session_by_code(storage, args.session)
-        participant = await storage.participants.get_by_nik(nik)
-        if participant is None:
-            raise CliError(f"no participant with NIK {mask_nik(nik)}")
+        participant = await participant_by_nik(storage, nik)
         if await storage.enrollments.get_for(participant.id, session.id) is None:
             raise CliError(f"{mask_nik(nik)} is not enrolled in session {session.code}")
         async with storage.db.transaction():

@@ -20,10 +20,11 @@ from rich.progress import (
 
 from bot.settings import Settings
 from handlers.equipment.rules import EquipmentRefused
+from handlers.participants.validation import InvalidNik, mask_nik, normalize_nik
 from handlers.spreadsheets.reading import Cell, SheetError, TableError, TableLimits, read_table
 from handlers.spreadsheets.writing import FORMATS, ExportFormat
 from storage import Storage
-from storage.models import BimtekSession
+from storage.models import BimtekSession, Participant
 
 # Who the audit log names for everything done on the command line.
 ACTOR: Final = "cli"
@@ -47,6 +48,22 @@ async def session_by_code(storage: Storage, code: str) -> BimtekSession:
     if session is None:
         raise CliError(f"no session with code {code!r}")
     return session
+
+
+def read_nik(text: str) -> str:
+    """Return a NIK given on the command line in its stored form, or raise CliError."""
+    try:
+        return normalize_nik(text)
+    except InvalidNik as error:
+        raise CliError(f"--nik: not a valid NIK ({error})") from error
+
+
+async def participant_by_nik(storage: Storage, nik: str) -> Participant:
+    """Return the participant with a NIK, or raise CliError (naming the NIK masked)."""
+    participant = await storage.participants.get_by_nik(nik)
+    if participant is None:
+        raise CliError(f"no participant with NIK {mask_nik(nik)}")
+    return participant
 
 
 @contextmanager

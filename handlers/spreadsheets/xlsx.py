@@ -70,9 +70,18 @@ def read_xlsx(path: Path, limits: XlsxLimits) -> Iterator[XlsxRow]:
             for _ in _feed(archive, sheet, target):
                 yield from target.finished
                 target.finished.clear()
-        except (KeyError, IndexError, ValueError, EOFError, OSError, zlib.error) as error:
-            raise XlsxError(f"not a readable .xlsx workbook ({_reason(error)})") from error
-        except (zipfile.BadZipFile, NotImplementedError, etree.LxmlError) as error:
+        # zipfile raises NotImplementedError for a compression method it cannot read.
+        except (
+            KeyError,
+            IndexError,
+            ValueError,
+            EOFError,
+            OSError,
+            zlib.error,
+            zipfile.BadZipFile,
+            NotImplementedError,
+            etree.LxmlError,
+        ) as error:
             raise XlsxError(f"not a readable .xlsx workbook ({_reason(error)})") from error
 
 
