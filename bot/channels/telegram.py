@@ -32,6 +32,7 @@ from telegram.ext import (
 from bot.channels.media import MediaStore, is_stored
 from bot.channels.ordering import ChatTurns
 from bot.channels.telegram_menu import CommandMenu
+from bot.channels.telegram_request import AiohttpRequest
 from bot.settings import Settings
 from handlers.conversation.messages import Document, Inbound, Outbound, Photo, Reply
 from handlers.conversation.router import Router
@@ -303,7 +304,8 @@ class TelegramChannel:
                 )
             )
             .concurrent_updates(PerChatUpdateProcessor(256, self._turns(settings)))
-            .connection_pool_size(64)
+            .request(AiohttpRequest(connection_pool_size=64))
+            .get_updates_request(AiohttpRequest(connection_pool_size=1))
             .build()
         )
         application.add_handler(TypeHandler(Update, self._on_update))

@@ -11,10 +11,14 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, Tele
 
 from bot.channels.media import MediaStore
 from bot.channels.telegram import edit_reply, is_transport_error, send_document, send_reply
+from bot.channels.telegram_request import AiohttpRequest
 from bot.dispatcher import Delivery
 from handlers.conversation.messages import AttachmentLoader, Reply
 from handlers.conversation.outbox import attached_document, reply_of
 from storage.outbox import OutboxMessage, OutboxRepository
+
+# As many as PTB's own default pool; the dispatcher's lane bounds what is in flight.
+SENDER_CONNECTIONS = 256
 
 
 class TelegramSender:
@@ -32,7 +36,12 @@ class TelegramSender:
         attachments: AttachmentLoader | None = None,
         outbox: OutboxRepository | None = None,
     ) -> None:
-        self._bot = Bot(token, base_url=f"{api_root}/bot", base_file_url=f"{api_root}/file/bot")
+        self._bot = Bot(
+            token,
+            base_url=f"{api_root}/bot",
+            base_file_url=f"{api_root}/file/bot",
+            request=AiohttpRequest(connection_pool_size=SENDER_CONNECTIONS),
+        )
         self._media = media
         self._attachments = attachments
         self._outbox = outbox
