@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -13,7 +14,7 @@ if str(ROOT) not in sys.path:
 from tests.support.fake_telegram import FakeTelegram  # noqa: E402 - needs the path above
 from tests.support.harness import BotProcess  # noqa: E402 - needs the path above
 
-__all__ = ["ROOT", "BotProcess", "FakeTelegram", "Stopwatch"]
+__all__ = ["ROOT", "BotProcess", "FakeTelegram", "Stopwatch", "cpu_seconds"]
 
 
 class Stopwatch:
@@ -32,3 +33,9 @@ class Stopwatch:
     def elapsed(self) -> float:
         """Return the seconds elapsed (until stop, or until now)."""
         return (self.stopped or time.monotonic()) - self.started
+
+
+def cpu_seconds(pid: int) -> float:
+    """Return the CPU time (user + system) a process has used so far (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

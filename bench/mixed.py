@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from common import FakeTelegram
+from common import FakeTelegram, cpu_seconds
 from seed import nik_for
 
 from storage import Storage
@@ -217,8 +217,11 @@ def run_whatsapp(n: int, rate: float, profile: Path | None = None) -> float:
         env = {"WHATSAPP_RATE_PER_SECOND": f"{rate:g}"}
         bot = start_bot(fake, graph, Path(folder), env, telegram=False, profile=profile)
         try:
+            assert bot.process is not None
+            before = cpu_seconds(bot.process.pid)
             bot.cli("broadcast", "--text", TEXT, "--audience", "all")
             wait_until_done(bot, graph, n, timeout=n / rate * 5 + 120)
+            cpu = cpu_seconds(bot.process.pid) - before
         finally:
             bot.stop(timeout=60)
         side = whatsapp_side(graph)
@@ -228,7 +231,8 @@ def run_whatsapp(n: int, rate: float, profile: Path | None = None) -> float:
         f"[whatsapp {rate:g}/s] {n} recipients, statuses flowing: {side.rate():.1f} msg/s ="
         f" {ratio:.3f} of configured; {side.rejected} refused by the throughput limit;"
         f" lost {n - len(side.per_recipient)}, duplicated {duplicated};"
-        f" status webhooks {graph.statuses_posted} posted, {graph.statuses_failed} failed"
+        f" status webhooks {graph.statuses_posted} posted, {graph.statuses_failed} failed;"
+        f" the bot's CPU {cpu * 1000 / n:.2f} ms per message (sending and its 3 statuses)"
     )
     return ratio
 

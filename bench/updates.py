@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from common import ROOT, BotProcess, FakeTelegram, Stopwatch
+from common import ROOT, BotProcess, FakeTelegram, Stopwatch, cpu_seconds
 
 Step = tuple[str, str]
 
@@ -95,12 +95,6 @@ class Crowd:
             "contact": lambda: self.fake.push_contact(user_id, value, contact_user_id=user_id),
         }
         pushers[kind]()
-
-
-def cpu_seconds(pid: int) -> float:
-    """Return the CPU time (user + system) a process has used so far (Linux)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class Measured:

@@ -11,10 +11,12 @@ from __future__ import annotations
 from typing import Any, Final
 
 import httpx
+from httpx_aiohttp import AiohttpTransport
 
 MAX_DOWNLOAD: Final = 16 * 1024 * 1024
 PROBE_TIMEOUT: Final = 10.0
 CONNECTIONS: Final = 256
+LIMITS: Final = httpx.Limits(max_connections=CONNECTIONS, max_keepalive_connections=CONNECTIONS)
 
 
 class GraphError(Exception):
@@ -45,12 +47,10 @@ class GraphClient:
             headers={"Authorization": f"Bearer {token}"},
             timeout=timeout,
             follow_redirects=False,
-            transport=transport,
+            transport=transport or AiohttpTransport(limits=LIMITS),
             # As many kept-alive connections as sends may overlap (bot.pacing.MAX_IN_FLIGHT):
             # httpx keeps 20 by default, and a new connection per send caps the rate.
-            limits=httpx.Limits(
-                max_connections=CONNECTIONS, max_keepalive_connections=CONNECTIONS
-            ),
+            limits=LIMITS,
         )
 
     async def close(self) -> None:
