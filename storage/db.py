@@ -137,6 +137,9 @@ MAX_RETRY_DELAY: Final = 0.005
 # A wait this long is logged, and again each further BUSY_WARN_EVERY seconds.
 BUSY_WARN_AFTER: Final = 5.0
 BUSY_WARN_EVERY: Final = 1.0
+# A transaction's statements run without a pause (an update's take well under a millisecond);
+# a long one (a broadcast queued for 20,000 chats) gives the loop a turn at least this often.
+TRANSACTION_SLICE: Final = 0.005
 # Targets that name no file: one connection only, no second one for reads.
 MEMORY: Final = frozenset({":memory:", ""})
 # Bounds of the pause a desk writer takes between its transactions (see `make_way`).
@@ -277,6 +280,7 @@ class SqliteDatabase(Database):
         self._lock = asyncio.Lock()
         self._patience = patience
         self._last_hold = 0.0
+        self._next_turn = 0.0
         self._reader: sqlite3.Connection | None = None
         self._reader_thread: ThreadPoolExecutor | None = None
         self.path = path
@@ -330,6 +334,7 @@ class SqliteDatabase(Database):
             try:
                 await self._when_free(lambda: self._connection.execute("BEGIN IMMEDIATE"))
                 began = time.monotonic()
+                self._next_turn = began + TRANSACTION_SLICE
                 try:
                     yield
                     self._connection.execute("COMMIT")
@@ -373,6 +378,17 @@ class SqliteDatabase(Database):
             await asyncio.sleep(delay)
             delay = min(delay * 2, MAX_RETRY_DELAY)
 
+    async def _take_turn(self) -> None:
+        """Inside a transaction: let the loop run others when this one has run for a slice.
+
+        The write lock stays held; what runs meanwhile is work that needs no database
+        (sending replies, answering HTTP), so a long transaction never freezes the bot.
+        """
+        now = time.monotonic()
+        if now >= self._next_turn:
+            await asyncio.sleep(0)
+            self._next_turn = now + TRANSACTION_SLICE
+
     def _in_own_transaction(self) -> bool:
         current = _in_transaction.get()
         return current is not None and current[0] is self
@@ -381,6 +397,7 @@ class SqliteDatabase(Database):
         """Run one statement: in the current transaction, or alone (retried while busy)."""
         try:
             if self._in_own_transaction():
+                await self._take_turn()
                 return call(self._connection)
             await asyncio.sleep(0)  # one loop turn, as before a transaction
             async with self._lock:
@@ -423,6 +440,7 @@ class SqliteDatabase(Database):
         with RETURNING, PRAGMAs and an in-memory database use the one writing connection.
         """
         if self._in_own_transaction():
+            await self._take_turn()
             return cast(list[Row], self._connection.execute(sql, params).fetchall())
         if self.path in MEMORY or not is_plain_read(sql):
             return await self._run(lambda connection: connection.execute(sql, params).fetchall())

@@ -322,6 +322,27 @@ async def test_a_lone_executemany_is_atomic_and_waits_for_the_lock(
     assert await keys(impatient) == ["a", "b"]
 
 
+async def test_a_long_transaction_lets_the_loop_run_others_meanwhile(db: Database) -> None:
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0)
+
+    clock = asyncio.create_task(ticker())
+    await asyncio.sleep(0)
+    async with db.transaction():
+        before = ticks
+        for number in range(20_000):
+            await put(db, f"k{number}")
+        # Twenty thousand inserts take longer than a slice: the ticker ran in between.
+        assert ticks > before
+    clock.cancel()
+    assert await db.fetch_value("SELECT COUNT(*) FROM bot_setting") == 20_000
+
+
 # A read that takes a while: SQLite counts five million generated rows.
 LONG_READ = (
     "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000000)"
