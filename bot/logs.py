@@ -46,8 +46,7 @@ def configure_logging(level: str) -> None:
     root.setLevel(level.upper())
     for noisy in ("httpx", "httpcore", "apscheduler"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    # python-telegram-bot's and aiosqlite's debug lines print whole updates and statement
-    # values: what people wrote (questions to the help desk included) never goes to the
-    # log, whatever LOG_LEVEL says.
-    for verbatim in ("telegram", "aiosqlite"):
+    # python-telegram-bot's debug lines print whole updates: what people wrote (questions to
+    # the help desk included) never goes to the log, whatever LOG_LEVEL says.
+    for verbatim in ("telegram",):
         logging.getLogger(verbatim).setLevel(max(root.level, logging.INFO))

@@ -13,7 +13,7 @@ from storage.channel_states import ChannelStateRepository
 from storage.console import ConsoleRepository
 from storage.contacts import ContactRepository
 from storage.conversations import ConversationRepository
-from storage.db import BUSY_TIMEOUT, Database
+from storage.db import Database
 from storage.directory import ParticipantDirectory
 from storage.enrollments import EnrollmentRepository
 from storage.equipment import (
@@ -92,15 +92,13 @@ class Storage:
         target: str | Path,
         now: datetime,
         deadlines: OutboxDeadlines | None = None,
-        *,
-        busy_timeout: float = BUSY_TIMEOUT,
     ) -> Storage:
         """Connect (a SQLite file or a postgresql:// URL), migrate, build the repositories.
 
         `deadlines` are the default give-up times of outbox rows (BROADCAST_GIVE_UP_AFTER,
         NOTICE_GIVE_UP_AFTER).
         """
-        db = await Database.connect(target, busy_timeout=busy_timeout)
+        db = await Database.connect(target)
         try:
             await migrate(db, now)
         except BaseException:

@@ -15,14 +15,14 @@ import re
 import sqlite3
 import time
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Final, Literal, Protocol, TypeVar, cast
 
-import aiosqlite
 import asyncpg
 
 logger = logging.getLogger(__name__)
@@ -105,7 +105,7 @@ class _AdvisoryLock:
 
 
 class Row(Protocol):
-    """A result row: by column name or position (aiosqlite.Row and asyncpg.Record both are)."""
+    """A result row: by column name or position (sqlite3.Row and asyncpg.Record both are)."""
 
     def keys(self) -> Iterable[str]:
         """Return the column names."""
@@ -126,12 +126,22 @@ PRAGMAS = (
     "PRAGMA foreign_keys=ON",
     "PRAGMA synchronous=NORMAL",
 )
-# SQLite itself waits this long for another process's write lock before answering SQLITE_BUSY.
-BUSY_TIMEOUT: Final = 5.0
-# After that, the wait goes on here (a backup, a console or a crashed CLI may hold the lock
-# longer); only then does the caller see the error.
+# How long a refused BEGIN or lone write is retried while another process holds the write
+# lock (a backup, a console or a crashed CLI may hold it long); only then does the caller see
+# the error. SQLite itself never waits on the loop's thread (busy timeout 0).
 LOCK_PATIENCE: Final = 120.0
-RETRY_DELAY: Final = 0.05
+# Retries start at once and back off to this: a desk job pauses at least MIN_MAKE_WAY between
+# its transactions, so polling faster than that always finds the lock free in a pause.
+FIRST_RETRY_DELAY: Final = 0.001
+MAX_RETRY_DELAY: Final = 0.005
+# A wait this long is logged, and again each further BUSY_WARN_EVERY seconds.
+BUSY_WARN_AFTER: Final = 5.0
+BUSY_WARN_EVERY: Final = 1.0
+# A transaction's statements run without a pause (an update's take well under a millisecond);
+# a long one (a broadcast queued for 20,000 chats) gives the loop a turn at least this often.
+TRANSACTION_SLICE: Final = 0.005
+# Targets that name no file: one connection only, no second one for reads.
+MEMORY: Final = frozenset({":memory:", ""})
 # Bounds of the pause a desk writer takes between its transactions (see `make_way`).
 MIN_MAKE_WAY: Final = 0.01
 MAX_MAKE_WAY: Final = 0.2
@@ -141,6 +151,19 @@ def is_busy(error: BaseException) -> bool:
     """Tell whether an error is SQLite's "database is locked" (another process writes)."""
     code = getattr(error, "sqlite_errorcode", None)
     return isinstance(error, sqlite3.OperationalError) and code is not None and code & 0xFF == 5
+
+
+_WRITE_WORDS = re.compile(r"\b(INSERT|UPDATE|DELETE|REPLACE|RETURNING)\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4096)
+def is_plain_read(sql: str) -> bool:
+    """Tell whether a statement only reads tables (a SELECT, or a WITH that writes nothing).
+
+    PRAGMAs are not plain reads: they concern the connection that runs them.
+    """
+    head = sql.lstrip().split(None, 1)[0].upper() if sql.strip() else ""
+    return head in ("SELECT", "WITH") and _WRITE_WORDS.search(sql) is None
 
 
 def is_postgres_url(target: str | Path) -> bool:
@@ -164,16 +187,15 @@ class Database(ABC):
         cls,
         target: str | Path,
         *,
-        busy_timeout: float = BUSY_TIMEOUT,
         patience: float = LOCK_PATIENCE,
     ) -> Database:
         """Open a SQLite file, or a PostgreSQL database when given a postgresql:// URL.
 
-        busy_timeout and patience concern SQLite's file lock; PostgreSQL waits for its lock.
+        patience concerns SQLite's file lock; PostgreSQL waits for its lock.
         """
         if is_postgres_url(target):
             return await PostgresDatabase.open(str(target))
-        return await SqliteDatabase.open(target, busy_timeout=busy_timeout, patience=patience)
+        return await SqliteDatabase.open(target, patience=patience)
 
     async def make_way(self) -> None:
         """Let other writers in between two transactions of a long job (see SQLite's)."""
@@ -234,60 +256,62 @@ class Database(ABC):
 
 
 class SqliteDatabase(Database):
-    """Serialise every statement of this process on one shared aiosqlite connection.
+    """One plain sqlite3 connection on the event loop's own thread; reads of committed data
+    on a second, read-only connection in a worker thread.
 
-    aiosqlite runs one connection on one thread, so two coroutines that both open a
-    transaction would interleave their statements. A lock around each transaction (and
-    around each statement outside one) keeps every transaction whole.
+    An update's transaction is a handful of indexed statements of microseconds each: running
+    them at once costs less than handing each to a worker thread and waking the loop when it
+    is done (what a thread-backed driver does per statement), so the whole update is one step
+    of the loop. A transaction spans several awaits (the handlers between its statements), so
+    a lock around each transaction (and around each write outside one) keeps another
+    coroutine's statements out of it. Two things would block the loop and are kept off it:
+    waiting for another process's write lock (the connection's busy timeout is 0; a refused
+    `BEGIN` or lone write is retried after an `asyncio.sleep`), and reads outside a
+    transaction (console pages, counts, export pages), which may take long and need no lock.
     """
 
     engine: Engine = "sqlite"
     _TABLES = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
 
     def __init__(
-        self, connection: aiosqlite.Connection, path: str, patience: float = LOCK_PATIENCE
+        self, connection: sqlite3.Connection, path: str, patience: float = LOCK_PATIENCE
     ) -> None:
         self._connection = connection
         self._lock = asyncio.Lock()
         self._patience = patience
         self._last_hold = 0.0
+        self._next_turn = 0.0
+        self._reader: sqlite3.Connection | None = None
+        self._reader_thread: ThreadPoolExecutor | None = None
         self.path = path
-        # How often another process's write lock made this one wait past the busy timeout.
+        # How often another process's write lock refused this connection (each refusal is
+        # followed by a short sleep and a retry).
         self.busy_retries = 0
 
     @classmethod
-    async def open(
-        cls,
-        path: str | Path,
-        *,
-        busy_timeout: float = BUSY_TIMEOUT,
-        patience: float = LOCK_PATIENCE,
-    ) -> SqliteDatabase:
+    async def open(cls, path: str | Path, *, patience: float = LOCK_PATIENCE) -> SqliteDatabase:
         """Open the database file and set the PRAGMAs every connection needs."""
-        opening = aiosqlite.connect(str(path), isolation_level=None)
+        connection = sqlite3.connect(str(path), isolation_level=None)
         try:
-            connection = await opening
-        except BaseException:
-            # When opening fails, aiosqlite 0.22 queues its worker's stop without waiting for
-            # it; if the event loop closes first, the worker prints "Event loop is closed"
-            # (omnilib/aiosqlite#259). Wait for the worker, so a refused file is one clean error.
-            await asyncio.to_thread(opening._thread.join, 5)
-            raise
-        connection.row_factory = aiosqlite.Row
-        try:
-            await connection.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
+            connection.row_factory = sqlite3.Row
+            # Never sleep inside SQLite on the loop's thread: a refusal comes back at once.
+            connection.execute("PRAGMA busy_timeout=0")
+            database = cls(connection, str(path), patience)
             for pragma in PRAGMAS:
-                await connection.execute(pragma)
+                await database.execute(pragma)
         except BaseException:
-            # A file that is not a database, or one we may not write, fails here: close the
-            # connection now, or its thread outlives the event loop and prints a traceback.
-            await connection.close()
+            # A file that is not a database, or one we may not write, fails here.
+            connection.close()
             raise
-        return cls(connection, str(path), patience)
+        return database
 
     async def close(self) -> None:
-        """Close the connection."""
-        await self._connection.close()
+        """Close both connections."""
+        if self._reader_thread is not None:
+            reader_thread, self._reader_thread = self._reader_thread, None
+            await asyncio.get_running_loop().run_in_executor(reader_thread, self._close_reader)
+            reader_thread.shutdown(wait=True)
+        self._connection.close()
 
     async def try_session_lock(self, name: str) -> SessionLock | None:
         """Return a lock that is always this process's: SQLite runs one bot process."""
@@ -297,25 +321,32 @@ class SqliteDatabase(Database):
     async def transaction(self) -> AsyncIterator[None]:
         """Run the block as one `BEGIN IMMEDIATE` transaction; roll back on error.
 
-        When another process holds the write lock, BEGIN waits for it (SQLite's busy timeout,
-        then retries up to the patience), so a busy database delays the block, never fails it.
+        When another process holds the write lock, BEGIN is retried (the loop serves others
+        meanwhile) for up to the patience, so a busy database delays the block, never fails it.
         """
-        current = _in_transaction.get()
-        if current is not None and current[0] is self:
+        if self._in_own_transaction():
             yield  # nested: the outer transaction commits
             return
+        # One loop turn first, so a coroutine that writes in a loop cannot starve the others.
+        await asyncio.sleep(0)
         async with self._lock:
             token = _in_transaction.set((self, self._connection))
             try:
                 await self._when_free(lambda: self._connection.execute("BEGIN IMMEDIATE"))
                 began = time.monotonic()
+                self._next_turn = began + TRANSACTION_SLICE
                 try:
                     yield
+                    self._connection.execute("COMMIT")
                 except BaseException:
-                    await self._connection.rollback()
+                    # SQLite may have ended the transaction itself (a full disk, say).
+                    if self._connection.in_transaction:
+                        self._connection.execute("ROLLBACK")
                     raise
-                await self._connection.commit()
-                self._last_hold = time.monotonic() - began
+                finally:
+                    self._last_hold = time.monotonic() - began
+            except sqlite3.IntegrityError as error:
+                raise IntegrityError(str(error)) from error
             finally:
                 _in_transaction.reset(token)
 
@@ -323,43 +354,57 @@ class SqliteDatabase(Database):
         """Pause about as long as the last transaction held the write lock.
 
         Long desk work (imports) writes in short transactions and calls this between them:
-        another process waiting for the lock (the running bot) polls for it every few
+        another process waiting for the lock (the running bot) retries every few
         milliseconds, and gets it in this pause instead of waiting for the whole job.
         """
         await asyncio.sleep(min(max(self._last_hold, MIN_MAKE_WAY), MAX_MAKE_WAY))
 
-    async def _when_free(self, attempt: Callable[[], Awaitable[T]]) -> T:
+    async def _when_free(self, attempt: Callable[[], T]) -> T:
         """Run a statement that takes no effect when refused; retry while the lock is taken."""
-        deadline = time.monotonic() + self._patience
+        started = time.monotonic()
+        delay = FIRST_RETRY_DELAY
+        warn_at = BUSY_WARN_AFTER
         while True:
             try:
-                return await attempt()
+                return attempt()
             except sqlite3.OperationalError as error:
-                if not is_busy(error) or time.monotonic() >= deadline:
+                waited = time.monotonic() - started
+                if not is_busy(error) or waited >= self._patience:
                     raise
             self.busy_retries += 1
-            if self.busy_retries % 20 == 1:
+            if waited >= warn_at:
                 logger.warning("database: another process holds the write lock; waiting")
-            await asyncio.sleep(RETRY_DELAY)
+                warn_at = waited + BUSY_WARN_EVERY
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, MAX_RETRY_DELAY)
+
+    async def _take_turn(self) -> None:
+        """Inside a transaction: let the loop run others when this one has run for a slice.
+
+        The write lock stays held; what runs meanwhile is work that needs no database
+        (sending replies, answering HTTP), so a long transaction never freezes the bot.
+        """
+        now = time.monotonic()
+        if now >= self._next_turn:
+            await asyncio.sleep(0)
+            self._next_turn = now + TRANSACTION_SLICE
 
     def _in_own_transaction(self) -> bool:
         current = _in_transaction.get()
         return current is not None and current[0] is self
 
-    async def _run(self, call: Callable[[aiosqlite.Connection], Awaitable[T]]) -> T:
+    async def _run(self, call: Callable[[sqlite3.Connection], T]) -> T:
         """Run one statement: in the current transaction, or alone (retried while busy)."""
         try:
             if self._in_own_transaction():
-                return await call(self._connection)
+                await self._take_turn()
+                return call(self._connection)
+            await asyncio.sleep(0)  # one loop turn, as before a transaction
             async with self._lock:
                 # A statement refused with SQLITE_BUSY took no effect: running it again is safe.
                 return await self._when_free(lambda: call(self._connection))
         except sqlite3.IntegrityError as error:
             raise IntegrityError(str(error)) from error
-
-    # Each aiosqlite call is a round trip to its worker thread, so every method below makes
-    # exactly one: cursors are not closed by a second call but dropped (CPython finalises
-    # them at once), and reads use execute_fetchall.
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement and return the number of rows it changed."""
@@ -368,27 +413,57 @@ class SqliteDatabase(Database):
 
     async def insert(self, sql: str, params: Params = ()) -> int:
         """Run an INSERT and return the new row id."""
-        row = await self._run(lambda connection: connection.execute_insert(sql, params))
-        if row is None or row[0] is None:
+        cursor = await self._run(lambda connection: connection.execute(sql, params))
+        if cursor.lastrowid is None or not cursor.rowcount:
             raise RuntimeError("INSERT produced no row id")
-        return int(row[0])
+        return int(cursor.lastrowid)
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
-        """Run one statement for each row of parameters (inside a transaction: atomically)."""
+        """Run one statement for each row of parameters, atomically.
+
+        Outside a transaction the rows get one of their own: a refusal then comes at BEGIN,
+        before any row, so waiting for the lock and retrying is safe.
+        """
         try:
-            if self._in_own_transaction():
-                await self._connection.executemany(sql, rows)
-                return
-            # Alone, each row commits by itself: a retry could repeat the rows before a refusal.
-            async with self._lock:
-                await self._connection.executemany(sql, rows)
+            async with self.transaction():
+                self._connection.executemany(sql, rows)
         except sqlite3.IntegrityError as error:
             raise IntegrityError(str(error)) from error
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
-        """Return every row of a query."""
-        rows = await self._run(lambda connection: connection.execute_fetchall(sql, params))
-        return cast(list[Row], list(rows))
+        """Return every row of a query.
+
+        Inside a transaction the query runs on its connection and sees its writes. Outside
+        one a plain read (`is_plain_read`) reads what is committed, on the read-only
+        connection in the worker thread: the loop keeps serving people while a long read (a
+        console page, an export page) runs, and the read waits for no transaction. Writes
+        with RETURNING, PRAGMAs and an in-memory database use the one writing connection.
+        """
+        if self._in_own_transaction():
+            await self._take_turn()
+            return cast(list[Row], self._connection.execute(sql, params).fetchall())
+        if self.path in MEMORY or not is_plain_read(sql):
+            return await self._run(lambda connection: connection.execute(sql, params).fetchall())
+        if self._reader_thread is None:
+            self._reader_thread = ThreadPoolExecutor(1, thread_name_prefix="sqlite-reader")
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._reader_thread, self._read, sql, params)
+
+    def _read(self, sql: str, params: Params) -> list[Row]:
+        """Run a query on the read-only connection (in the reader thread only)."""
+        if self._reader is None:
+            reader = sqlite3.connect(self.path, isolation_level=None)
+            reader.row_factory = sqlite3.Row
+            # This thread may wait inside SQLite: it serves reads only.
+            reader.execute(f"PRAGMA busy_timeout={int(self._patience * 1000)}")
+            reader.execute("PRAGMA query_only=ON")
+            self._reader = reader
+        return cast(list[Row], self._reader.execute(sql, params).fetchall())
+
+    def _close_reader(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
 
     async def execute_script(self, script: str) -> None:
         """Run several statements inside the current transaction."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta, timezone
@@ -12,12 +13,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from storage import db as db_module
 from storage.db import (
     Database,
     IntegrityError,
     changed_rows,
     db_time,
     is_busy,
+    is_plain_read,
     split_statements,
     to_postgres,
 )
@@ -176,8 +179,8 @@ async def test_statement_outside_a_transaction_waits_for_the_open_one(db: Databa
 
 @pytest.fixture
 async def impatient(tmp_path: Path) -> AsyncIterator[Database]:
-    """A migrated database whose own busy timeout is tiny, so the retry loop is exercised."""
-    opened = await Database.connect(tmp_path / "db.sqlite3", busy_timeout=0.01)
+    """A migrated database, refused the lock by another process in the tests below."""
+    opened = await Database.connect(tmp_path / "db.sqlite3")
     try:
         await migrate(opened, NOW)
         yield opened
@@ -233,7 +236,7 @@ async def test_a_lone_statement_waits_for_another_process_too(
 async def test_after_its_patience_the_lock_error_reaches_the_caller(
     tmp_path: Path,
 ) -> None:
-    db = await Database.connect(tmp_path / "db.sqlite3", busy_timeout=0.01, patience=0)
+    db = await Database.connect(tmp_path / "db.sqlite3", patience=0)
     other = sqlite3.connect(db.path, isolation_level=None)
     try:
         await migrate(db, NOW)
@@ -256,6 +259,178 @@ async def test_other_database_errors_are_not_retried(impatient: Database) -> Non
     assert impatient.busy_retries == 0
 
 
+async def test_the_loop_serves_others_while_the_database_waits_for_the_lock(
+    impatient: Database, other_process: sqlite3.Connection
+) -> None:
+    other_process.execute("BEGIN IMMEDIATE")
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0.001)
+
+    async def write() -> None:
+        async with impatient.transaction():
+            await put(impatient, "bot")
+
+    clock = asyncio.create_task(ticker())
+    task = asyncio.create_task(write())
+    await until_refused(impatient, 5)
+    seen = ticks
+    await until_refused(impatient, 10)
+    # SQLite never slept on the loop's thread: other coroutines ran between the refusals.
+    assert ticks > seen
+    assert not task.done()
+    other_process.execute("COMMIT")
+    await task
+    clock.cancel()
+    assert await keys(impatient) == ["bot"]
+
+
+async def test_a_long_wait_is_logged_once_per_period_not_per_retry(
+    impatient: Database,
+    other_process: sqlite3.Connection,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    monkeypatch.setattr(db_module, "BUSY_WARN_AFTER", 0.0)
+    monkeypatch.setattr(db_module, "BUSY_WARN_EVERY", 3600.0)
+    other_process.execute("BEGIN IMMEDIATE")
+    with caplog.at_level(logging.WARNING, logger="storage.db"):
+        task = asyncio.create_task(put(impatient, "bot"))
+        await until_refused(impatient, 10)
+        other_process.execute("ROLLBACK")
+        await task
+    waits = [r.getMessage() for r in caplog.records if r.name == "storage.db"]
+    assert waits == ["database: another process holds the write lock; waiting"]
+
+
+async def test_a_lone_executemany_is_atomic_and_waits_for_the_lock(
+    impatient: Database, other_process: sqlite3.Connection
+) -> None:
+    insert = "INSERT INTO bot_setting (key, value) VALUES (?, ?)"
+    with pytest.raises(IntegrityError, match="UNIQUE"):
+        await impatient.executemany(insert, [("a", "1"), ("b", "2"), ("a", "3")])
+    assert await keys(impatient) == []
+    other_process.execute("BEGIN IMMEDIATE")
+    task = asyncio.create_task(impatient.executemany(insert, [("a", "1"), ("b", "2")]))
+    await until_refused(impatient, 3)
+    other_process.execute("COMMIT")
+    await task
+    assert await keys(impatient) == ["a", "b"]
+
+
+async def test_a_long_transaction_lets_the_loop_run_others_meanwhile(db: Database) -> None:
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0)
+
+    clock = asyncio.create_task(ticker())
+    await asyncio.sleep(0)
+    async with db.transaction():
+        before = ticks
+        for number in range(20_000):
+            await put(db, f"k{number}")
+        # Twenty thousand inserts take longer than a slice: the ticker ran in between.
+        assert ticks > before
+    clock.cancel()
+    assert await db.fetch_value("SELECT COUNT(*) FROM bot_setting") == 20_000
+
+
+# A read that takes a while: SQLite counts five million generated rows.
+LONG_READ = (
+    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000000)"
+    " SELECT COUNT(*) FROM n"
+)
+
+
+async def test_a_long_read_runs_off_the_loop(db: Database) -> None:
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0.001)
+
+    clock = asyncio.create_task(ticker())
+    read = asyncio.create_task(db.fetch_value(LONG_READ))
+    while ticks < 5:  # noqa: ASYNC110 - a counter, no event to wait on
+        await asyncio.sleep(0.001)
+    # The loop went round several times while the read was still running.
+    assert not read.done()
+    assert await read == 5_000_000
+    clock.cancel()
+
+
+async def test_a_read_outside_a_transaction_sees_what_is_committed_and_waits_for_none(
+    db: Database,
+) -> None:
+    await put(db, "committed")
+    inside = asyncio.Event()
+    release = asyncio.Event()
+
+    async def writer() -> None:
+        async with db.transaction():
+            await put(db, "pending")
+            # Inside the transaction its own write is seen.
+            assert await keys(db) == ["committed", "pending"]
+            inside.set()
+            await release.wait()
+
+    task = asyncio.create_task(writer())
+    await inside.wait()
+    # The open transaction holds the lock; the read does not wait for it.
+    assert await keys(db) == ["committed"]
+    release.set()
+    await task
+    assert await keys(db) == ["committed", "pending"]
+
+
+async def test_a_write_with_returning_outside_a_transaction_runs_on_the_writer(
+    db: Database,
+) -> None:
+    rows = await db.fetch_all(
+        "INSERT INTO bot_setting (key, value) VALUES ('x', 'y') RETURNING key"
+    )
+    assert [row["key"] for row in rows] == ["x"]
+    assert await keys(db) == ["x"]
+
+
+@pytest.mark.parametrize(
+    ("sql", "plain"),
+    [
+        ("SELECT 1", True),
+        ("  select key FROM bot_setting", True),
+        ("WITH x AS (SELECT 1) SELECT * FROM x", True),
+        ("WITH x AS (SELECT 1) INSERT INTO t SELECT * FROM x", False),
+        ("INSERT INTO t VALUES (1) RETURNING id", False),
+        ("UPDATE t SET x = 1 RETURNING x", False),
+        ("DELETE FROM t RETURNING x", False),
+        ("PRAGMA table_info(t)", False),
+        ("", False),
+    ],
+)
+def test_plain_reads_are_told_from_writes(sql: str, *, plain: bool) -> None:
+    assert is_plain_read(sql) is plain
+
+
+async def test_an_in_memory_database_reads_on_its_one_connection() -> None:
+    memory = await Database.connect(":memory:")
+    try:
+        await memory.execute("CREATE TABLE t (x INTEGER)")
+        await memory.execute("INSERT INTO t VALUES (1)")
+        assert await memory.fetch_value("SELECT SUM(x) FROM t") == 1
+    finally:
+        await memory.close()
+
+
 # --- connection and migrations --------------------------------------------------------------
 
 
@@ -264,7 +439,7 @@ async def test_other_database_errors_are_not_retried(impatient: Database) -> Non
     [
         ("journal_mode", "wal"),
         ("foreign_keys", 1),
-        ("busy_timeout", 5000),
+        ("busy_timeout", 0),  # never sleeps on the loop's thread; refusals are retried
         ("synchronous", 1),  # NORMAL
     ],
 )

@@ -266,8 +266,7 @@ async def test_registration_stored_at_a_step_that_no_longer_exists_carries_on(
 async def test_an_event_while_another_process_holds_the_write_lock_is_answered_after_it(
     tmp_path: Path, clock: FrozenClock, caplog: pytest.LogCaptureFixture
 ) -> None:
-    # The bot's own busy timeout is made tiny so the wait goes through the retry loop.
-    storage = await Storage.open(tmp_path / "bot.sqlite3", NOW, busy_timeout=0.01)
+    storage = await Storage.open(tmp_path / "bot.sqlite3", NOW)
     desk = sqlite3.connect(storage.db.path, isolation_level=None)
     try:
         services = Services(
