@@ -6,6 +6,7 @@ import asyncio
 import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 from telegram import (
@@ -20,7 +21,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType
-from telegram.error import BadRequest, NetworkError, TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -29,6 +30,7 @@ from telegram.ext import (
     TypeHandler,
 )
 
+from bot.channels.fallback import ReplyFallback
 from bot.channels.media import MediaStore, is_stored
 from bot.channels.ordering import ChatTurns
 from bot.channels.telegram_menu import CommandMenu
@@ -41,6 +43,10 @@ logger = logging.getLogger(__name__)
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
+# Connections for replies, and how long a reply waits for a free one (python-telegram-bot's
+# default is 1 s): a burst of replies waits its turn instead of failing without being sent.
+POOL_SIZE = 64
+POOL_TIMEOUT = 30.0
 
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
@@ -151,6 +157,17 @@ def is_transport_error(error: TelegramError) -> bool:
     it but is Telegram refusing the message.
     """
     return isinstance(error, NetworkError) and not isinstance(error, BadRequest)
+
+
+def is_passing(error: Exception) -> bool:
+    """Tell whether a send that failed so may work later: anything but a definite refusal.
+
+    The dispatcher's rule: a blocked bot, a bad request or a moved chat fail for good; a
+    timeout, a network error, a 5xx, a 429 or an unknown answer are tried again.
+    """
+    if not isinstance(error, TelegramError):
+        return False
+    return not isinstance(error, Forbidden | BadRequest | ChatMigrated)
 
 
 def reply_markup(reply: Reply) -> Any:
@@ -278,6 +295,7 @@ class TelegramChannel:
         self._services = services
         self._media = MediaStore(settings.media_dir)
         self.application = self._build(settings)
+        self.fallback = ReplyFallback("telegram", services.storage.outbox, services.clock)
         # Told about each network error of long polling (the dispatcher's outage monitor).
         self.on_network_error: Callable[[str], None] | None = None
         self.menu = CommandMenu(self.application.bot, services.storage, services.clock)
@@ -303,7 +321,8 @@ class TelegramChannel:
                 )
             )
             .concurrent_updates(PerChatUpdateProcessor(256, self._turns(settings)))
-            .connection_pool_size(64)
+            .connection_pool_size(POOL_SIZE)
+            .pool_timeout(POOL_TIMEOUT)
             .build()
         )
         application.add_handler(TypeHandler(Update, self._on_update))
@@ -314,6 +333,7 @@ class TelegramChannel:
         """Connect (getMe), record the bot's username and start long polling."""
         application = self.application
         await application.initialize()
+        await self.fallback.load()
         username = self._settings.telegram_bot_username or application.bot.username
         async with self._services.storage.db.transaction():
             await self._services.storage.bot_settings.put("telegram_username", username)
@@ -372,8 +392,10 @@ class TelegramChannel:
         if inbound.kind == "photo" and await self._from_officer(inbound):
             inbound = dataclasses.replace(inbound, photo_id=await self._keep(inbound.photo_id))
         replies = await self._router.handle(inbound, self._services)
-        for outbound in replies:
-            await self.send(int(inbound.address), outbound)
+        chat_id = int(inbound.address)
+        await self.fallback.deliver(
+            inbound.address, update.update_id, replies, partial(self.send, chat_id), is_passing
+        )
 
     async def _from_officer(self, inbound: Inbound) -> bool:
         if not inbound.sender_id:
