@@ -18,27 +18,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
-from typing import Final
 
 from handlers.conversation.clock import Clock
 from handlers.conversation.messages import Outbound, Reply
-from handlers.conversation.outbox import stored
+from handlers.conversation.outbox import REPLY_PREFIX, chat_prefix, reply_key, stored
 from storage.models import Channel
 from storage.outbox import OutboxRepository
 
 logger = logging.getLogger(__name__)
-
-REPLY_PREFIX: Final = "reply:"
-
-
-def chat_prefix(channel: str, address: str) -> str:
-    """Return the key prefix of one chat's queued replies."""
-    return f"{REPLY_PREFIX}{channel}:{address}:"
-
-
-def reply_key(channel: str, address: str, turn: int | str, index: int) -> str:
-    """Return the outbox key of the `index`th reply of a turn (an update or inbox entry)."""
-    return f"{chat_prefix(channel, address)}{turn}:{index}"
 
 
 class ReplyFallback:

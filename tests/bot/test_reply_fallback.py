@@ -17,7 +17,6 @@ import pytest
 from telegram import Update
 
 from bot.channels import telegram as telegram_module
-from bot.channels.fallback import reply_key
 from bot.channels.media import MediaStore
 from bot.channels.telegram import TelegramChannel
 from bot.channels.telegram_sender import TelegramSender
@@ -27,6 +26,7 @@ from bot.channels.whatsapp_sender import WhatsAppSender
 from bot.dispatcher import Dispatcher, Sender
 from bot.settings import Settings, WhatsAppTemplates
 from handlers.conversation.messages import Button, Document, Inbound, Outbound, Reply
+from handlers.conversation.outbox import reply_key
 from handlers.conversation.turn import Services
 from storage.outbox import OutboxMessage
 from tests.bot.test_dispatcher import simulated_sleep
