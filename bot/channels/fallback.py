@@ -10,7 +10,9 @@ twice), and the dispatcher delivers them with its pacing, retries and outage han
 
 While a chat has such replies waiting, its next turns' replies queue behind them rather than
 overtaking them. The chats with waiting replies are kept in a set in memory, read from the
-outbox at start-up; only a chat in the set costs a look at the outbox before a send.
+outbox at start-up; only a chat in the set costs a look at the outbox before a send. When
+several processes may handle one chat's messages (`shared`: PostgreSQL with webhooks), one
+process cannot know what another queued, so every turn looks at the outbox.
 """
 
 from __future__ import annotations
@@ -31,8 +33,11 @@ logger = logging.getLogger(__name__)
 class ReplyFallback:
     """Send a turn's replies directly, or queue them in the outbox when that cannot work."""
 
-    def __init__(self, channel: Channel, outbox: OutboxRepository, clock: Clock) -> None:
+    def __init__(
+        self, channel: Channel, outbox: OutboxRepository, clock: Clock, *, shared: bool = False
+    ) -> None:
         self._channel: Channel = channel
+        self._shared = shared
         self._outbox = outbox
         self._clock = clock
         self._waiting: set[str] = set()
@@ -94,7 +99,7 @@ class ReplyFallback:
 
     async def _queue_after(self, address: str) -> datetime | None:
         """Return when the chat's waiting replies are due (None: none wait, send directly)."""
-        if address not in self._waiting:
+        if address not in self._waiting and not self._shared:
             return None
         due = await self._outbox.waiting_until(chat_prefix(self._channel, address))
         if due is None:

@@ -295,15 +295,20 @@ class TelegramChannel:
         self._services = services
         self._media = MediaStore(settings.media_dir)
         self.application = self._build(settings)
-        self.fallback = ReplyFallback("telegram", services.storage.outbox, services.clock)
+        self.fallback = ReplyFallback(
+            "telegram", services.storage.outbox, services.clock, shared=self._several(settings)
+        )
         # Told about each network error of long polling (the dispatcher's outage monitor).
         self.on_network_error: Callable[[str], None] | None = None
         self.menu = CommandMenu(self.application.bot, services.storage, services.clock)
 
+    def _several(self, settings: Settings) -> bool:
+        """Tell whether several processes may handle one chat: webhooks on PostgreSQL."""
+        return settings.telegram_webhook and self._services.storage.db.engine == "postgresql"
+
     def _turns(self, settings: Settings) -> ChatTurns | None:
         """Order each chat's updates across processes: webhook mode on PostgreSQL only."""
-        several = self._services.storage.db.engine == "postgresql"
-        return ChatTurns(self._services) if settings.telegram_webhook and several else None
+        return ChatTurns(self._services) if self._several(settings) else None
 
     def _build(self, settings: Settings) -> Application[Any, Any, Any, Any, Any, Any]:
         root = settings.telegram_api_base_url

@@ -130,7 +130,11 @@ class WhatsAppChannel:
         self._templates = templates
         self._runner = PerSenderRunner()
         self._sweeper: asyncio.Task[None] | None = None
-        self.fallback = ReplyFallback("whatsapp", services.storage.outbox, services.clock)
+        # With PostgreSQL, several processes may take one person's messages.
+        several = services.storage.db.engine == "postgresql"
+        self.fallback = ReplyFallback(
+            "whatsapp", services.storage.outbox, services.clock, shared=several
+        )
 
     async def start(self) -> None:
         """Forget old message ids and process what a restart left in the inbox."""

@@ -15,8 +15,10 @@ from pathlib import Path
 import httpx
 import pytest
 from telegram import Update
+from telegram.error import NetworkError
 
 from bot.channels import telegram as telegram_module
+from bot.channels.fallback import ReplyFallback
 from bot.channels.media import MediaStore
 from bot.channels.telegram import TelegramChannel
 from bot.channels.telegram_sender import TelegramSender
@@ -379,3 +381,30 @@ async def test_whatsapp_refusal_is_not_queued(
     await channel.stop()
     assert await reply_rows(services) == []
     assert "a reply was not sent (code 131026, HTTP 400)" in caplog.text
+
+
+async def test_shared_chats_look_at_the_outbox_for_replies_another_process_queued(
+    services: Services, clock: FrozenClock
+) -> None:
+    # Two processes' fallbacks over one database (several webhook processes on PostgreSQL).
+    first = ReplyFallback("telegram", services.storage.outbox, clock, shared=True)
+    second = ReplyFallback("telegram", services.storage.outbox, clock, shared=True)
+    sent: list[str] = []
+
+    async def refused(outbound: Outbound) -> None:
+        raise NetworkError("Bad Gateway")
+
+    async def accepted(outbound: Outbound) -> None:
+        assert isinstance(outbound, Reply)
+        sent.append(outbound.text)
+
+    passing = telegram_module.is_passing
+    await first.deliver("42", 1, [Reply("satu")], refused, passing)
+    await second.deliver("42", 2, [Reply("dua")], accepted, passing)
+    assert sent == []
+    rows = await reply_rows(services)
+    assert [row.body.text for row in rows] == ["satu", "dua"]
+    # A process that does not share chats trusts its own memory.
+    alone = ReplyFallback("telegram", services.storage.outbox, clock)
+    await alone.deliver("42", 3, [Reply("tiga")], accepted, passing)
+    assert sent == ["tiga"]
