@@ -141,11 +141,14 @@ async def run_bot(settings: Settings) -> None:
 
         stop = _stop_on_signals()
         if whatsapp is not None:
+            # A reply queued after a failed send goes out at once, not at the next poll.
+            whatsapp.channel.fallback.on_queued = dispatcher.wake
             await whatsapp.channel.start()
             stack.push_async_callback(whatsapp.channel.stop)
         board = None
         if telegram is not None:
             telegram.channel.on_network_error = partial(dispatcher.outages.failed_soon, "telegram")
+            telegram.channel.fallback.on_queued = dispatcher.wake
             await telegram.channel.start()
             stack.push_async_callback(telegram.channel.stop)
             await telegram.sender.initialize()

@@ -20,7 +20,9 @@ Per-chat spacing: each lane remembers, in memory, when each chat last got a mess
 A claimed row whose chat is not free yet goes straight back to 'pending' with
 `not_before` = the moment the chat is free (`OutboxRepository.release`), without counting
 an attempt. Keeping the deferral in the database means a crash loses nothing and the
-pacer never waits for one busy chat while others could be served.
+pacer never waits for one busy chat while others could be served. A row that failed and
+waits for its retry holds its chat the same way (and its later pending rows are made due no
+earlier than the retry), so a chat's messages keep their order through failures.
 """
 
 from __future__ import annotations
@@ -400,7 +402,7 @@ class Dispatcher:
         now = self._clock.now()
         outbox = self._storage.outbox
         if delivery.outcome == "unreachable":
-            await self._record_unreachable(message, delivery, now)
+            await self._record_unreachable(lane, message, delivery, now)
             return
         self.outages.answered(message.channel)
         if delivery.outcome == "ok":
@@ -428,7 +430,7 @@ class Dispatcher:
         elif delivery.outcome == "blocked":
             await self._record_blocked(message, delivery, now)
         else:
-            await self._record_failure(message, delivery, now)
+            await self._record_failure(lane, message, delivery, now)
 
     async def _record_blocked(
         self, message: OutboxMessage, delivery: Delivery, now: datetime
@@ -440,17 +442,17 @@ class Dispatcher:
         logger.info("dispatcher: outbox %d blocked", message.id)
 
     async def _record_unreachable(
-        self, message: OutboxMessage, delivery: Delivery, now: datetime
+        self, lane: Lane, message: OutboxMessage, delivery: Delivery, now: datetime
     ) -> None:
         await self.outages.failed(message.channel, delivery.reason)
         if self.outages.is_down(message.channel):
             # Waiting for the platform is not the row's fault: the claim is not an attempt.
             await self._put_back(message, now, delivery.reason)
             return
-        await self._record_failure(message, delivery, now)
+        await self._record_failure(lane, message, delivery, now)
 
     async def _record_failure(
-        self, message: OutboxMessage, delivery: Delivery, now: datetime
+        self, lane: Lane, message: OutboxMessage, delivery: Delivery, now: datetime
     ) -> None:
         outbox = self._storage.outbox
         if delivery.permanent:
@@ -466,6 +468,10 @@ class Dispatcher:
                 _log_expired([message])
                 return
         await outbox.mark_retry(message.id, retry_at, delivery.reason, now)
+        # The chat's later rows wait for the retry, so they cannot overtake it: through the
+        # lane's memory now, and in the table (claimed rows too) for after a restart.
+        lane.chats.hold((message.channel, message.address), retry_at, now)
+        await outbox.defer_chat(message.channel, message.address, message.id, retry_at, now)
         logger.debug("dispatcher: outbox %d attempt %d failed", message.id, message.attempts)
 
     def _backoff(self, attempts: int) -> float:

@@ -197,6 +197,44 @@ class OutboxRepository:
         )
         return [OutboxMessage.model_validate(dict(row)) for row in rows]
 
+    async def waiting_until(self, prefix: str) -> datetime | None:
+        """Return the latest due time of the rows with this key prefix still waiting, or None.
+
+        A reply queued behind them is due no earlier, so the chat's order survives a restart.
+        """
+        value = await self._db.fetch_value(
+            "SELECT MAX(not_before) FROM outbox WHERE key >= ? AND key < ?"
+            " AND status IN ('pending', 'sending')",
+            (prefix, prefix + "\uffff"),
+        )
+        return None if value is None else datetime.fromisoformat(value)
+
+    async def addresses_waiting(self, prefix: str) -> set[str]:
+        """Return the addresses that rows with this key prefix still wait for."""
+        rows = await self._db.fetch_all(
+            "SELECT DISTINCT address FROM outbox WHERE key >= ? AND key < ?"
+            " AND status IN ('pending', 'sending')",
+            (prefix, prefix + "\uffff"),
+        )
+        return {str(row["address"]) for row in rows}
+
+    async def defer_chat(
+        self, channel: str, address: str, after_id: int, until: datetime, now: datetime
+    ) -> int:
+        """Make the chat's waiting rows queued after `after_id` due no earlier than `until`.
+
+        A row retried later must not be overtaken by its chat's later rows, also after a
+        restart (rows are claimed by due time, then id). Rows claimed ('sending') are
+        included: a claimed row not yet sent goes back to 'pending' as it is.
+        """
+        due = db_time(until)
+        return await self._db.execute(
+            "UPDATE outbox SET not_before = ?, updated_at = ?"
+            " WHERE channel = ? AND address = ? AND status IN ('pending', 'sending')"
+            " AND id > ? AND not_before < ?",
+            (due, db_time(now), channel, address, after_id, due),
+        )
+
     async def scrub(self, prefix: str, text: str, now: datetime) -> int:
         """Replace the bodies of rows with this key prefix; give up those not yet sent.
 
@@ -271,12 +309,17 @@ class OutboxRepository:
     async def release(
         self, message_id: int, not_before: datetime, now: datetime, error: str | None = None
     ) -> None:
-        """Put a claimed row back unsent, due at not_before; the claim is not an attempt."""
+        """Put a claimed row back unsent, due at not_before; the claim is not an attempt.
+
+        Never earlier than the row is due now: `defer_chat` may have moved it since the claim.
+        """
         await self._db.execute(
-            "UPDATE outbox SET status = 'pending', attempts = attempts - 1, not_before = ?,"
+            "UPDATE outbox SET status = 'pending', attempts = attempts - 1,"
+            " not_before = CASE WHEN not_before > ? THEN not_before ELSE ? END,"
             " last_error = COALESCE(?, last_error), updated_at = ?"
             " WHERE id = ? AND status = 'sending'",
             (
+                db_time(not_before),
                 db_time(not_before),
                 None if error is None else error[:MAX_ERROR],
                 db_time(now),

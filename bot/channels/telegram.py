@@ -6,6 +6,7 @@ import asyncio
 import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 from telegram import (
@@ -20,7 +21,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType
-from telegram.error import BadRequest, NetworkError, TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -29,6 +30,7 @@ from telegram.ext import (
     TypeHandler,
 )
 
+from bot.channels.fallback import ReplyFallback
 from bot.channels.media import MediaStore, is_stored
 from bot.channels.ordering import ChatTurns
 from bot.channels.telegram_menu import CommandMenu
@@ -42,8 +44,10 @@ logger = logging.getLogger(__name__)
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
-
-
+# Connections for replies, and how long a reply waits for a free one (python-telegram-bot's
+# default is 1 s): a burst of replies waits its turn instead of failing without being sent.
+POOL_SIZE = 64
+POOL_TIMEOUT = 30.0
 # A pause after each getUpdates answer: updates that arrive together then come in one call.
 # Under load this cuts the calls per update from about 0.5 to 0.15 (10% of the bot's CPU);
 # an update waits at most this long, and an idle long poll is not affected.
@@ -158,6 +162,17 @@ def is_transport_error(error: TelegramError) -> bool:
     it but is Telegram refusing the message.
     """
     return isinstance(error, NetworkError) and not isinstance(error, BadRequest)
+
+
+def is_passing(error: Exception) -> bool:
+    """Tell whether a send that failed so may work later: anything but a definite refusal.
+
+    The dispatcher's rule: a blocked bot, a bad request or a moved chat fail for good; a
+    timeout, a network error, a 5xx, a 429 or an unknown answer are tried again.
+    """
+    if not isinstance(error, TelegramError):
+        return False
+    return not isinstance(error, Forbidden | BadRequest | ChatMigrated)
 
 
 def reply_markup(reply: Reply) -> Any:
@@ -285,14 +300,20 @@ class TelegramChannel:
         self._services = services
         self._media = MediaStore(settings.media_dir)
         self.application = self._build(settings)
+        self.fallback = ReplyFallback(
+            "telegram", services.storage.outbox, services.clock, shared=self._several(settings)
+        )
         # Told about each network error of long polling (the dispatcher's outage monitor).
         self.on_network_error: Callable[[str], None] | None = None
         self.menu = CommandMenu(self.application.bot, services.storage, services.clock)
 
+    def _several(self, settings: Settings) -> bool:
+        """Tell whether several processes may handle one chat: webhooks on PostgreSQL."""
+        return settings.telegram_webhook and self._services.storage.db.engine == "postgresql"
+
     def _turns(self, settings: Settings) -> ChatTurns | None:
         """Order each chat's updates across processes: webhook mode on PostgreSQL only."""
-        several = self._services.storage.db.engine == "postgresql"
-        return ChatTurns(self._services) if settings.telegram_webhook and several else None
+        return ChatTurns(self._services) if self._several(settings) else None
 
     def _build(self, settings: Settings) -> Application[Any, Any, Any, Any, Any, Any]:
         root = settings.telegram_api_base_url
@@ -310,7 +331,7 @@ class TelegramChannel:
                 )
             )
             .concurrent_updates(PerChatUpdateProcessor(256, self._turns(settings)))
-            .request(AiohttpRequest(connection_pool_size=64))
+            .request(AiohttpRequest(connection_pool_size=POOL_SIZE, pool_timeout=POOL_TIMEOUT))
             .get_updates_request(AiohttpRequest(connection_pool_size=1))
             .build()
         )
@@ -322,6 +343,7 @@ class TelegramChannel:
         """Connect (getMe), record the bot's username and start long polling."""
         application = self.application
         await application.initialize()
+        await self.fallback.load()
         username = self._settings.telegram_bot_username or application.bot.username
         async with self._services.storage.db.transaction():
             await self._services.storage.bot_settings.put("telegram_username", username)
@@ -380,8 +402,10 @@ class TelegramChannel:
         if inbound.kind == "photo" and await self._from_officer(inbound):
             inbound = dataclasses.replace(inbound, photo_id=await self._keep(inbound.photo_id))
         replies = await self._router.handle(inbound, self._services)
-        for outbound in replies:
-            await self.send(int(inbound.address), outbound)
+        chat_id = int(inbound.address)
+        await self.fallback.deliver(
+            inbound.address, update.update_id, replies, partial(self.send, chat_id), is_passing
+        )
 
     async def _from_officer(self, inbound: Inbound) -> bool:
         if not inbound.sender_id:

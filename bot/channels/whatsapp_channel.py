@@ -22,6 +22,7 @@ from typing import Any, Final
 
 import httpx
 
+from bot.channels.fallback import ReplyFallback
 from bot.channels.graph import GraphError
 from bot.channels.media import MediaStore
 from bot.channels.whatsapp import (
@@ -34,7 +35,7 @@ from bot.channels.whatsapp import (
     to_inbound,
 )
 from bot.channels.whatsapp_messenger import WhatsAppMessenger
-from bot.channels.whatsapp_sender import record_status
+from bot.channels.whatsapp_sender import delivery_for, record_status
 from bot.settings import WhatsAppTemplates
 from handlers.conversation import texts
 from handlers.conversation.messages import Inbound
@@ -129,10 +130,16 @@ class WhatsAppChannel:
         self._templates = templates
         self._runner = PerSenderRunner()
         self._sweeper: asyncio.Task[None] | None = None
+        # With PostgreSQL, several processes may take one person's messages.
+        several = services.storage.db.engine == "postgresql"
+        self.fallback = ReplyFallback(
+            "whatsapp", services.storage.outbox, services.clock, shared=several
+        )
 
     async def start(self) -> None:
         """Forget old message ids and process what a restart left in the inbox."""
         storage = self._services.storage
+        await self.fallback.load()
         await storage.whatsapp_inbox.prune(self._services.clock.now() - KEEP_SEEN)
         if storage.db.engine == "sqlite":  # one process: whatever is left is this one's
             await self._take_over(timedelta(0))
@@ -218,12 +225,16 @@ class WhatsAppChannel:
         replies = await self._router.handle(inbound, self._services)
         await storage.whatsapp_inbox.mark_processed(entry.id, self._services.clock.now())
         language = await self._language(inbound.address)
-        for outbound in replies:
-            try:
-                await self._messenger.send(inbound.address, outbound, language)
-            except (GraphError, httpx.HTTPError) as error:
-                logger.warning("whatsapp: a reply was not sent (%s)", _describe(error))
-                return
+        try:
+            await self.fallback.deliver(
+                inbound.address,
+                entry.id,
+                replies,
+                partial(self._messenger.send, inbound.address, language=language),
+                is_passing,
+            )
+        except (GraphError, httpx.HTTPError) as error:
+            logger.warning("whatsapp: a reply was not sent (%s)", _describe(error))
 
     async def _page(self, entry: InboxEntry, inbound: Inbound, page: int) -> None:
         """Show another page of a long list; the tap still counts as the person writing."""
@@ -278,6 +289,15 @@ def decode(event: str) -> Inbound:
     if not isinstance(data, dict):
         raise ValueError("not an object")
     return Inbound(**data)
+
+
+def is_passing(error: Exception) -> bool:
+    """Tell whether a send that failed so may work later (the dispatcher's rule)."""
+    if isinstance(error, httpx.HTTPError):
+        return True
+    if not isinstance(error, GraphError):
+        return False
+    return not delivery_for(error).permanent
 
 
 def _describe(error: Exception) -> str:

@@ -9,10 +9,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Final
 
 from handlers.conversation.messages import AttachmentLoader, Button, Document, Reply
 from storage import Storage
 from storage.outbox import ReplyBody
+
+# Direct replies whose send failed wait in the outbox under this prefix (bot/channels/fallback).
+REPLY_PREFIX: Final = "reply:"
+
+
+def chat_prefix(channel: str, address: str) -> str:
+    """Return the key prefix of one chat's queued replies."""
+    return f"{REPLY_PREFIX}{channel}:{address}:"
+
+
+def reply_key(channel: str, address: str, turn: int | str, index: int) -> str:
+    """Return the outbox key of the `index`th reply of a turn (an update or inbox entry)."""
+    return f"{chat_prefix(channel, address)}{turn}:{index}"
 
 
 def stored(reply: Reply) -> ReplyBody:

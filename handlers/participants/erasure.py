@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from handlers.conversation.outbox import chat_prefix
+from handlers.helpdesk.tickets import ERASED_TEXT
 from handlers.helpdesk.tickets import erase_for as erase_tickets
 from storage import Storage
 
@@ -33,5 +35,8 @@ async def erase_participant(
     await storage.equipment_cases.erase_personal(participant_id)
     await storage.quizzes.erase_personal(participant_id)
     await storage.certificates.withhold_holder(participant_id, now)
+    for channel, address in chats:
+        # Replies still queued after a failed send may quote the person's own data.
+        await storage.outbox.scrub(chat_prefix(channel, address), ERASED_TEXT, now)
     await storage.contacts.delete_for_participant(participant_id)
     await storage.audit.record(actor, action, str(participant_id), now)

@@ -332,3 +332,44 @@ def test_pacer_keeps_schedule_through_jitter_but_not_through_idle() -> None:
     assert pacer.wait(idle) == pytest.approx(0.1)
     pacer.pause_until(idle + timedelta(seconds=3))
     assert pacer.wait(idle) == pytest.approx(3)
+
+
+def accepted_order(sender: ScriptedSender, address: str) -> list[str]:
+    """Return the texts the sender accepted for one address, in order."""
+    return [send.text for send in sender.log if send.address == address and send.answer == OK]
+
+
+async def test_a_chats_later_rows_wait_for_its_earlier_rows_retry(
+    storage: Storage, clock: FrozenClock
+) -> None:
+    sender = ScriptedSender(clock, {"1001": [TIMED_OUT, TIMED_OUT]})
+    for key in ("a1", "a2", "a3"):
+        await enqueue(storage, clock, key, "1001")
+    await enqueue(storage, clock, "b1", "1002")
+    await run_until_settled(make_dispatcher(storage, sender, clock), storage)
+    assert accepted_order(sender, "1001") == ["a1", "a2", "a3"]
+    # Another chat is not held up by the retries.
+    [other] = [send for send in sender.log if send.address == "1002"]
+    assert other.at < sender.log[-1].at
+
+
+async def test_a_retry_keeps_its_place_across_a_restart(
+    storage: Storage, clock: FrozenClock
+) -> None:
+    sender = ScriptedSender(clock, {"1001": [TIMED_OUT, TIMED_OUT, TIMED_OUT]})
+    for key in ("a1", "a2", "a3"):
+        await enqueue(storage, clock, key, "1001")
+    first = make_dispatcher(storage, sender, clock)
+    task = asyncio.create_task(first.run())
+
+    async def failed_twice() -> bool:
+        return await attempts_of(storage, "a1") >= 2
+
+    try:
+        await eventually(failed_twice)
+    finally:
+        first.stop()
+        await task
+    # A new process remembers nothing of the chat: the table alone keeps the order.
+    await run_until_settled(make_dispatcher(storage, sender, clock), storage)
+    assert accepted_order(sender, "1001") == ["a1", "a2", "a3"]

@@ -266,3 +266,44 @@ async def test_rows_queued_before_deadlines_existed_get_a_day(tmp_path: Path) ->
         ]
     finally:
         await db.close()
+
+
+async def test_a_chats_waiting_replies_are_found_by_key_prefix(storage: Storage) -> None:
+    outbox = storage.outbox
+    assert await outbox.waiting_until("reply:telegram:1001:") is None
+    await enqueue(storage, "reply:telegram:1001:7:0")
+    await enqueue(storage, "reply:telegram:1001:7:1", not_before=LATER)
+    await enqueue(storage, "reply:telegram:10012:8:0", address="10012")
+    await enqueue(storage, "reply:whatsapp:6281:3:0", address="6281")
+    await enqueue(storage, "offer:1:c1")
+    assert await outbox.waiting_until("reply:telegram:1001:") == LATER
+    assert await outbox.addresses_waiting("reply:telegram:") == {"1001", "10012"}
+    claimed = await outbox.claim_due(NOW, limit=10)
+    for message in claimed:
+        await outbox.mark_sent(message.id, NOW)
+    # Sent rows wait no more; the one due later still does.
+    assert await outbox.waiting_until("reply:telegram:1001:") == LATER
+    assert await outbox.addresses_waiting("reply:telegram:") == {"1001"}
+    assert await outbox.addresses_waiting("reply:whatsapp:") == set()
+
+
+async def test_defer_chat_moves_only_that_chats_later_waiting_rows(storage: Storage) -> None:
+    outbox = storage.outbox
+    for key, address in (("a1", "1001"), ("a2", "1001"), ("b1", "2002"), ("a3", "1001")):
+        await enqueue(storage, key, address=address)
+    first = await outbox.get_by_key("a1")
+    assert first is not None
+    (_, a2) = await outbox.claim_due(NOW, limit=2)  # a2 is claimed, not sent yet
+    moved = await outbox.defer_chat("telegram", "1001", first.id, LATER, NOW)
+    assert moved == 2
+    due = {key: (await outbox.get_by_key(key)) for key in ("a1", "a2", "a3", "b1")}
+    assert {key: row.not_before for key, row in due.items() if row is not None} == {
+        "a1": NOW,
+        "a2": LATER,
+        "a3": LATER,
+        "b1": NOW,
+    }
+    # A claimed row put back with the due time it was claimed with keeps the later one.
+    await outbox.release(a2.id, a2.not_before, NOW)
+    again = await outbox.get_by_key("a2")
+    assert again is not None and (again.status, again.not_before) == ("pending", LATER)

@@ -114,6 +114,8 @@ class FakeGraph:
         self.unauthorized = 0
         # Messages a second the number may send (None: no limit); beyond it, 130429.
         self.throughput: float | None = None
+        # Numbers whose sends fail with a passing server error (500) until removed.
+        self.unreachable: set[str] = set()
         self._sent_at: deque[float] = deque()
         self._hook: tuple[str, str] | None = None
         self._statuses: asyncio.Queue[tuple[str, str, str]] | None = None
@@ -211,7 +213,10 @@ class FakeGraph:
         to = str(body.get("to"))
         message = GraphMessage(to, body, f"wamid.out.{next(self._ids)}")
         with self._cond:
-            failure = self._take_failure(to) or self._over_throughput(message.at)
+            failure = self._take_failure(to)
+            if failure is None and to in self.unreachable:
+                failure = _Failure(500, 1, "An unknown error occurred", to)
+            failure = failure or self._over_throughput(message.at)
             if failure is not None:
                 self._rejected.append(message)
                 self._cond.notify_all()
