@@ -16,6 +16,10 @@ a WhatsApp rate-limit answer WhatsApp only (131056, the per-person limit, only t
 One loop serves every lane and sleeps until the earliest lane may start a send, so one
 channel waiting never holds another up.
 
+Recording: the 'sent' outcomes of concurrent sends are written together, one transaction per
+batch (`storage.group_commit`); a send counts as in flight until its row is recorded, so a
+crash between the platform's acceptance and the write resends at most the rows in flight.
+
 Per-chat spacing: each lane remembers, in memory, when each chat last got a message.
 A claimed row whose chat is not free yet goes straight back to 'pending' with
 `not_before` = the moment the chat is free (`OutboxRepository.release`), without counting
@@ -39,7 +43,8 @@ from handlers.conversation.clock import Clock
 from handlers.conversation.messages import Reply
 from handlers.conversation.outbox import reply_of
 from storage import Storage
-from storage.outbox import EXPIRED, OutboxMessage, expiry_reason
+from storage.group_commit import GroupCommit
+from storage.outbox import EXPIRED, OutboxMessage, SentRecord, expiry_reason
 
 logger = logging.getLogger(__name__)
 
@@ -161,6 +166,11 @@ class Dispatcher:
         self._recovered = False
         self._sends = 0
         self._expired_at: datetime | None = None
+        # Sent outcomes of concurrent sends share transactions; a send still counts as in
+        # flight until its row is recorded 'sent', so a crash resends at most those.
+        self._sent: GroupCommit[SentRecord, None] = GroupCommit(
+            storage.db, self._write_sent, name="outbox-sent"
+        )
         self.outages = OutageMonitor(
             storage,
             clock,
@@ -404,7 +414,7 @@ class Dispatcher:
             return
         self.outages.answered(message.channel)
         if delivery.outcome == "ok":
-            await outbox.mark_sent(message.id, now, delivery.provider_message_id)
+            await self._sent.submit(SentRecord(message.id, now, delivery.provider_message_id))
             logger.debug("dispatcher: outbox %d sent", message.id)
         elif delivery.outcome == "retry_after":
             resume = now + timedelta(seconds=delivery.delay)
@@ -467,6 +477,11 @@ class Dispatcher:
                 return
         await outbox.mark_retry(message.id, retry_at, delivery.reason, now)
         logger.debug("dispatcher: outbox %d attempt %d failed", message.id, message.attempts)
+
+    async def _write_sent(self, records: list[SentRecord]) -> list[None]:
+        """Record a batch of accepted sends (inside the group commit's transaction)."""
+        await self._storage.outbox.mark_sent_many(records)
+        return [None] * len(records)
 
     def _backoff(self, attempts: int) -> float:
         exponent = min(max(attempts - 1, 0), 30)

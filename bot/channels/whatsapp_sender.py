@@ -16,6 +16,7 @@ the row is retried as a template when one is configured, or fails with that reas
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Final
 
@@ -31,7 +32,7 @@ from handlers.conversation.messages import AttachmentLoader, Outbound, Reply
 from handlers.conversation.outbox import attached_document, reply_of
 from storage import Storage
 from storage.models import Contact
-from storage.outbox import DeliveryReport, OutboxMessage
+from storage.outbox import DeliveryReport, DeliveryUpdate, OutboxMessage
 
 logger = logging.getLogger(__name__)
 
@@ -194,13 +195,43 @@ async def record_status(
     storage: Storage, templates: WhatsAppTemplates, status: WebhookStatus, now: datetime
 ) -> bool:
     """Apply a status webhook to its outbox row; False when no row has its message id."""
+    [found] = await record_statuses(storage, templates, [status], now)
+    return found
+
+
+async def record_statuses(
+    storage: Storage,
+    templates: WhatsAppTemplates,
+    statuses: Sequence[WebhookStatus],
+    now: datetime,
+) -> list[bool]:
+    """Apply status webhooks to their outbox rows in one transaction.
+
+    Return, per status, False when no row has its message id (yet). Sent, delivered and
+    read reports go in one batch; failures (rare) one by one after them.
+    """
+    reports = [
+        DeliveryUpdate(status.id, report, _status_time(status.timestamp, now))
+        for status in statuses
+        if (report := _REPORTS.get(status.status)) is not None
+    ]
+    answers: list[bool] = []
+    async with storage.db.transaction():
+        known = await storage.outbox.record_deliveries(reports)
+        for status in statuses:
+            if status.status in _REPORTS:
+                answers.append(status.id in known)
+            elif status.status == "failed":
+                answers.append(await _record_failure(storage, templates, status, now))
+            else:
+                answers.append(True)
+    return answers
+
+
+async def _record_failure(
+    storage: Storage, templates: WhatsAppTemplates, status: WebhookStatus, now: datetime
+) -> bool:
     outbox = storage.outbox
-    at = _status_time(status.timestamp, now)
-    report = _REPORTS.get(status.status)
-    if report is not None:
-        return await outbox.record_delivery(status.id, report, at)
-    if status.status != "failed":
-        return True
     row = await outbox.get_by_provider_id(status.id)
     if row is None:
         return False
@@ -213,9 +244,10 @@ async def record_status(
     )
     reason = outside_window_reason(row.key) if code == OUTSIDE_WINDOW and not retry else ""
     reason = reason or f"WhatsApp {code}: {title}".strip()
-    done = await outbox.record_undelivered(status.id, reason, now, retry_as_template=retry)
-    logger.info("whatsapp: outbox %d not delivered (code %d, retry %s)", row.id, code, retry)
-    return done
+    if await outbox.record_undelivered(status.id, reason, now, retry_as_template=retry):
+        logger.info("whatsapp: outbox %d not delivered (code %d, retry %s)", row.id, code, retry)
+    # Found: a row no longer 'sent' was settled by an earlier report; trying again is useless.
+    return True
 
 
 def _status_time(timestamp: str, default: datetime) -> datetime:
