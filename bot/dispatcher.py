@@ -32,7 +32,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal, Protocol, runtime_checkable
@@ -121,6 +121,15 @@ class OutboxSender(Protocol):
         ...
 
 
+@runtime_checkable
+class BatchPreparer(Protocol):
+    """A sender that loads what a claimed batch's sends need in one go, before their slots."""
+
+    async def prepare(self, messages: Sequence[OutboxMessage]) -> None:
+        """Look up what the coming sends of these rows need (each send still works without)."""
+        ...
+
+
 class Dispatcher:
     """Deliver due outbox rows through a sender, recording each outcome as soon as it is known.
 
@@ -149,6 +158,7 @@ class Dispatcher:
         self._sender = sender
         # Checked once: a runtime Protocol check on every send is costly at 1,000 a second.
         self._whole_rows = sender if isinstance(sender, OutboxSender) else None
+        self._preparer = sender if isinstance(sender, BatchPreparer) else None
         self._clock = clock
         self._poll_interval = poll_interval
         self._sleep = sleep
@@ -317,7 +327,17 @@ class Dispatcher:
             return False
         lane.look_at = None
         lane.claimed.extend(batch)
+        await self._prepare(batch)
         return True
+
+    async def _prepare(self, batch: list[OutboxMessage]) -> None:
+        """Let the sender load what the batch needs at once; a failure costs speed only."""
+        if self._preparer is None:
+            return
+        try:
+            await self._preparer.prepare(batch)
+        except Exception as error:
+            logger.warning("dispatcher: preparing %d sends failed (%s)", len(batch), error)
 
     async def _next_look(self, lane: Lane, now: datetime) -> datetime:
         """Return when the lane should look in the outbox again: its next due row, or a poll."""

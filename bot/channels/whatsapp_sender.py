@@ -59,6 +59,8 @@ TEMPLATE_KINDS: Final = {
 # How many quick-reply buttons each template is registered with (see the README).
 QUICK_REPLIES: Final = {"reminder": 2, "offer": 2, "equipment": 3, "broadcast": 0, "notice": 0}
 TEMPLATE_LANGUAGES: Final = {"id": "id", "en": "en"}
+# Prepared contacts kept at most (a claimed batch is at most a lane's in-flight limit).
+MAX_PREPARED: Final = 10_000
 _REPORTS: Final[dict[str, DeliveryReport]] = {
     "sent": "sent",
     "delivered": "delivered",
@@ -126,6 +128,22 @@ class WhatsAppSender:
         self._clock = clock
         self._templates = templates
         self._attachments = attachments
+        # Contacts looked up for a claimed batch, each taken by its row's send.
+        self._prepared: dict[str, Contact | None] = {}
+
+    async def prepare(self, messages: Sequence[OutboxMessage]) -> None:
+        """Look up the contacts of a claimed batch in one query, for its sends to take.
+
+        Read up to a few seconds before the send (a batch waits for its pacing slots); the
+        24-hour window keeps a margin far larger than that, and a language changed meanwhile
+        shows in the person's next message.
+        """
+        if len(self._prepared) > MAX_PREPARED:  # rows put back unsent leave theirs behind
+            self._prepared.clear()
+        addresses = {message.address for message in messages if message.channel == "whatsapp"}
+        found = await self._storage.contacts.get_many("whatsapp", addresses)
+        for address in addresses:
+            self._prepared[address] = found.get(address)
 
     async def deliver(self, channel: str, address: str, reply: Reply) -> Delivery:
         """Send a message with no outbox key (as a notice)."""
@@ -146,7 +164,10 @@ class WhatsAppSender:
     ) -> Delivery:
         if channel != "whatsapp":
             return Delivery.failed(f"channel {channel} is not whatsapp", permanent=True)
-        contact = await self._storage.contacts.get("whatsapp", address)
+        if address in self._prepared:
+            contact = self._prepared.pop(address)
+        else:
+            contact = await self._storage.contacts.get("whatsapp", address)
         language = contact.language if contact is not None else "id"
         if not template_only and in_window(contact, self._clock.now()):
             outbound: Outbound = reply
