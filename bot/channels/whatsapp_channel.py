@@ -3,12 +3,12 @@
 The webhook (bot/webhook.py) only checks, parses and records: each message goes into the
 `whatsapp_inbox` table once per message id (a redelivery is dropped there); status reports
 (sent, delivered, read, failed) are applied to their outbox rows in batches shared with other
-deliveries (`storage.group_commit`); the 200 goes back once both are committed.
-Processing runs in tasks: different people concurrently, each person's messages
-one at a time in the order they arrived, like Telegram's per-chat processor. A message still
-unprocessed at a restart is processed at start-up. With several processes on PostgreSQL a
-message belongs to the process that recorded it (its claim); a claim older than a minute
-means that process died, and another takes the message over (at start-up, and every 30 s).
+deliveries (`storage.group_commit`); the 200 goes back once both are committed. Processing
+runs in tasks: different people concurrently, each person's messages one at a time in the
+order they arrived, like Telegram's per-chat processor. A message still unprocessed at a
+restart is processed at start-up. With several processes on PostgreSQL a message belongs to
+the process that recorded it (its claim); a claim older than a minute means that process
+died, and another takes the message over (at start-up, and every 30 s).
 """
 
 from __future__ import annotations
