@@ -337,7 +337,8 @@ class Dispatcher:
         try:
             await self._preparer.prepare(batch)
         except Exception as error:
-            logger.warning("dispatcher: preparing %d sends failed (%s)", len(batch), error)
+            name = type(error).__name__
+            logger.warning("dispatcher: preparing %d sends failed (%s)", len(batch), name)
 
     async def _next_look(self, lane: Lane, now: datetime) -> datetime:
         """Return when the lane should look in the outbox again: its next due row, or a poll."""

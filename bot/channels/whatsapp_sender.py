@@ -59,8 +59,10 @@ TEMPLATE_KINDS: Final = {
 # How many quick-reply buttons each template is registered with (see the README).
 QUICK_REPLIES: Final = {"reminder": 2, "offer": 2, "equipment": 3, "broadcast": 0, "notice": 0}
 TEMPLATE_LANGUAGES: Final = {"id": "id", "en": "en"}
-# Prepared contacts kept at most (a claimed batch is at most a lane's in-flight limit).
+# Prepared contacts kept at most (a claimed batch is at most a lane's in-flight limit), and
+# how old one may be when its send comes (a row put back unsent may not come back for long).
 MAX_PREPARED: Final = 10_000
+PREPARED_FOR: Final = timedelta(seconds=30)
 _REPORTS: Final[dict[str, DeliveryReport]] = {
     "sent": "sent",
     "delivered": "delivered",
@@ -128,8 +130,8 @@ class WhatsAppSender:
         self._clock = clock
         self._templates = templates
         self._attachments = attachments
-        # Contacts looked up for a claimed batch, each taken by its row's send.
-        self._prepared: dict[str, Contact | None] = {}
+        # Contacts looked up for a claimed batch (and when), each taken by its row's send.
+        self._prepared: dict[str, tuple[datetime, Contact | None]] = {}
 
     async def prepare(self, messages: Sequence[OutboxMessage]) -> None:
         """Look up the contacts of a claimed batch in one query, for its sends to take.
@@ -142,8 +144,16 @@ class WhatsAppSender:
             self._prepared.clear()
         addresses = {message.address for message in messages if message.channel == "whatsapp"}
         found = await self._storage.contacts.get_many("whatsapp", addresses)
+        now = self._clock.now()
         for address in addresses:
-            self._prepared[address] = found.get(address)
+            self._prepared[address] = (now, found.get(address))
+
+    async def _contact(self, address: str) -> Contact | None:
+        """Return the contact prepared for this send, or read it now."""
+        prepared = self._prepared.pop(address, None)
+        if prepared is not None and self._clock.now() - prepared[0] <= PREPARED_FOR:
+            return prepared[1]
+        return await self._storage.contacts.get("whatsapp", address)
 
     async def deliver(self, channel: str, address: str, reply: Reply) -> Delivery:
         """Send a message with no outbox key (as a notice)."""
@@ -164,10 +174,7 @@ class WhatsAppSender:
     ) -> Delivery:
         if channel != "whatsapp":
             return Delivery.failed(f"channel {channel} is not whatsapp", permanent=True)
-        if address in self._prepared:
-            contact = self._prepared.pop(address)
-        else:
-            contact = await self._storage.contacts.get("whatsapp", address)
+        contact = await self._contact(address)
         language = contact.language if contact is not None else "id"
         if not template_only and in_window(contact, self._clock.now()):
             outbound: Outbound = reply

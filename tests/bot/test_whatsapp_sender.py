@@ -13,6 +13,7 @@ from bot.channels.media import MediaStore
 from bot.channels.whatsapp import WebhookStatus
 from bot.channels.whatsapp_messenger import ChoicePages, WhatsAppMessenger
 from bot.channels.whatsapp_sender import (
+    PREPARED_FOR,
     WhatsAppSender,
     delivery_for,
     in_window,
@@ -428,3 +429,18 @@ async def test_a_prepared_batch_sends_without_a_contact_lookup_each(
     [again] = await storage.outbox.claim_due(NOW, 1)
     assert (await sender.deliver_outbox(again)).outcome == "ok"
     assert lookups == [inside]
+
+
+async def test_a_prepared_contact_older_than_its_limit_is_read_again(
+    sender: WhatsAppSender, storage: Storage, clock: FrozenClock, graph: ScriptedGraph
+) -> None:
+    await storage.contacts.touch("whatsapp", WA_ID, NOW - timedelta(days=2))
+    await storage.outbox.enqueue("broadcast:1:c1", "whatsapp", WA_ID, stored(REMINDER), NOW)
+    [row] = await storage.outbox.claim_due(NOW, 1)
+    await sender.prepare([row])
+    # The row waited (put back, held by flood control); meanwhile the person wrote.
+    clock.advance(PREPARED_FOR + timedelta(seconds=1))
+    await storage.contacts.touch("whatsapp", WA_ID, clock.now())
+    assert (await sender.deliver_outbox(row)).outcome == "ok"
+    # Read again: the window is open, so the free-form message went, not the template.
+    assert graph.types() == ["interactive"]
