@@ -16,6 +16,10 @@ a WhatsApp rate-limit answer WhatsApp only (131056, the per-person limit, only t
 One loop serves every lane and sleeps until the earliest lane may start a send, so one
 channel waiting never holds another up.
 
+Recording: the 'sent' outcomes of concurrent sends are written together, one transaction per
+batch (`storage.group_commit`); a send counts as in flight until its row is recorded, so a
+crash between the platform's acceptance and the write resends at most the rows in flight.
+
 Per-chat spacing: each lane remembers, in memory, when each chat last got a message.
 A claimed row whose chat is not free yet goes straight back to 'pending' with
 `not_before` = the moment the chat is free (`OutboxRepository.release`), without counting
@@ -30,7 +34,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal, Protocol, runtime_checkable
@@ -41,7 +45,8 @@ from handlers.conversation.clock import Clock
 from handlers.conversation.messages import Reply
 from handlers.conversation.outbox import reply_of
 from storage import Storage
-from storage.outbox import EXPIRED, OutboxMessage, expiry_reason
+from storage.group_commit import GroupCommit
+from storage.outbox import EXPIRED, OutboxMessage, SentRecord, expiry_reason
 
 logger = logging.getLogger(__name__)
 
@@ -118,6 +123,15 @@ class OutboxSender(Protocol):
         ...
 
 
+@runtime_checkable
+class BatchPreparer(Protocol):
+    """A sender that loads what a claimed batch's sends need in one go, before their slots."""
+
+    async def prepare(self, messages: Sequence[OutboxMessage]) -> None:
+        """Look up what the coming sends of these rows need (each send still works without)."""
+        ...
+
+
 class Dispatcher:
     """Deliver due outbox rows through a sender, recording each outcome as soon as it is known.
 
@@ -146,6 +160,7 @@ class Dispatcher:
         self._sender = sender
         # Checked once: a runtime Protocol check on every send is costly at 1,000 a second.
         self._whole_rows = sender if isinstance(sender, OutboxSender) else None
+        self._preparer = sender if isinstance(sender, BatchPreparer) else None
         self._clock = clock
         self._poll_interval = poll_interval
         self._sleep = sleep
@@ -163,6 +178,11 @@ class Dispatcher:
         self._recovered = False
         self._sends = 0
         self._expired_at: datetime | None = None
+        # Sent outcomes of concurrent sends share transactions; a send still counts as in
+        # flight until its row is recorded 'sent', so a crash resends at most those.
+        self._sent: GroupCommit[SentRecord, None] = GroupCommit(
+            storage.db, self._write_sent, name="outbox-sent"
+        )
         self.outages = OutageMonitor(
             storage,
             clock,
@@ -309,7 +329,18 @@ class Dispatcher:
             return False
         lane.look_at = None
         lane.claimed.extend(batch)
+        await self._prepare(batch)
         return True
+
+    async def _prepare(self, batch: list[OutboxMessage]) -> None:
+        """Let the sender load what the batch needs at once; a failure costs speed only."""
+        if self._preparer is None:
+            return
+        try:
+            await self._preparer.prepare(batch)
+        except Exception as error:
+            name = type(error).__name__
+            logger.warning("dispatcher: preparing %d sends failed (%s)", len(batch), name)
 
     async def _next_look(self, lane: Lane, now: datetime) -> datetime:
         """Return when the lane should look in the outbox again: its next due row, or a poll."""
@@ -406,7 +437,7 @@ class Dispatcher:
             return
         self.outages.answered(message.channel)
         if delivery.outcome == "ok":
-            await outbox.mark_sent(message.id, now, delivery.provider_message_id)
+            await self._sent.submit(SentRecord(message.id, now, delivery.provider_message_id))
             logger.debug("dispatcher: outbox %d sent", message.id)
         elif delivery.outcome == "retry_after":
             resume = now + timedelta(seconds=delivery.delay)
@@ -473,6 +504,11 @@ class Dispatcher:
         lane.chats.hold((message.channel, message.address), retry_at, now)
         await outbox.defer_chat(message.channel, message.address, message.id, retry_at, now)
         logger.debug("dispatcher: outbox %d attempt %d failed", message.id, message.attempts)
+
+    async def _write_sent(self, records: list[SentRecord]) -> list[None]:
+        """Record a batch of accepted sends (inside the group commit's transaction)."""
+        await self._storage.outbox.mark_sent_many(records)
+        return [None] * len(records)
 
     def _backoff(self, attempts: int) -> float:
         exponent = min(max(attempts - 1, 0), 30)

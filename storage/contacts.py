@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Final
 
 from storage.db import Database, db_time
 from storage.models import Contact
+
+# Addresses per look-up: well below either engine's limit on parameters in one statement.
+_ADDRESSES_PER_QUERY: Final = 500
 
 
 class ContactRepository:
@@ -21,6 +25,22 @@ class ContactRepository:
             "SELECT * FROM contact WHERE channel = ? AND address = ?", (channel, address)
         )
         return None if row is None else Contact.model_validate(dict(row))
+
+    async def get_many(self, channel: str, addresses: Iterable[str]) -> dict[str, Contact]:
+        """Return the contacts of these addresses on one channel, by address (the known ones)."""
+        wanted = sorted(set(addresses))
+        found: dict[str, Contact] = {}
+        for start in range(0, len(wanted), _ADDRESSES_PER_QUERY):
+            chunk = wanted[start : start + _ADDRESSES_PER_QUERY]
+            marks = ", ".join("?" * len(chunk))
+            rows = await self._db.fetch_all(
+                f"SELECT * FROM contact WHERE channel = ? AND address IN ({marks})",  # noqa: S608
+                (channel, *chunk),
+            )
+            for row in rows:
+                contact = Contact.model_validate(dict(row))
+                found[contact.address] = contact
+        return found
 
     async def touch(self, channel: str, address: str, now: datetime) -> Contact:
         """Create the contact if new and record that it just wrote to us."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final, Literal, get_args
@@ -15,14 +16,27 @@ OutboxStatus = Literal["pending", "sending", "sent", "failed", "blocked"]
 OUTBOX_STATUSES: tuple[OutboxStatus, ...] = get_args(OutboxStatus)
 ProviderStatus = Literal["sent", "delivered", "read", "failed"]
 DeliveryReport = Literal["sent", "delivered", "read"]
-# Status webhooks may arrive out of order: a row's provider status only moves forward.
+# Status webhooks may arrive out of order: a row's provider status only moves forward, and
+# delivered_at / read_at keep the first report of each (reports of one message in one batch
+# are merged first, see `record_deliveries`).
+_RANKS: Final[dict[DeliveryReport, int]] = {"sent": 1, "delivered": 2, "read": 3}
+_REPORT_OF_RANK: Final[dict[int, DeliveryReport]] = {rank: name for name, rank in _RANKS.items()}
 _RECORD_DELIVERY = (
     "UPDATE outbox SET provider_status = CASE WHEN"
     " (CASE provider_status WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3"
     " ELSE 0 END) < ? THEN ? ELSE provider_status END,"
-    " delivered_at = CASE WHEN ? >= 2 THEN COALESCE(delivered_at, ?) ELSE delivered_at END,"
-    " read_at = CASE WHEN ? = 3 THEN COALESCE(read_at, ?) ELSE read_at END"
+    " delivered_at = COALESCE(delivered_at, ?), read_at = COALESCE(read_at, ?)"
     " WHERE provider_message_id = ? AND status = 'sent'"
+)
+_KNOWN_PROVIDER_IDS = (
+    "SELECT provider_message_id FROM outbox WHERE provider_message_id IN ({marks})"
+)
+# Ids per look-up: well below either engine's limit on parameters in one statement.
+_IDS_PER_QUERY: Final = 500
+_MARK_SENT = (
+    "UPDATE outbox SET status = 'sent', sent_at = ?, updated_at = ?, last_error = NULL,"
+    " provider_message_id = ?"
+    " WHERE id = ? AND status = 'sending'"
 )
 MAX_ERROR = 500
 # A failed row whose deadline passed before it could be delivered has a reason starting so.
@@ -39,6 +53,24 @@ _COUNTS = "SELECT status, COUNT(*) AS n FROM outbox GROUP BY status"
 _COUNTS_OF_BROADCAST = (
     "SELECT status, COUNT(*) AS n FROM outbox WHERE broadcast_id = ? GROUP BY status"
 )
+
+
+@dataclass(frozen=True)
+class SentRecord:
+    """A message the platform accepted: which row, when, and the platform's id for it."""
+
+    id: int
+    at: datetime
+    provider_message_id: str | None = None
+
+
+@dataclass(frozen=True)
+class DeliveryUpdate:
+    """One platform report about a sent message: its id, how far it got, and when."""
+
+    provider_message_id: str
+    status: DeliveryReport
+    at: datetime
 
 
 @dataclass(frozen=True)
@@ -289,11 +321,16 @@ class OutboxRepository:
     ) -> None:
         """Record that the platform accepted the message (and the id it gave it)."""
         stamp = db_time(now)
-        await self._db.execute(
-            "UPDATE outbox SET status = 'sent', sent_at = ?, updated_at = ?, last_error = NULL,"
-            " provider_message_id = ?"
-            " WHERE id = ? AND status = 'sending'",
-            (stamp, stamp, provider_message_id, message_id),
+        await self._db.execute(_MARK_SENT, (stamp, stamp, provider_message_id, message_id))
+
+    async def mark_sent_many(self, records: Sequence[SentRecord]) -> None:
+        """Record several accepted messages at once (in the caller's transaction, if any)."""
+        await self._db.executemany(
+            _MARK_SENT,
+            [
+                (db_time(record.at), db_time(record.at), record.provider_message_id, record.id)
+                for record in records
+            ],
         )
 
     async def mark_retry(
@@ -419,12 +456,43 @@ class OutboxRepository:
         self, provider_message_id: str, status: DeliveryReport, at: datetime
     ) -> bool:
         """Record a sent, delivered or read report; False when no row has this id."""
-        rank = {"sent": 1, "delivered": 2, "read": 3}[status]
-        stamp = db_time(at)
-        changed = await self._db.execute(
-            _RECORD_DELIVERY, (rank, status, rank, stamp, rank, stamp, provider_message_id)
-        )
-        return changed == 1
+        found = await self.record_deliveries([DeliveryUpdate(provider_message_id, status, at)])
+        return provider_message_id in found
+
+    async def record_deliveries(self, reports: Sequence[DeliveryUpdate]) -> set[str]:
+        """Record many sent / delivered / read reports in one transaction.
+
+        Return the platform ids that have a row (whatever its state): a report whose id is
+        missing may have overtaken the dispatcher's `mark_sent`. Several reports of one
+        message count as if applied one after the other, in order: the furthest status wins
+        and delivered_at / read_at are the first such report's moment.
+        """
+        merged: dict[str, tuple[int, str | None, str | None]] = {}
+        for report in reports:
+            rank = _RANKS[report.status]
+            stamp = db_time(report.at)
+            best, delivered, read = merged.get(report.provider_message_id, (0, None, None))
+            merged[report.provider_message_id] = (
+                max(best, rank),
+                delivered or (stamp if rank >= _RANKS["delivered"] else None),
+                read or (stamp if rank == _RANKS["read"] else None),
+            )
+        ids = list(merged)
+        found: set[str] = set()
+        async with self._db.transaction():
+            for start in range(0, len(ids), _IDS_PER_QUERY):
+                chunk = ids[start : start + _IDS_PER_QUERY]
+                sql = _KNOWN_PROVIDER_IDS.format(marks=", ".join("?" * len(chunk)))
+                found.update(str(row[0]) for row in await self._db.fetch_all(sql, chunk))
+            await self._db.executemany(
+                _RECORD_DELIVERY,
+                [
+                    (rank, _REPORT_OF_RANK[rank], delivered, read, provider_id)
+                    for provider_id, (rank, delivered, read) in merged.items()
+                    if provider_id in found
+                ],
+            )
+        return found
 
     async def record_undelivered(
         self, provider_message_id: str, error: str, now: datetime, *, retry_as_template: bool

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
-from bot.dispatcher import Delivery, OutboxSender, Sender
+from bot.dispatcher import BatchPreparer, Delivery, OutboxSender, Sender
 from bot.outage import Prober
 from handlers.conversation.messages import Reply
 from handlers.conversation.outbox import reply_of
@@ -21,6 +21,11 @@ class ChannelRouter:
             channel: sender
             for channel, sender in self._senders.items()
             if isinstance(sender, OutboxSender)
+        }
+        self._preparers = {
+            channel: sender
+            for channel, sender in self._senders.items()
+            if isinstance(sender, BatchPreparer)
         }
 
     async def deliver(self, channel: str, address: str, reply: Reply) -> Delivery:
@@ -39,6 +44,13 @@ class ChannelRouter:
         if sender is None:
             return _not_running(message.channel)
         return await sender.deliver(message.channel, message.address, reply_of(message.body))
+
+    async def prepare(self, messages: Sequence[OutboxMessage]) -> None:
+        """Let each channel's sender prepare its rows of a claimed batch, if it wants to."""
+        for channel, sender in self._preparers.items():
+            mine = [message for message in messages if message.channel == channel]
+            if mine:
+                await sender.prepare(mine)
 
     async def probe(self, channel: str) -> bool:
         """Probe the channel's platform; a sender that cannot probe counts as answering."""

@@ -1,12 +1,14 @@
 """The WhatsApp channel: webhook messages through the inbox to the router, replies back out.
 
 The webhook (bot/webhook.py) only checks, parses and records: each message goes into the
-`whatsapp_inbox` table once per message id (a redelivery is dropped there), and the 200 goes
-back at once. Processing runs in tasks: different people concurrently, each person's messages
-one at a time in the order they arrived, like Telegram's per-chat processor. A message still
-unprocessed at a restart is processed at start-up. With several processes on PostgreSQL a
-message belongs to the process that recorded it (its claim); a claim older than a minute
-means that process died, and another takes the message over (at start-up, and every 30 s).
+`whatsapp_inbox` table once per message id (a redelivery is dropped there); status reports
+(sent, delivered, read, failed) are applied to their outbox rows in batches shared with other
+deliveries (`storage.group_commit`); the 200 goes back once both are committed. Processing
+runs in tasks: different people concurrently, each person's messages one at a time in the
+order they arrived, like Telegram's per-chat processor. A message still unprocessed at a
+restart is processed at start-up. With several processes on PostgreSQL a message belongs to
+the process that recorded it (its claim); a claim older than a minute means that process
+died, and another takes the message over (at start-up, and every 30 s).
 """
 
 from __future__ import annotations
@@ -35,12 +37,13 @@ from bot.channels.whatsapp import (
     to_inbound,
 )
 from bot.channels.whatsapp_messenger import WhatsAppMessenger
-from bot.channels.whatsapp_sender import delivery_for, record_status
+from bot.channels.whatsapp_sender import delivery_for, record_statuses
 from bot.settings import WhatsAppTemplates
 from handlers.conversation import texts
 from handlers.conversation.messages import Inbound
 from handlers.conversation.router import Router
 from handlers.conversation.turn import Services
+from storage.group_commit import GroupCommit
 from storage.whatsapp_inbox import InboxEntry
 
 logger = logging.getLogger(__name__)
@@ -135,6 +138,9 @@ class WhatsAppChannel:
         self.fallback = ReplyFallback(
             "whatsapp", services.storage.outbox, services.clock, shared=several
         )
+        self._statuses: GroupCommit[WebhookStatus, bool] = GroupCommit(
+            services.storage.db, self._apply_statuses, name="whatsapp-statuses"
+        )
 
     async def start(self) -> None:
         """Forget old message ids and process what a restart left in the inbox."""
@@ -153,6 +159,7 @@ class WhatsAppChannel:
             self._sweeper.cancel()
             await asyncio.gather(self._sweeper, return_exceptions=True)
         await self._runner.drain(grace=10)
+        await self._statuses.close()
 
     async def _take_over(self, grace: timedelta) -> None:
         """Process the messages whose claim is older than `grace` (their process is gone)."""
@@ -175,6 +182,7 @@ class WhatsAppChannel:
         """Record a webhook delivery's messages (once each) and queue their processing."""
         storage = self._services.storage
         stale = 0
+        statuses: list[WebhookStatus] = []
         for value in payload.for_number(self._phone_number_id):
             for message in value.messages:
                 inbound = to_inbound(message)
@@ -191,8 +199,13 @@ class WhatsAppChannel:
                     logger.info("whatsapp: a message delivered again was dropped")
                     continue
                 self._runner.submit(entry.address, partial(self._process, entry))
-            for status in value.statuses:
-                self._runner.spawn(self._status(status))
+            statuses.extend(status for status in value.statuses if _plausible(status))
+        # Applied in one transaction with the statuses of other deliveries, and only then is
+        # the delivery answered: a status acknowledged to Meta is never lost.
+        known = await self._statuses.submit_many(statuses)
+        for status, found in zip(statuses, known, strict=True):
+            if not found:
+                self._runner.spawn(self._status_again(status))
         if stale:
             logger.warning(
                 "whatsapp: %d message(s) sent more than %d days ago ignored (a replay?)",
@@ -267,15 +280,29 @@ class WhatsAppChannel:
         contact = await self._services.storage.contacts.get("whatsapp", address)
         return contact.language if contact is not None else texts.DEFAULT_LANGUAGE
 
-    async def _status(self, status: WebhookStatus) -> None:
-        storage = self._services.storage
-        for _ in range(STATUS_RETRIES):
-            found = await record_status(
-                storage, self._templates, status, self._services.clock.now()
-            )
-            if found:
-                return
-            await asyncio.sleep(STATUS_RETRY_DELAY)
+    async def _apply_statuses(self, statuses: list[WebhookStatus]) -> list[bool]:
+        """Apply a batch of statuses (inside the group commit's transaction)."""
+        storage, now = self._services.storage, self._services.clock.now()
+        return await record_statuses(storage, self._templates, statuses, now)
+
+    async def _status_again(self, status: WebhookStatus) -> None:
+        """Try a status whose message id had no row yet a few more times, then let it go.
+
+        Already acknowledged: if the process dies meanwhile, the row it is about was not
+        recorded as sent either, so the row is sent again and gets statuses of its own.
+        """
+        try:
+            for _ in range(STATUS_RETRIES - 1):
+                await asyncio.sleep(STATUS_RETRY_DELAY)
+                if await self._statuses.submit(status):
+                    return
+        except Exception:
+            logger.exception("whatsapp: recording a status report failed")
+
+
+def _plausible(status: WebhookStatus) -> bool:
+    """Tell whether a status names a message id the bot could have been given."""
+    return 0 < len(status.id) <= MAX_MESSAGE_ID
 
 
 def encode(inbound: Inbound) -> str:

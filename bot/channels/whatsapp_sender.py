@@ -16,6 +16,7 @@ the row is retried as a template when one is configured, or fails with that reas
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Final
 
@@ -31,7 +32,7 @@ from handlers.conversation.messages import AttachmentLoader, Outbound, Reply
 from handlers.conversation.outbox import attached_document, reply_of
 from storage import Storage
 from storage.models import Contact
-from storage.outbox import DeliveryReport, OutboxMessage
+from storage.outbox import DeliveryReport, DeliveryUpdate, OutboxMessage
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +59,10 @@ TEMPLATE_KINDS: Final = {
 # How many quick-reply buttons each template is registered with (see the README).
 QUICK_REPLIES: Final = {"reminder": 2, "offer": 2, "equipment": 3, "broadcast": 0, "notice": 0}
 TEMPLATE_LANGUAGES: Final = {"id": "id", "en": "en"}
+# Prepared contacts kept at most (a claimed batch is at most a lane's in-flight limit), and
+# how old one may be when its send comes (a row put back unsent may not come back for long).
+MAX_PREPARED: Final = 10_000
+PREPARED_FOR: Final = timedelta(seconds=30)
 _REPORTS: Final[dict[str, DeliveryReport]] = {
     "sent": "sent",
     "delivered": "delivered",
@@ -125,6 +130,30 @@ class WhatsAppSender:
         self._clock = clock
         self._templates = templates
         self._attachments = attachments
+        # Contacts looked up for a claimed batch (and when), each taken by its row's send.
+        self._prepared: dict[str, tuple[datetime, Contact | None]] = {}
+
+    async def prepare(self, messages: Sequence[OutboxMessage]) -> None:
+        """Look up the contacts of a claimed batch in one query, for its sends to take.
+
+        Read up to a few seconds before the send (a batch waits for its pacing slots); the
+        24-hour window keeps a margin far larger than that, and a language changed meanwhile
+        shows in the person's next message.
+        """
+        if len(self._prepared) > MAX_PREPARED:  # rows put back unsent leave theirs behind
+            self._prepared.clear()
+        addresses = {message.address for message in messages if message.channel == "whatsapp"}
+        found = await self._storage.contacts.get_many("whatsapp", addresses)
+        now = self._clock.now()
+        for address in addresses:
+            self._prepared[address] = (now, found.get(address))
+
+    async def _contact(self, address: str) -> Contact | None:
+        """Return the contact prepared for this send, or read it now."""
+        prepared = self._prepared.pop(address, None)
+        if prepared is not None and self._clock.now() - prepared[0] <= PREPARED_FOR:
+            return prepared[1]
+        return await self._storage.contacts.get("whatsapp", address)
 
     async def deliver(self, channel: str, address: str, reply: Reply) -> Delivery:
         """Send a message with no outbox key (as a notice)."""
@@ -145,7 +174,7 @@ class WhatsAppSender:
     ) -> Delivery:
         if channel != "whatsapp":
             return Delivery.failed(f"channel {channel} is not whatsapp", permanent=True)
-        contact = await self._storage.contacts.get("whatsapp", address)
+        contact = await self._contact(address)
         language = contact.language if contact is not None else "id"
         if not template_only and in_window(contact, self._clock.now()):
             outbound: Outbound = reply
@@ -194,13 +223,43 @@ async def record_status(
     storage: Storage, templates: WhatsAppTemplates, status: WebhookStatus, now: datetime
 ) -> bool:
     """Apply a status webhook to its outbox row; False when no row has its message id."""
+    [found] = await record_statuses(storage, templates, [status], now)
+    return found
+
+
+async def record_statuses(
+    storage: Storage,
+    templates: WhatsAppTemplates,
+    statuses: Sequence[WebhookStatus],
+    now: datetime,
+) -> list[bool]:
+    """Apply status webhooks to their outbox rows in one transaction.
+
+    Return, per status, False when no row has its message id (yet). Sent, delivered and
+    read reports go in one batch; failures (rare) one by one after them.
+    """
+    reports = [
+        DeliveryUpdate(status.id, report, _status_time(status.timestamp, now))
+        for status in statuses
+        if (report := _REPORTS.get(status.status)) is not None
+    ]
+    answers: list[bool] = []
+    async with storage.db.transaction():
+        known = await storage.outbox.record_deliveries(reports)
+        for status in statuses:
+            if status.status in _REPORTS:
+                answers.append(status.id in known)
+            elif status.status == "failed":
+                answers.append(await _record_failure(storage, templates, status, now))
+            else:
+                answers.append(True)
+    return answers
+
+
+async def _record_failure(
+    storage: Storage, templates: WhatsAppTemplates, status: WebhookStatus, now: datetime
+) -> bool:
     outbox = storage.outbox
-    at = _status_time(status.timestamp, now)
-    report = _REPORTS.get(status.status)
-    if report is not None:
-        return await outbox.record_delivery(status.id, report, at)
-    if status.status != "failed":
-        return True
     row = await outbox.get_by_provider_id(status.id)
     if row is None:
         return False
@@ -213,9 +272,10 @@ async def record_status(
     )
     reason = outside_window_reason(row.key) if code == OUTSIDE_WINDOW and not retry else ""
     reason = reason or f"WhatsApp {code}: {title}".strip()
-    done = await outbox.record_undelivered(status.id, reason, now, retry_as_template=retry)
-    logger.info("whatsapp: outbox %d not delivered (code %d, retry %s)", row.id, code, retry)
-    return done
+    if await outbox.record_undelivered(status.id, reason, now, retry_as_template=retry):
+        logger.info("whatsapp: outbox %d not delivered (code %d, retry %s)", row.id, code, retry)
+    # Found: a row no longer 'sent' was settled by an earlier report; trying again is useless.
+    return True
 
 
 def _status_time(timestamp: str, default: datetime) -> datetime:

@@ -6,6 +6,8 @@ import asyncio
 import itertools
 from datetime import datetime, timedelta
 
+import pytest
+
 from bot.channels.senders import ChannelRouter
 from bot.dispatcher import Delivery, Dispatcher
 from bot.pacing import ChannelLimits
@@ -93,3 +95,50 @@ async def test_rows_of_a_channel_that_is_not_running_fail(
     row = await storage.outbox.get_by_key("offer:1:c1")
     assert row is not None
     assert (row.status, row.last_error) == ("failed", "channel whatsapp is not configured")
+
+
+class PreparingWhatsApp(WhatsApp):
+    """A whole-row sender that loads each claimed batch first (or fails to)."""
+
+    def __init__(self, clock: FrozenClock, fail: bool) -> None:
+        super().__init__(clock)
+        self.fail = fail
+        self.batches: list[list[str]] = []
+
+    async def prepare(self, messages: list[OutboxMessage]) -> None:
+        self.batches.append([message.key for message in messages])
+        if self.fail:
+            raise RuntimeError("database busy")
+
+
+@pytest.mark.parametrize("fail", [False, True])
+async def test_each_claimed_batch_is_prepared_and_a_failure_costs_nothing_but_speed(
+    storage: Storage, clock: FrozenClock, fail: bool, caplog: pytest.LogCaptureFixture
+) -> None:
+    for n in range(5):
+        await storage.outbox.enqueue(
+            f"broadcast:1:w{n}", "whatsapp", f"628{n}", stored(Reply("x")), NOW
+        )
+    await storage.outbox.enqueue("broadcast:1:t0", "telegram", "1", stored(Reply("x")), NOW)
+    telegram, whatsapp = Telegram(clock), PreparingWhatsApp(clock, fail)
+
+    async def sleep(seconds: float) -> None:
+        clock.advance(timedelta(seconds=seconds))
+        await asyncio.sleep(0)
+
+    dispatcher = Dispatcher(
+        storage,
+        ChannelRouter({"telegram": telegram, "whatsapp": whatsapp}),
+        clock,
+        rate_per_second=1000,
+        sleep=sleep,
+        channels={"whatsapp": ChannelLimits(1000, max_in_flight=3)},
+    )
+    assert await dispatcher.drain_once() == 6
+    assert (await storage.outbox.counts())["sent"] == 6
+    # Only WhatsApp's rows reach its sender's prepare, a lane's batch at a time.
+    assert sorted(key for batch in whatsapp.batches for key in batch) == [
+        f"broadcast:1:w{n}" for n in range(5)
+    ]
+    assert max(len(batch) for batch in whatsapp.batches) == 3
+    assert ("preparing 3 sends failed" in caplog.text) is fail

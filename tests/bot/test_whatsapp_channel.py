@@ -3,23 +3,33 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import itertools
+import json
 import logging
 import random
+import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
+from bot.channels import whatsapp_channel
 from bot.channels.media import MediaStore
 from bot.channels.whatsapp import WebhookPayload
 from bot.channels.whatsapp_channel import KEEP_SEEN, PerSenderRunner, WhatsAppChannel, encode
 from bot.channels.whatsapp_messenger import ChoicePages, WhatsAppMessenger
+from bot.channels.whatsapp_sender import record_statuses
 from bot.settings import WhatsAppTemplates
+from bot.webhook import MAX_BODY, WhatsAppEndpoint, build_app
 from handlers.conversation.messages import Button, Inbound, Outbound, Reply, rows
+from handlers.conversation.outbox import stored
 from handlers.conversation.router import Router
 from handlers.conversation.turn import Services
+from storage.outbox import SentRecord
 from tests.support.chat import NOW
 from tests.support.whatsapp import PHONE_NUMBER_ID, ScriptedGraph
 
@@ -276,3 +286,164 @@ async def test_an_unreadable_timestamp_does_not_refuse_the_message(
     await channel.receive(payload({**text(ALICE, "halo"), "timestamp": stamp}))
     await channel.stop()
     assert [inbound.text for inbound in router.seen] == ["halo"]
+
+
+# --- status reports: applied in shared transactions before the delivery is answered -------
+
+APP_SECRET = "status-secret"
+
+
+def status_delivery(*statuses: tuple[str, str]) -> dict[str, Any]:
+    """Return a webhook body reporting (message id, status) pairs."""
+    value = {
+        "metadata": {"phone_number_id": PHONE_NUMBER_ID},
+        "statuses": [
+            {"id": wamid, "status": state, "timestamp": str(int(NOW.timestamp()))}
+            for wamid, state in statuses
+        ],
+    }
+    return {"object": "whatsapp_business_account", "entry": [{"changes": [
+        {"field": "messages", "value": value}]}]}  # fmt: skip
+
+
+async def sent_rows(services: Services, count: int) -> list[str]:
+    """Queue, claim and mark sent `count` WhatsApp rows; return their message ids."""
+    outbox = services.storage.outbox
+    for index in range(count):
+        await outbox.enqueue(f"broadcast:1:{index}", "whatsapp", f"628{index:09d}",
+                             stored(Reply("x")), NOW)  # fmt: skip
+    rows = await outbox.claim_due(NOW, count)
+    await outbox.mark_sent_many([SentRecord(row.id, NOW, f"wamid.s{row.id}") for row in rows])
+    return [f"wamid.s{row.id}" for row in rows]
+
+
+async def provider_states(services: Services) -> list[tuple[str | None, str]]:
+    rows = await services.storage.db.fetch_all(
+        "SELECT provider_status, status FROM outbox ORDER BY id"
+    )
+    return [(row[0], row[1]) for row in rows]
+
+
+async def test_statuses_of_concurrent_deliveries_share_one_transaction(
+    services: Services, graph: ScriptedGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wamids = await sent_rows(services, 40)
+    batches: list[int] = []
+
+    async def counting(*args: Any) -> list[bool]:
+        batches.append(len(args[2]))
+        return await record_statuses(*args)
+
+    monkeypatch.setattr(whatsapp_channel, "record_statuses", counting)
+    channel = make_channel(RecordingRouter(), services, graph, tmp_path)
+    # Each person's three reports in three deliveries, out of order, all at once.
+    deliveries = [
+        WebhookPayload.model_validate(status_delivery((wamid, state)))
+        for state in ("read", "sent", "delivered")
+        for wamid in wamids
+    ]
+    await asyncio.gather(*(channel.receive(delivery) for delivery in deliveries))
+    assert batches == [120]
+    assert await provider_states(services) == [("read", "sent")] * 40
+    await channel.stop()
+
+
+async def test_a_status_before_its_row_is_recorded_sent_is_applied_later(
+    services: Services, graph: ScriptedGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(whatsapp_channel, "STATUS_RETRY_DELAY", 0.01)
+    outbox = services.storage.outbox
+    await outbox.enqueue("broadcast:1:a", "whatsapp", ALICE, stored(Reply("x")), NOW)
+    [row] = await outbox.claim_due(NOW, 1)
+    channel = make_channel(RecordingRouter(), services, graph, tmp_path)
+    # Meta reports "delivered" before the dispatcher recorded the send.
+    await channel.receive(WebhookPayload.model_validate(status_delivery(("wamid.x", "delivered"))))
+    await outbox.mark_sent(row.id, NOW, "wamid.x")
+    await channel.stop()
+    assert await provider_states(services) == [("delivered", "sent")]
+
+
+async def webhook_client(channel: WhatsAppChannel) -> httpx.AsyncClient:
+    async def health() -> dict[str, Any]:
+        return {}
+
+    app = build_app(health, WhatsAppEndpoint("verify", APP_SECRET, channel.receive))
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://hook")
+
+
+def signed(body: bytes, secret: str = APP_SECRET) -> dict[str, str]:
+    digest = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return {"X-Hub-Signature-256": f"sha256={digest}", "Content-Type": "application/json"}
+
+
+async def test_a_failing_batch_answers_500_and_changes_nothing(
+    services: Services,
+    graph: ScriptedGraph,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    [wamid] = await sent_rows(services, 1)
+    channel = make_channel(RecordingRouter(), services, graph, tmp_path)
+    body = json.dumps(status_delivery((wamid, "read"))).encode()
+    outbox = services.storage.outbox
+    real = outbox.record_deliveries
+
+    async def half_then_fail(reports: Any) -> set[str]:
+        await real(reports)  # written inside the batch's transaction, then rolled back
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(outbox, "record_deliveries", half_then_fail)
+    async with await webhook_client(channel) as http:
+        refused = await http.post("/whatsapp", content=body, headers=signed(body))
+        assert refused.status_code == 500
+        assert await provider_states(services) == [(None, "sent")]
+        # Meta delivers it again, and this time it is applied.
+        monkeypatch.setattr(outbox, "record_deliveries", real)
+        accepted = await http.post("/whatsapp", content=body, headers=signed(body))
+        assert accepted.status_code == 200
+    assert await provider_states(services) == [("read", "sent")]
+    assert "answered 500" in caplog.text
+    await channel.stop()
+
+
+@pytest.mark.parametrize(
+    ("body", "headers", "code"),
+    [
+        # Forged: signed with another secret, or not at all.
+        (json.dumps(status_delivery(("ID", "read"))), {"sign": "other-secret"}, 403),
+        (json.dumps(status_delivery(("ID", "read"))), {}, 403),
+        # Huge, garbage, or not JSON at all.
+        (b"[" * (MAX_BODY + 1), {"sign": APP_SECRET}, 413),
+        (b"\x00\xff garbage", {"sign": APP_SECRET}, 400),
+        ('{"entry": [{"changes": "read"}]}', {"sign": APP_SECRET}, 200),
+        # Shapes that are JSON but no status of ours: accepted, nothing applied.
+        (
+            json.dumps(status_delivery(("", "read"), ("x" * 300, "read"))),
+            {"sign": APP_SECRET},
+            200,
+        ),
+        (json.dumps(status_delivery(("ID", "deleted"))), {"sign": APP_SECRET}, 200),
+        (json.dumps(status_delivery(("ID' OR '1'='1", "read"))), {"sign": APP_SECRET}, 200),
+    ],
+)
+async def test_refused_or_odd_status_deliveries_leave_the_outbox_unchanged(
+    services: Services,
+    graph: ScriptedGraph,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    body: str | bytes,
+    headers: dict[str, str],
+    code: int,
+) -> None:
+    monkeypatch.setattr(whatsapp_channel, "STATUS_RETRY_DELAY", 0.001)
+    [wamid] = await sent_rows(services, 1)
+    raw = body.replace("ID", wamid) if isinstance(body, str) else body
+    content = raw.encode() if isinstance(raw, str) else raw
+    channel = make_channel(RecordingRouter(), services, graph, tmp_path)
+    sent_headers = signed(content, headers["sign"]) if "sign" in headers else {}
+    async with await webhook_client(channel) as http:
+        response = await http.post("/whatsapp", content=content, headers=sent_headers)
+    await channel.stop()
+    assert response.status_code == code
+    assert await provider_states(services) == [(None, "sent")]

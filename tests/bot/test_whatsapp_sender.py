@@ -13,6 +13,7 @@ from bot.channels.media import MediaStore
 from bot.channels.whatsapp import WebhookStatus
 from bot.channels.whatsapp_messenger import ChoicePages, WhatsAppMessenger
 from bot.channels.whatsapp_sender import (
+    PREPARED_FOR,
     WhatsAppSender,
     delivery_for,
     in_window,
@@ -394,3 +395,52 @@ async def test_outside_the_window_an_attachment_goes_as_the_notice_template(
     # answers inside the window with the PDF.
     assert body["template"]["components"][0]["parameters"][0]["text"] == CERTIFICATE_NOTICE.text
     assert len(body["template"]["components"]) == 1
+
+
+async def test_a_prepared_batch_sends_without_a_contact_lookup_each(
+    sender: WhatsAppSender,
+    storage: Storage,
+    graph: ScriptedGraph,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    inside, outside = "6281000000001", "6281000000002"
+    await storage.contacts.touch("whatsapp", inside, NOW - timedelta(minutes=5))
+    await storage.contacts.touch("whatsapp", outside, NOW - timedelta(days=2))
+    for address in (inside, outside, "6281000000003"):
+        await storage.outbox.enqueue(f"reminder:1:{address}", "whatsapp", address,
+                                     stored(REMINDER), NOW)  # fmt: skip
+    batch = await storage.outbox.claim_due(NOW, 3)
+    await sender.prepare(batch)
+    lookups: list[str] = []
+    real_get = storage.contacts.get
+
+    async def counting_get(channel: str, address: str) -> Contact | None:
+        lookups.append(address)
+        return await real_get(channel, address)
+
+    monkeypatch.setattr(storage.contacts, "get", counting_get)
+    deliveries = [await sender.deliver_outbox(message) for message in batch]
+    assert [delivery.outcome for delivery in deliveries] == ["ok", "ok", "ok"]
+    assert lookups == []
+    # Inside the window: the free-form message; outside it or unknown: the template.
+    assert [body["type"] for _, body in graph.sent] == ["interactive", "template", "template"]
+    # A second message to the same person is looked up again, as without a batch.
+    await storage.outbox.enqueue("reminder:2:x", "whatsapp", inside, stored(REMINDER), NOW)
+    [again] = await storage.outbox.claim_due(NOW, 1)
+    assert (await sender.deliver_outbox(again)).outcome == "ok"
+    assert lookups == [inside]
+
+
+async def test_a_prepared_contact_older_than_its_limit_is_read_again(
+    sender: WhatsAppSender, storage: Storage, clock: FrozenClock, graph: ScriptedGraph
+) -> None:
+    await storage.contacts.touch("whatsapp", WA_ID, NOW - timedelta(days=2))
+    await storage.outbox.enqueue("broadcast:1:c1", "whatsapp", WA_ID, stored(REMINDER), NOW)
+    [row] = await storage.outbox.claim_due(NOW, 1)
+    await sender.prepare([row])
+    # The row waited (put back, held by flood control); meanwhile the person wrote.
+    clock.advance(PREPARED_FOR + timedelta(seconds=1))
+    await storage.contacts.touch("whatsapp", WA_ID, clock.now())
+    assert (await sender.deliver_outbox(row)).outcome == "ok"
+    # Read again: the window is open, so the free-form message went, not the template.
+    assert graph.types() == ["interactive"]

@@ -10,7 +10,13 @@ import pytest
 from storage import Storage
 from storage.db import Database, db_time
 from storage.migrate import applied_versions, load_migrations, migrate
-from storage.outbox import OutboxDeadlines, ReplyBody
+from storage.outbox import (
+    DeliveryReport,
+    DeliveryUpdate,
+    OutboxDeadlines,
+    ReplyBody,
+    SentRecord,
+)
 
 NOW = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
 LATER = NOW + timedelta(minutes=5)
@@ -307,3 +313,87 @@ async def test_defer_chat_moves_only_that_chats_later_waiting_rows(storage: Stor
     await outbox.release(a2.id, a2.not_before, NOW)
     again = await outbox.get_by_key("a2")
     assert again is not None and (again.status, again.not_before) == ("pending", LATER)
+
+
+async def sent_whatsapp_row(storage: Storage, provider_id: str = "wamid.A") -> int:
+    """Queue, claim and mark sent one WhatsApp row; return its id."""
+    await storage.outbox.enqueue(
+        f"broadcast:1:{provider_id}", "whatsapp", "6281", ReplyBody(text="x"), NOW
+    )
+    [row] = await storage.outbox.claim_due(NOW, 1)
+    await storage.outbox.mark_sent_many([SentRecord(row.id, NOW, provider_id)])
+    return row.id
+
+
+def at(seconds: int) -> datetime:
+    return NOW + timedelta(seconds=seconds)
+
+
+@pytest.mark.parametrize(
+    ("batches", "status", "delivered", "read"),
+    [
+        # In order, one batch.
+        ([[("sent", 1), ("delivered", 2), ("read", 3)]], "read", 2, 3),
+        # Out of order in one batch: read first; delivered_at is the first report past sent.
+        ([[("read", 3), ("sent", 1), ("delivered", 2)]], "read", 3, 3),
+        # Out of order across batches: a later batch never moves the row back.
+        ([[("read", 3)], [("delivered", 2), ("sent", 1)]], "read", 3, 3),
+        ([[("delivered", 2)], [("sent", 1)]], "delivered", 2, None),
+        # The same report twice: the first moment is kept.
+        ([[("delivered", 2), ("delivered", 5)], [("delivered", 7)]], "delivered", 2, None),
+    ],
+)
+async def test_delivery_reports_only_move_forward(
+    storage: Storage,
+    batches: list[list[tuple[DeliveryReport, int]]],
+    status: str,
+    delivered: int | None,
+    read: int | None,
+) -> None:
+    row_id = await sent_whatsapp_row(storage)
+    for batch in batches:
+        reports = [DeliveryUpdate("wamid.A", state, at(second)) for state, second in batch]
+        assert await storage.outbox.record_deliveries(reports) == {"wamid.A"}
+    row = await storage.outbox.get_by_provider_id("wamid.A")
+    assert row is not None and row.id == row_id
+    assert (row.status, row.provider_status) == ("sent", status)
+    assert row.delivered_at == (None if delivered is None else at(delivered))
+    assert row.read_at == (None if read is None else at(read))
+
+
+async def test_reports_of_unknown_or_odd_ids_change_nothing(storage: Storage) -> None:
+    await sent_whatsapp_row(storage)
+    odd = ["wamid.B", "", "'; DROP TABLE outbox; --", "wamid.A' OR '1'='1", "🙂" * 50]
+    found = await storage.outbox.record_deliveries(
+        [DeliveryUpdate(provider_id, "read", NOW) for provider_id in odd]
+    )
+    assert found == set()
+    row = await storage.outbox.get_by_provider_id("wamid.A")
+    assert row is not None and (row.provider_status, row.read_at) == (None, None)
+    assert await storage.outbox.record_deliveries([]) == set()
+
+
+async def test_many_reports_in_one_call_are_looked_up_in_chunks(storage: Storage) -> None:
+    await sent_whatsapp_row(storage, "wamid.needle")
+    reports = [DeliveryUpdate(f"wamid.{n}", "read", NOW) for n in range(1_200)]
+    reports.append(DeliveryUpdate("wamid.needle", "read", NOW))
+    assert await storage.outbox.record_deliveries(reports) == {"wamid.needle"}
+
+
+async def test_mark_sent_many_touches_only_rows_in_flight(storage: Storage) -> None:
+    await enqueue(storage, "a")
+    await enqueue(storage, "b")
+    await enqueue(storage, "c")
+    a, b, c = await storage.outbox.claim_due(NOW, 3)
+    await storage.outbox.mark_failed(c.id, "gone", NOW)
+    await storage.outbox.mark_sent_many(
+        [SentRecord(a.id, LATER, "wamid.a"), SentRecord(b.id, LATER), SentRecord(c.id, LATER)]
+    )
+    rows = {row.key: row for row in await storage.outbox.with_key_prefix("")}
+    assert (rows["a"].status, rows["a"].provider_message_id, rows["a"].sent_at) == (
+        "sent",
+        "wamid.a",
+        LATER,
+    )
+    assert (rows["b"].status, rows["b"].provider_message_id) == ("sent", None)
+    assert rows["c"].status == "failed"

@@ -613,3 +613,16 @@ async def snapshot(storage: Storage) -> dict[str, list[tuple[Any, ...]]]:
         rows = await storage.db.fetch_all(f"SELECT * FROM {table} ORDER BY {order}")
         result[table] = [tuple(row) for row in rows]
     return result
+
+
+async def test_contacts_get_many_returns_the_known_ones_by_address(storage: Storage) -> None:
+    for address in ("6281", "6282"):
+        await storage.contacts.touch("whatsapp", address, NOW)
+    await storage.contacts.touch("telegram", "6283", NOW)
+    odd = ["6283", "", "' OR '1'='1", "🙂" * 40]
+    found = await storage.contacts.get_many("whatsapp", ["6281", "6282", "6281", *odd])
+    assert sorted(found) == ["6281", "6282"]
+    assert found["6281"].channel == "whatsapp"
+    many = await storage.contacts.get_many("whatsapp", [str(n) for n in range(1_200)] + ["6282"])
+    assert list(many) == ["6282"]
+    assert await storage.contacts.get_many("whatsapp", []) == {}
