@@ -8,6 +8,7 @@ from with the same token.
 
 from __future__ import annotations
 
+import json
 from typing import Any, Final
 
 import httpx
@@ -42,12 +43,23 @@ class GraphClient:
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self._phone_number_id = phone_number_id
+        root = base_url.rstrip("/") + "/"
+        self._transport = transport or AiohttpTransport(limits=LIMITS)
+        # Sends go straight to the transport with a URL, headers and timeout made once: at
+        # hundreds of sends a second the client's URL merging, cookie, auth and redirect layers
+        # were a third of each send's CPU, and a send needs none of them.
+        self._messages = httpx.URL(f"{root}{phone_number_id}/messages")
+        self._send_headers = {
+            "Authorization": f"Bearer {token}",
+            "Content-Type": "application/json",
+        }
+        self._send_timeout = httpx.Timeout(timeout).as_dict()
         self._http = httpx.AsyncClient(
-            base_url=base_url.rstrip("/") + "/",
+            base_url=root,
             headers={"Authorization": f"Bearer {token}"},
             timeout=timeout,
             follow_redirects=False,
-            transport=transport or AiohttpTransport(limits=LIMITS),
+            transport=self._transport,
             # As many kept-alive connections as sends may overlap (bot.pacing.MAX_IN_FLIGHT):
             # httpx keeps 20 by default, and a new connection per send caps the rate.
             limits=LIMITS,
@@ -60,9 +72,21 @@ class GraphClient:
     async def send(self, to: str, message: dict[str, Any]) -> str:
         """Send one message and return its id (wamid)."""
         body = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": to}
-        response = await self._http.post(
-            f"{self._phone_number_id}/messages", json={**body, **message}
+        request = httpx.Request(
+            "POST",
+            self._messages,
+            headers=self._send_headers,
+            # What httpx's `json=` sends.
+            content=json.dumps(
+                {**body, **message}, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+            ).encode(),
+            extensions={"timeout": self._send_timeout},
         )
+        response = await self._transport.handle_async_request(request)
+        try:
+            await response.aread()
+        finally:
+            await response.aclose()
         answer = _checked(response)
         try:
             return str(answer["messages"][0]["id"])
