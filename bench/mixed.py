@@ -16,6 +16,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -147,18 +148,34 @@ def wait_until_done(bot: WebhookBot, graph: FakeGraph, total: int, timeout: floa
         time.sleep(0.5)
 
 
-def inject(fake: FakeTelegram, graph: FakeGraph, storms: int, every: float) -> threading.Thread:
-    """Answer `storms` sends on each side with flood control, spread over the run."""
+def inject(
+    fake: FakeTelegram, graph: FakeGraph, storms: int, telegram_every: float, whatsapp_every: float
+) -> list[threading.Thread]:
+    """Answer `storms` sends on each side with flood control, spread over that side's run."""
 
-    def storm() -> None:
+    def storm(every: float, fail: Callable[[], None]) -> None:
         for _ in range(storms):
             time.sleep(every)
-            fake.fail_next("sendMessage", 429, TOO_MANY, retry_after=1)
-            graph.fail_next(130429, message="Rate limit hit")
+            fail()
 
-    thread = threading.Thread(target=storm, daemon=True)
-    thread.start()
-    return thread
+    threads = [
+        threading.Thread(
+            target=storm,
+            args=(
+                telegram_every,
+                lambda: fake.fail_next("sendMessage", 429, TOO_MANY, retry_after=1),
+            ),
+            daemon=True,
+        ),
+        threading.Thread(
+            target=storm,
+            args=(whatsapp_every, lambda: graph.fail_next(130429, message="Rate limit hit")),
+            daemon=True,
+        ),
+    ]
+    for thread in threads:
+        thread.start()
+    return threads
 
 
 def run_mixed(n: int, telegram_rate: float, whatsapp_rate: float, storms: int) -> None:
@@ -174,10 +191,17 @@ def run_mixed(n: int, telegram_rate: float, whatsapp_rate: float, storms: int) -
         bot = start_bot(fake, graph, Path(folder), env, telegram=True)
         try:
             ideal = max(n / telegram_rate, n / whatsapp_rate)
-            storm = inject(fake, graph, storms, ideal / (storms + 1))
+            storming = inject(
+                fake,
+                graph,
+                storms,
+                n / telegram_rate / (storms + 1),
+                n / whatsapp_rate / (storms + 1),
+            )
             bot.cli("broadcast", "--text", TEXT, "--audience", "all")
             wait_until_done(bot, graph, 2 * n, timeout=ideal * 3 + 120)
-            storm.join()
+            for thread in storming:
+                thread.join()
         finally:
             bot.stop(timeout=60)
         telegram, whatsapp = telegram_side(fake), whatsapp_side(graph)
@@ -196,10 +220,11 @@ def run_mixed(n: int, telegram_rate: float, whatsapp_rate: float, storms: int) -
         duplicated = sum(count - 1 for count in side.per_recipient.values())
         # Each flood-control answer pauses the channel 1 s: that time is not the bot's to use.
         span = side.arrivals[-1] - side.arrivals[0]
-        adjusted = (len(side.arrivals) - 1) / max(span - storms, 1e-9)
+        adjusted = (len(side.arrivals) - 1) / max(span - side.rejected, 1e-9)
         print(
             f"  {name}: {side.rate():.2f} msg/s = {side.rate() / configured:.3f} of {configured:g}"
-            f" ({adjusted / configured:.3f} excluding the {storms} s of flood-control pauses);"
+            f" ({adjusted / configured:.3f} excluding the {side.rejected} s of flood-control"
+            " pauses);"
             f" {side.rejected} refused; lost {lost}, duplicated {duplicated}"
         )
     print(
