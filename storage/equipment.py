@@ -316,6 +316,15 @@ class EquipmentCaseRepository:
         assert found is not None  # noqa: S101 - written just before, same transaction
         return found
 
+    async def photos_of(self, participant_id: int) -> list[str]:
+        """Return the proof photos a participant attached to their problem cases."""
+        rows = await self._db.fetch_all(
+            "SELECT photo_file_id FROM equipment_case WHERE photo_file_id IS NOT NULL"
+            " AND allocation_id IN (SELECT id FROM allocation WHERE participant_id = ?)",
+            (participant_id,),
+        )
+        return [str(row[0]) for row in rows]
+
     async def erase_personal(self, participant_id: int) -> None:
         """Forget the photos and notes a participant gave with their problem cases."""
         await self._db.execute(

@@ -28,6 +28,7 @@ async def erase_participant(
     media = await erase_tickets(storage, participant_id, chats, now)
     allocations = await storage.allocations.for_participant(participant_id)
     media += [allocation.photo_file_id for allocation in allocations if allocation.photo_file_id]
+    media += await storage.equipment_cases.photos_of(participant_id)
     # Files in MEDIA_DIR go once this transaction committed (the bot's help desk job).
     await storage.media_erasure.queue(media, now)
     await storage.participants.erase(participant_id, now)

@@ -21,12 +21,12 @@ async def test_erasure_clears_photos_and_notes_but_keeps_counts(
         allocation_id = await storage.db.insert(
             "INSERT INTO allocation (participant_id, item_id, quantity, created_at, updated_at,"
             " handed_over_at, handed_over_by, confirmation, confirmed_at, photo_file_id, note)"
-            " VALUES (?, 1, 2, ?, ?, ?, 'Petugas', 'damaged', ?, 'photo-1', 'retak di sisi')",
+            " VALUES (?, 1, 2, ?, ?, ?, 'Petugas', 'damaged', ?, 'media:proof.jpg', 'retak')",
             (participant.id, stamp, stamp, stamp, stamp),
         )
         await storage.db.execute(
             "INSERT INTO equipment_case (allocation_id, kind, opened_at, updated_at,"
-            " photo_file_id, note) VALUES (?, 'damaged', ?, ?, 'photo-1', 'retak di sisi')",
+            " photo_file_id, note) VALUES (?, 'damaged', ?, ?, 'media:case-proof.jpg', 'retak')",
             (allocation_id, stamp, stamp),
         )
         await erase_participant(
@@ -39,6 +39,11 @@ async def test_erasure_clears_photos_and_notes_but_keeps_counts(
     assert allocation is not None and case is not None
     assert tuple(allocation) == (2, "damaged", None, None)
     assert tuple(case) == ("damaged", None, None)
+    # Both proof photos, the allocation's and the problem case's, leave MEDIA_DIR too.
+    assert sorted(await storage.media_erasure.pending()) == [
+        "media:case-proof.jpg",
+        "media:proof.jpg",
+    ]
     erased = await storage.participants.get(participant.id)
     assert erased is not None and erased.nik is None and erased.sector is not None
     assert await storage.contacts.for_participant(participant.id) == []
