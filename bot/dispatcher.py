@@ -79,6 +79,11 @@ class Delivery:
     # A flood-control answer about one chat only (WhatsApp's per-person limit, 131056).
     chat_only: bool = False
 
+    @property
+    def worth_retrying(self) -> bool:
+        """Tell whether sending again later may work: not blocked, not a permanent failure."""
+        return self.outcome != "blocked" and not self.permanent
+
     @classmethod
     def ok(cls, provider_message_id: str | None = None) -> Delivery:
         """Return a delivery the platform accepted."""

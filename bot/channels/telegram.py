@@ -6,6 +6,7 @@ import asyncio
 import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from functools import partial
 from typing import Any
 
@@ -21,7 +22,14 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType
-from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, TelegramError
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -35,6 +43,7 @@ from bot.channels.media import MediaStore, is_stored
 from bot.channels.ordering import ChatTurns
 from bot.channels.telegram_menu import CommandMenu
 from bot.channels.telegram_request import AiohttpRequest
+from bot.dispatcher import Delivery
 from bot.settings import Settings
 from handlers.conversation.messages import Document, Inbound, Outbound, Photo, Reply
 from handlers.conversation.router import Router
@@ -165,14 +174,31 @@ def is_transport_error(error: TelegramError) -> bool:
 
 
 def is_passing(error: Exception) -> bool:
-    """Tell whether a send that failed so may work later: anything but a definite refusal.
+    """Tell whether a send that failed so may work later (the dispatcher's rule)."""
+    return isinstance(error, TelegramError) and delivery_for(error).worth_retrying
 
-    The dispatcher's rule: a blocked bot, a bad request or a moved chat fail for good; a
-    timeout, a network error, a 5xx, a 429 or an unknown answer are tried again.
-    """
-    if not isinstance(error, TelegramError):
-        return False
-    return not isinstance(error, Forbidden | BadRequest | ChatMigrated)
+
+def delivery_for(error: TelegramError) -> Delivery:
+    """Return what the dispatcher should do after this Telegram error."""
+    if isinstance(error, RetryAfter):
+        return Delivery.retry_after(retry_seconds(error))
+    if isinstance(error, Forbidden):
+        return Delivery.blocked(error.message)
+    # BadRequest subclasses NetworkError, so it must be tested first: "chat not found" and
+    # malformed messages will fail the same way every time.
+    if isinstance(error, BadRequest | ChatMigrated):
+        return Delivery.failed(error.message, permanent=True)
+    if is_transport_error(error):
+        return Delivery.unreachable(f"{type(error).__name__}: {error.message}")
+    return Delivery.failed(error.message, permanent=False)
+
+
+def retry_seconds(error: RetryAfter) -> float:
+    """Return the flood-control wait, whether PTB gives it as seconds or as a timedelta."""
+    value = error.retry_after
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    return float(value)
 
 
 def reply_markup(reply: Reply) -> Any:

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from types import TracebackType
 from typing import Self
 
 from telegram import Bot
-from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
+from telegram.error import TelegramError
 
 from bot.channels.media import MediaStore
-from bot.channels.telegram import edit_reply, is_transport_error, send_document, send_reply
+from bot.channels.telegram import (
+    delivery_for,
+    edit_reply,
+    is_transport_error,
+    send_document,
+    send_reply,
+)
 from bot.channels.telegram_request import AiohttpRequest
 from bot.dispatcher import Delivery
 from handlers.conversation.messages import AttachmentLoader, Reply
@@ -122,26 +127,3 @@ class TelegramSender:
         except TelegramError as error:
             return not is_transport_error(error)
         return True
-
-
-def delivery_for(error: TelegramError) -> Delivery:
-    """Return what the dispatcher should do after this Telegram error."""
-    if isinstance(error, RetryAfter):
-        return Delivery.retry_after(retry_seconds(error))
-    if isinstance(error, Forbidden):
-        return Delivery.blocked(error.message)
-    # BadRequest subclasses NetworkError, so it must be tested first: "chat not found" and
-    # malformed messages will fail the same way every time.
-    if isinstance(error, BadRequest | ChatMigrated):
-        return Delivery.failed(error.message, permanent=True)
-    if is_transport_error(error):
-        return Delivery.unreachable(f"{type(error).__name__}: {error.message}")
-    return Delivery.failed(error.message, permanent=False)
-
-
-def retry_seconds(error: RetryAfter) -> float:
-    """Return the flood-control wait, whether PTB gives it as seconds or as a timedelta."""
-    value = error.retry_after
-    if isinstance(value, timedelta):
-        return value.total_seconds()
-    return float(value)

@@ -324,7 +324,7 @@ def is_passing(error: Exception) -> bool:
         return True
     if not isinstance(error, GraphError):
         return False
-    return not delivery_for(error).permanent
+    return delivery_for(error).worth_retrying
 
 
 def _describe(error: Exception) -> str:
