@@ -121,8 +121,16 @@ async def say(channel: TelegramChannel, chat: int, message: str) -> None:
 
 async def drain(services: Services, clock: FrozenClock, sender: Sender) -> int:
     """Deliver every due outbox row, the way the running bot's dispatcher does."""
+    # No per-chat spacing here, so one send at a time: two sends to one chat in flight at
+    # once could arrive in either order (the running bot spaces a chat's sends 1 s apart).
     dispatcher = Dispatcher(
-        services.storage, sender, clock, 100.0, per_chat_interval=0, sleep=simulated_sleep(clock)
+        services.storage,
+        sender,
+        clock,
+        100.0,
+        per_chat_interval=0,
+        sleep=simulated_sleep(clock),
+        max_in_flight=1,
     )
     return await dispatcher.drain_once()
 
