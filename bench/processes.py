@@ -61,10 +61,7 @@ class WebhookCrowd(Crowd):
 
     def _push_next(self, user_id: int) -> None:
         with self.lock:
-            kind, value = self.scripts[user_id][self.position[user_id]]
-            self.position[user_id] += 1
-            self.awaiting[user_id] = True
-            self.updates += 1
+            kind, value = self._take_next(user_id)
             url = self.urls[next(self.turn) % len(self.urls)]
         body = json.dumps(update(user_id, kind, value)).encode()
         self.pool.submit(self._post, url, body)

@@ -83,12 +83,17 @@ class Crowd:
                 return
         self._push_next(chat_id)
 
+    def _take_next(self, user_id: int) -> Step:
+        """Return the person's next update and count it (the caller holds the lock)."""
+        step = self.scripts[user_id][self.position[user_id]]
+        self.position[user_id] += 1
+        self.awaiting[user_id] = True
+        self.updates += 1
+        return step
+
     def _push_next(self, user_id: int) -> None:
         with self.lock:
-            kind, value = self.scripts[user_id][self.position[user_id]]
-            self.position[user_id] += 1
-            self.awaiting[user_id] = True
-            self.updates += 1
+            kind, value = self._take_next(user_id)
         pushers: dict[str, Callable[[], int]] = {
             "text": lambda: self.fake.push_text(user_id, value),
             "button": lambda: self.fake.push_callback(user_id, value),
