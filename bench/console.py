@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 import common  # noqa: F401 - puts the repository on the import path
 from seed import seed
 
+from bot.features import domain_services
 from handlers.conversation.clock import SystemClock  # noqa: E402
 from handlers.conversation.turn import Services  # noqa: E402
 from handlers.participants.regions import load_region, load_sectors  # noqa: E402
@@ -62,6 +63,7 @@ async def run(
         zone=ZoneInfo("Asia/Jakarta"),
         region=load_region(),
         sectors=load_sectors(),
+        provided=domain_services(),
     )
     admin = await storage.officers.add("telegram", "1", "admin", datetime.now(UTC))
     app, _ = build_console_app(services, folder / "media")

@@ -19,7 +19,7 @@ from pathlib import Path
 import common  # noqa: F401 - puts the project root on the path
 from updates import registration_script
 
-from handlers.conversation.features import build_router
+from bot.features import build_router, domain_services
 from handlers.conversation.turn import Services
 from handlers.participants.regions import load_region, load_sectors
 from storage import Storage
@@ -39,6 +39,7 @@ async def one_round(people: int, folder: Path) -> tuple[float, float]:
             zone=ZONE,
             region=load_region(),
             sectors=load_sectors(),
+            provided=domain_services(),
         )
         updates = 0
 

@@ -14,12 +14,13 @@ from typing import TYPE_CHECKING, TextIO
 
 from bot.channels.media import MediaStore
 from bot.console_photos import ConsolePhotos
+from bot.features import build_router, domain_services, install_sentences
 from bot.leadership import Leadership
 from bot.pacing import ChannelLimits, in_flight_for
 from bot.settings import Settings
 from handlers.conversation.clock import Clock, SystemClock
-from handlers.conversation.features import build_router
-from handlers.conversation.turn import HelpdeskPolicy, Policy, Services
+from handlers.conversation.turn import Policy, Services
+from handlers.helpdesk.policy import HelpdeskPolicy
 from handlers.participants.regions import load_region, load_sectors
 from storage import Storage
 from storage.outbox import OutboxDeadlines
@@ -42,6 +43,7 @@ async def open_services(
     settings: Settings, clock: Clock | None = None, database: Path | None = None
 ) -> AsyncIterator[Services]:
     """Open the database (migrating it) and build the services handlers need."""
+    install_sentences()
     clock = clock or SystemClock()
     deadlines = OutboxDeadlines(
         broadcast=settings.broadcast_give_up_after, notice=settings.notice_give_up_after
@@ -62,6 +64,9 @@ async def open_services(
                 equipment_nudge_max=settings.equipment_nudge_max,
                 bot_username=settings.telegram_bot_username,
                 public_base_url=settings.public_base_url,
+            ),
+            provided=domain_services(
+                evaluations=settings.evaluation_policy,
                 helpdesk=HelpdeskPolicy(
                     hours=settings.office_hours,
                     followup=settings.helpdesk_followup,
@@ -70,7 +75,6 @@ async def open_services(
                     show_officer_name=settings.helpdesk_show_officer_name,
                 ),
             ),
-            evaluations=settings.evaluation_policy,
             files=ConsolePhotos(
                 MediaStore(settings.media_dir),
                 settings.telegram_bot_token,

@@ -19,6 +19,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from handlers.conversation.turn import Services
 from handlers.evaluations.delivery import deliver_due
+from handlers.evaluations.policy import EvaluationPolicy
 
 logger = logging.getLogger(__name__)
 
@@ -71,13 +72,13 @@ class EvaluationJobs:
         """Queue what is due now."""
         services = self._services
         await deliver_due(
-            services.storage, services.evaluations, services.zone, services.clock.now()
+            services.storage, services.need(EvaluationPolicy), services.zone, services.clock.now()
         )
 
     async def _plan(self) -> None:
         if self._scheduler is None:
             return
-        services, policy = self._services, self._services.evaluations
+        services, policy = self._services, self._services.need(EvaluationPolicy)
         now = services.clock.now()
         wanted: dict[str, datetime] = {}
         recent = await services.storage.sessions.recent_availability(

@@ -20,6 +20,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.channels.media import MediaStore
 from handlers.broadcasts.service import BroadcastWorker, ProgressBoard
 from handlers.conversation.turn import Services
+from handlers.helpdesk.policy import HelpdeskPolicy
 from handlers.helpdesk.tickets import autoclose
 from handlers.participants.retention import erase_expired
 
@@ -99,7 +100,7 @@ class OfficerJobs:
         services = self._services
         try:
             closed = await autoclose(
-                services.storage, services.policy.helpdesk, services.clock.now()
+                services.storage, services.need(HelpdeskPolicy), services.clock.now()
             )
         except Exception:
             logger.exception("scheduler: help desk autoclose failed")

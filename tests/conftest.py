@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from handlers.conversation.features import build_router
+from bot.features import build_router, domain_services, install_sentences
 from handlers.conversation.router import Router
 from handlers.conversation.turn import Services
 from handlers.participants.regions import load_region, load_sectors
@@ -125,11 +125,22 @@ async def storage(
         await opened.close()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def domain_sentences() -> None:
+    """Install the domains' sentences, as the composition root does before any handler runs."""
+    install_sentences()
+
+
 @pytest.fixture
 def services(storage: Storage, clock: FrozenClock) -> Services:
     """Return the services handlers need, on the frozen clock."""
     return Services(
-        storage=storage, clock=clock, zone=ZONE, region=load_region(), sectors=load_sectors()
+        storage=storage,
+        clock=clock,
+        zone=ZONE,
+        region=load_region(),
+        sectors=load_sectors(),
+        provided=domain_services(),
     )
 
 

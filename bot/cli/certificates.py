@@ -18,6 +18,7 @@ from bot.cli.common import (
 from bot.settings import Settings
 from handlers.conversation.timefmt import format_date
 from handlers.evaluations import certificates
+from handlers.evaluations.policy import EvaluationPolicy
 from handlers.participants.validation import mask_nik
 
 
@@ -53,7 +54,7 @@ async def issue_certificates(settings: Settings, args: argparse.Namespace) -> in
         raise CliError("--reason goes with --nik (a manual issue)")
     async with open_services(settings) as services:
         storage, now = services.storage, services.clock.now()
-        policy, zone = services.evaluations, services.zone
+        policy, zone = services.need(EvaluationPolicy), services.zone
         session = await session_by_code(storage, args.session)
         if now < session.ends_at:
             raise CliError(f"session {session.code} has not ended yet")
@@ -90,7 +91,7 @@ async def _issue_one(settings: Settings, args: argparse.Namespace) -> int:
         async with storage.db.transaction():
             certificate, created = await certificates.issue(
                 storage,
-                services.evaluations,
+                services.need(EvaluationPolicy),
                 services.zone,
                 session,
                 participant,
@@ -151,7 +152,11 @@ async def write_pdf(settings: Settings, args: argparse.Namespace) -> int:
         if certificate is None:
             raise CliError(f"no certificate numbered {args.number.strip()[:100]!r}")
         content = await certificates.certificate_pdf(
-            storage, certificate, services.evaluations, services.zone, services.clock.now()
+            storage,
+            certificate,
+            services.need(EvaluationPolicy),
+            services.zone,
+            services.clock.now(),
         )
         await storage.audit.record(
             ACTOR, "certificate.pdf", certificate.number, services.clock.now()

@@ -22,6 +22,7 @@ from handlers.helpdesk.faqs import (
     import_faqs,
     read_faq_sheet,
 )
+from handlers.helpdesk.policy import HelpdeskPolicy
 from handlers.helpdesk.rules import TicketRefused
 from handlers.helpdesk.tickets import answer, close
 from handlers.spreadsheets.reading import SheetError, validation_reason
@@ -206,7 +207,13 @@ async def tickets_reply(settings: Settings, args: argparse.Namespace) -> int:
         try:
             async with storage.db.transaction():
                 await answer(
-                    storage, services.policy.helpdesk, args.id, None, args.text, now, actor=ACTOR
+                    storage,
+                    services.need(HelpdeskPolicy),
+                    args.id,
+                    None,
+                    args.text,
+                    now,
+                    actor=ACTOR,
                 )
         except TicketRefused as refused:
             raise CliError(_refusal(args.id, refused)) from refused

@@ -13,6 +13,7 @@ from starlette.responses import Response
 
 from handlers.console import services as svc
 from handlers.console.web import Desk, MenuEntry, Page
+from handlers.helpdesk.policy import HelpdeskPolicy
 from storage.helpdesk import Ticket
 from storage.models import Participant
 
@@ -124,7 +125,7 @@ async def reply(desk: Desk) -> Response:
         async with desk.storage.db.transaction():
             await svc.answer_ticket(
                 desk.storage,
-                desk.services.policy.helpdesk,
+                desk.services.need(HelpdeskPolicy),
                 ticket.id,
                 desk.officer,
                 text,

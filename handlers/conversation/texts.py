@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Final
-
-from handlers.evaluations import texts as evaluation_texts
-from handlers.helpdesk import catalogue as helpdesk_catalogue
 
 DEFAULT_LANGUAGE: Final = "id"
 
@@ -1546,12 +1546,6 @@ EN: Final[dict[str, str]] = {
     "sesi.invalid.not_enrolled": "That participant holds no place in this session.",
 }
 
-# Domain packages keep their sentences beside their code; one catalogue per language here.
-ID.update(evaluation_texts.ID)
-EN.update(evaluation_texts.EN)
-ID.update(helpdesk_catalogue.ID)
-EN.update(helpdesk_catalogue.EN)
-
 CATALOGUES: Final = {"id": ID, "en": EN}
 
 # Keys the code builds at run time, by the f-string that builds them ("{}" for each value put
@@ -1789,7 +1783,46 @@ BUILT_KEYS: Final[dict[str, tuple[str, ...]]] = {
     "{}.yes": ("sesi.new.yes", "sesi.move.yes"),
     "{}.no": ("sesi.new.no", "sesi.move.no"),
 }
-BUILT_KEYS.update(evaluation_texts.BUILT_KEYS)
+
+
+@dataclass(frozen=True)
+class Sentences:
+    """One package's sentences: a catalogue per language and the keys it builds at run time."""
+
+    id: Mapping[str, str]
+    en: Mapping[str, str]
+    built_keys: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+# The core's own sentences, kept apart so installing the domains' again starts afresh.
+CORE: Final = Sentences(
+    MappingProxyType(dict(ID)), MappingProxyType(dict(EN)), MappingProxyType(dict(BUILT_KEYS))
+)
+
+
+def install(parts: Sequence[Sentences]) -> None:
+    """Make the catalogues the core's sentences plus the parts' (a key given twice is an error).
+
+    Domain packages keep their sentences beside their code and the composition root hands
+    them here; the catalogues change in place, so every module reading them sees the result.
+    """
+    combined = {"id": dict(CORE.id), "en": dict(CORE.en)}
+    built = dict(CORE.built_keys)
+    for part in parts:
+        for language, sentences in (("id", part.id), ("en", part.en)):
+            twice = combined[language].keys() & sentences.keys()
+            if twice:
+                raise ValueError(f"catalogue keys defined twice: {', '.join(sorted(twice))}")
+            combined[language].update(sentences)
+        twice = built.keys() & part.built_keys.keys()
+        if twice:
+            raise ValueError(f"built key patterns defined twice: {', '.join(sorted(twice))}")
+        built.update(part.built_keys)
+    for language, catalogue in CATALOGUES.items():
+        catalogue.clear()
+        catalogue.update(combined[language])
+    BUILT_KEYS.clear()
+    BUILT_KEYS.update(built)
 
 
 def text(language: str, key: str, **values: object) -> str:

@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Final, Protocol
+from typing import Any, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from handlers.conversation import texts
 from handlers.conversation.clock import Clock
 from handlers.conversation.messages import Button, Inbound, Outbound, Reply
-from handlers.evaluations.policy import EvaluationPolicy
-from handlers.helpdesk.hours import OfficeHours
-from handlers.helpdesk.matching import FaqIndex
-from handlers.participants.regions import Region
 from storage import Storage
 from storage.models import Contact, Conversation, Officer, Participant
 
@@ -23,6 +19,21 @@ class FileSource(Protocol):
 
     async def fetch(self, reference: str) -> tuple[bytes, str] | None:
         """Return the file's bytes and media type, or None when it cannot be had."""
+
+
+class Region(Protocol):
+    """The regency and the kecamatan people choose from (the participants' reference data)."""
+
+    @property
+    def regency(self) -> str:
+        """Return the regency's name."""
+
+    @property
+    def kecamatan(self) -> tuple[str, ...]:
+        """Return the kecamatan, in the order they are offered."""
+
+
+Provided = TypeVar("Provided")
 
 
 @dataclass(frozen=True)
@@ -35,25 +46,23 @@ class Services:
     region: Region
     sectors: tuple[str, ...]
     policy: Policy = field(default_factory=lambda: Policy())
-    evaluations: EvaluationPolicy = field(default_factory=EvaluationPolicy)
-    # The FAQ prepared for matching; rebuilt when the entries change.
-    faq_index: FaqIndex = field(default_factory=lambda: FaqIndex())
     # Documents officers send (a sheet to import); None: documents cannot be read.
     files: FileSource | None = None
+    # What the domains bring (their policies, the FAQ index), at most one object per type:
+    # the core never names a domain's types, a domain asks for its own with `need`.
+    provided: tuple[object, ...] = ()
 
+    def __post_init__(self) -> None:
+        kinds = [type(item) for item in self.provided]
+        if len(kinds) != len(set(kinds)):
+            raise ValueError("two provided services share a type")
 
-DEFAULT_HELPDESK_HOURS: Final = "Mon-Fri 08:00-16:00"
-
-
-@dataclass(frozen=True)
-class HelpdeskPolicy:
-    """The help desk's rules, from the HELPDESK_* settings."""
-
-    hours: OfficeHours = field(default_factory=lambda: OfficeHours.parse(DEFAULT_HELPDESK_HOURS))
-    followup: timedelta = timedelta(hours=24)
-    max_alerts_per_hour: int = 5
-    autoclose: timedelta = timedelta(days=3)
-    show_officer_name: bool = False
+    def need(self, kind: type[Provided]) -> Provided:
+        """Return the provided object of that type; LookupError when none was provided."""
+        for item in self.provided:
+            if isinstance(item, kind):
+                return item
+        raise LookupError(f"no {kind.__name__} among the provided services")
 
 
 @dataclass(frozen=True)
@@ -68,7 +77,6 @@ class Policy:
     bot_username: str | None = None
     # The https address officers open the web console at; None: the console is off.
     public_base_url: str | None = None
-    helpdesk: HelpdeskPolicy = field(default_factory=lambda: HelpdeskPolicy())
 
 
 @dataclass

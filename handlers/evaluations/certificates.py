@@ -244,7 +244,11 @@ class CertificateFiles:
         if session is None:
             return None
         view = certificate_view(
-            certificate, session, services.evaluations, services.zone, services.clock.now()
+            certificate,
+            session,
+            services.need(EvaluationPolicy),
+            services.zone,
+            services.clock.now(),
         )
         # Rendering takes a fraction of a second of CPU: off the event loop.
         content = await asyncio.to_thread(render_certificate, view)

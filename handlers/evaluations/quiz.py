@@ -26,6 +26,7 @@ from handlers.evaluations.buttons import (
     StartQuiz,
 )
 from handlers.evaluations.delivery import question_counts
+from handlers.evaluations.policy import EvaluationPolicy
 from handlers.evaluations.questionnaires import option_letter
 from handlers.evaluations.scoring import (
     SCALE,
@@ -349,7 +350,7 @@ async def _certify(turn: Turn, invitation: QuizInvitation) -> None:
     issued = None
     if session is not None and participant is not None:
         issued = await certificates.issue_if_qualified(
-            storage, services.evaluations, services.zone, session, participant, turn.now
+            storage, services.need(EvaluationPolicy), services.zone, session, participant, turn.now
         )
     if issued is None or session is None:
         turn.say_with_menu("kuis.done.post")
@@ -391,7 +392,12 @@ async def on_certificate(turn: Turn, pressed: SendCertificate) -> None:
 async def _document(turn: Turn, certificate: Certificate) -> Document:
     services = turn.services
     return await certificates.certificate_document(
-        turn.storage, certificate, services.evaluations, services.zone, turn.now, turn.language
+        turn.storage,
+        certificate,
+        services.need(EvaluationPolicy),
+        services.zone,
+        turn.now,
+        turn.language,
     )
 
 

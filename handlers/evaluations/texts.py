@@ -1,4 +1,4 @@
-"""The evaluations domain's sentences; `handlers.conversation.texts` merges them in."""
+"""The evaluations domain's sentences; the composition root (bot/features.py) installs them."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The help desk's sentences and typed-answer questions, merged into handlers.texts."""
+"""The help desk's sentences and typed-answer questions; bot/features.py installs them."""
 
 from __future__ import annotations
 

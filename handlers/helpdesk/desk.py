@@ -27,6 +27,7 @@ from handlers.helpdesk.payloads import (
     SwitchAlerts,
     TakeTicket,
 )
+from handlers.helpdesk.policy import HelpdeskPolicy
 from handlers.helpdesk.rules import TicketRefused, clean_text
 from handlers.helpdesk.tickets import (
     alert_of,
@@ -318,7 +319,7 @@ async def _answer(turn: Turn, ticket_id: int, text: str, photo: str | None) -> N
         photo = None
         if not text.strip():
             raise TicketRefused("empty")
-    policy = turn.services.policy.helpdesk
+    policy = turn.services.need(HelpdeskPolicy)
     await answer(
         turn.storage,
         policy,
@@ -339,7 +340,7 @@ async def _message_participant(turn: Turn, participant_id: int, text: str) -> No
         turn.say("peserta.gone")
         return
     ticket = await start_by_officer(
-        turn.storage, turn.services.policy.helpdesk, participant, officer, text, turn.now
+        turn.storage, turn.services.need(HelpdeskPolicy), participant, officer, text, turn.now
     )
     turn.say("tiket.sent", ticket=ticket.id)
 

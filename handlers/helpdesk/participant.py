@@ -15,8 +15,9 @@ from handlers.conversation.router import Feature, on
 from handlers.conversation.timefmt import format_datetime
 from handlers.conversation.turn import Turn
 from handlers.equipment import answers as equipment
-from handlers.helpdesk.matching import FaqMatch, own_data_question
+from handlers.helpdesk.matching import FaqIndex, FaqMatch, own_data_question
 from handlers.helpdesk.payloads import Answered, AskOfficer, Done
+from handlers.helpdesk.policy import HelpdeskPolicy
 from handlers.helpdesk.rules import MAX_MESSAGE, TicketRefused
 from handlers.helpdesk.tickets import Incoming, Received, close_by_participant, receive
 from handlers.sessions import schedule
@@ -58,7 +59,7 @@ async def on_free_text(turn: Turn) -> bool:
         turn.contact.channel,
         turn.contact.address,
         None if participant is None else participant.id,
-        turn.now - turn.services.policy.helpdesk.followup,
+        turn.now - turn.services.need(HelpdeskPolicy).followup,
     )
     if current is not None:
         await to_ticket(turn, incoming)
@@ -79,7 +80,7 @@ async def on_free_text(turn: Turn) -> bool:
 
 async def faq_match(turn: Turn, text: str) -> FaqMatch | None:
     """Match against the FAQ, re-reading the entries only when they changed."""
-    index = turn.services.faq_index
+    index = turn.services.need(FaqIndex)
     version = await turn.storage.faqs.version()
     if version != index.version:
         index.rebuild(version, await turn.storage.faqs.list_all())
@@ -117,7 +118,7 @@ async def _faq_answer(turn: Turn, match: FaqMatch, text: str) -> None:
 
 async def to_ticket(turn: Turn, incoming: Incoming) -> Received:
     """Put the message in the person's ticket and tell them where it went."""
-    policy = turn.services.policy.helpdesk
+    policy = turn.services.need(HelpdeskPolicy)
     received = await receive(
         turn.storage,
         policy,

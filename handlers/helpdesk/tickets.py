@@ -19,8 +19,8 @@ from zoneinfo import ZoneInfo
 from handlers.conversation import texts
 from handlers.conversation.messages import Button, Reply
 from handlers.conversation.outbox import stored
-from handlers.conversation.turn import HelpdeskPolicy
 from handlers.helpdesk.payloads import CloseTicket, Done, TakeTicket
+from handlers.helpdesk.policy import HelpdeskPolicy
 from handlers.helpdesk.rules import TicketRefused, after, check_actionable, clean_text
 from storage import Storage
 from storage.helpdesk import MessageKind, Ticket, TicketMessage, hour_ago

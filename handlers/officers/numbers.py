@@ -13,6 +13,7 @@ from handlers.conversation.timefmt import format_date, format_datetime
 from handlers.conversation.turn import Turn
 from handlers.evaluations.rekap import add_to_rekap
 from handlers.helpdesk.numbers import DeskNumbers, desk_numbers, duration_text
+from handlers.helpdesk.policy import HelpdeskPolicy
 from handlers.officers.charts import ChartData, ChartLabels, render_chart
 from storage.stats import GroupCount
 
@@ -27,7 +28,7 @@ async def show_stats(turn: Turn, _arg: str) -> None:
     if officer is None:
         return
     stats = turn.storage.stats
-    policy = turn.services.policy.helpdesk
+    policy = turn.services.need(HelpdeskPolicy)
     desk = await desk_numbers(turn.storage, policy.hours, turn.services.zone)
     data = ChartData(
         by_sector=await stats.registrations_by("sector"),

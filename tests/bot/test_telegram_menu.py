@@ -21,9 +21,9 @@ from bot.channels.telegram_menu import (
     PUBLISHED_KEY,
     RETRY_AFTER,
 )
+from bot.features import build_router
 from bot.settings import Settings
 from handlers.conversation import texts
-from handlers.conversation.features import build_router
 from handlers.conversation.turn import Services
 from storage import Storage
 from storage.models import Role

@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from bot.features import domain_services
 from bot.verification_web import verification_routes
 from bot.webhook import build_app
 from handlers.conversation.turn import Services
@@ -38,7 +39,7 @@ def services(storage: Storage, clock: FrozenClock) -> Services:
         zone=ZONE,
         region=load_region(),
         sectors=load_sectors(),
-        evaluations=POLICY,
+        provided=domain_services(evaluations=POLICY),
     )
 
 

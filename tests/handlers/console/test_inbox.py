@@ -13,6 +13,7 @@ from bot.console_photos import ConsolePhotos
 from handlers.console.app import console_mount
 from handlers.console.web import Console
 from handlers.conversation.turn import Services
+from handlers.helpdesk.policy import HelpdeskPolicy
 from handlers.helpdesk.tickets import Incoming, receive
 from handlers.participants.admin import erase_by_officer
 from storage.helpdesk import Ticket
@@ -30,7 +31,7 @@ async def ask(services: Services, participant_id: int, incoming: Incoming) -> Ti
     async with storage.db.transaction():
         received = await receive(
             storage,
-            services.policy.helpdesk,
+            services.need(HelpdeskPolicy),
             services.zone,
             channel="telegram",
             address=str(participant_id),
@@ -315,7 +316,7 @@ async def test_an_unregistered_whatsapp_chat_is_answered_on_whatsapp(
         await storage.officers.set_display_name(admin.id, "Bu Sari")
         received = await receive(
             storage,
-            services.policy.helpdesk,
+            services.need(HelpdeskPolicy),
             services.zone,
             channel="whatsapp",
             address="6281299990000",

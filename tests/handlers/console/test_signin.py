@@ -125,6 +125,7 @@ async def test_konsol_in_chat_gives_officers_a_link_and_refuses_others(
         region=services.region,
         sectors=services.sectors,
         policy=Policy(public_base_url="https://bot.example.go.id"),
+        provided=services.provided,
     )
     officer_chat = Chat(chat.router, with_console, address=chat.address)
     assert "https://bot.example.go.id/console/login/" in _said(await officer_chat.text("/konsol"))

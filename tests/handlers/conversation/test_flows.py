@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from handlers.conversation.features import FEATURES
+from bot.features import FEATURES
 from handlers.conversation.flows import Answer, Choice, Data, Flow, Go, Outcome, Prompt, Rows, Step
 from handlers.conversation.messages import Inbound
 from handlers.conversation.router import Feature, Router

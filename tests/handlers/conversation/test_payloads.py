@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from handlers.conversation.features import FEATURES
+from bot.features import FEATURES
 from handlers.conversation.payloads import (
     MAX_BYTES,
     MAX_ID,

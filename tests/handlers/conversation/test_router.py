@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from handlers.conversation.features import FEATURES, build_router
+from bot.features import FEATURES, build_router, domain_services
 from handlers.conversation.flows import Flow
 from handlers.conversation.messages import Inbound, Reply
 from handlers.conversation.payloads import Payload
@@ -275,6 +275,7 @@ async def test_an_event_while_another_process_holds_the_write_lock_is_answered_a
             zone=ZONE,
             region=load_region(),
             sectors=load_sectors(),
+            provided=domain_services(),
         )
         chat = Chat(build_router(), services)
         desk.execute("BEGIN IMMEDIATE")

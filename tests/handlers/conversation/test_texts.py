@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from string import Formatter
@@ -16,10 +17,10 @@ from typing import get_args
 import pytest
 
 from bot.channels.telegram_menu import ADMIN_COMMANDS, OFFICER_COMMANDS, PARTICIPANT_COMMANDS
+from bot.features import SENTENCES, build_router, install_sentences
 from handlers.broadcasts.audiences import AUDIENCE_KINDS
 from handlers.broadcasts.compose import KIND_BUTTONS
 from handlers.conversation import texts
-from handlers.conversation.features import build_router
 from handlers.equipment.cases import CaseEvent
 from handlers.equipment.rules import AllocationState
 from handlers.officers.export_chat import CHAT_EXPORTS
@@ -184,3 +185,51 @@ def values_of(pattern: str) -> set[str]:
 def test_declared_keys_follow_the_values_the_code_has(pattern: str, values: set[str]) -> None:
     """Where the values come from a type or a table, a new value needs its sentence."""
     assert values_of(pattern) == values
+
+
+@pytest.fixture
+def reinstall() -> Iterator[None]:
+    """Put the composition root's sentences back after a test installs others."""
+    yield
+    install_sentences()
+
+
+def test_the_core_speaks_alone_and_with_whatever_parts_it_is_given(reinstall: None) -> None:
+    texts.install(())
+    assert dict(texts.CORE.id) == texts.ID
+    assert dict(texts.CORE.en) == texts.EN
+    assert dict(texts.CORE.built_keys) == texts.BUILT_KEYS
+    assert texts.text("en", "cancelled") == texts.CORE.en["cancelled"]
+    part = texts.Sentences({"probe.hello": "Halo {name}"}, {"probe.hello": "Hello {name}"})
+    texts.install((part,))
+    assert texts.text("en", "probe.hello", name="Siti") == "Hello Siti"
+    assert texts.text("xx", "probe.hello", name="Siti") == "Halo Siti"
+    # Installing again starts from the core: what an earlier call added is gone.
+    texts.install(())
+    with pytest.raises(KeyError):
+        texts.text("id", "probe.hello")
+
+
+@pytest.mark.parametrize(
+    "part",
+    [
+        texts.Sentences({"welcome": "Selamat datang lagi"}, {}),
+        texts.Sentences({}, {"tanya.ask": "Ask again"}),
+        texts.Sentences({}, {}, {"status.{}": ("status.enrolled",)}),
+    ],
+    ids=["a core key", "a domain key", "a built pattern"],
+)
+def test_a_key_given_twice_is_refused_and_changes_nothing(
+    reinstall: None, part: texts.Sentences
+) -> None:
+    before = (dict(texts.ID), dict(texts.EN), dict(texts.BUILT_KEYS))
+    with pytest.raises(ValueError, match="defined twice"):
+        texts.install((*SENTENCES, part))
+    assert (dict(texts.ID), dict(texts.EN), dict(texts.BUILT_KEYS)) == before
+
+
+def test_the_composition_root_installs_every_domain_part() -> None:
+    for part in SENTENCES:
+        assert part.id.items() <= texts.ID.items()
+        assert part.en.items() <= texts.EN.items()
+        assert part.built_keys.items() <= texts.BUILT_KEYS.items()

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from handlers.conversation.features import build_router
+from bot.features import build_router, domain_services
 from handlers.conversation.messages import Reply
 from handlers.conversation.turn import Services
 from handlers.participants.fields import CANDIDATE
@@ -101,6 +101,7 @@ def _services(storage: Storage) -> Services:
         zone=ZONE,
         region=load_region(),
         sectors=load_sectors(),
+        provided=domain_services(),
     )
 
 

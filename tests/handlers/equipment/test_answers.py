@@ -238,7 +238,7 @@ async def test_proof_step_refuses_a_long_note_and_other_input(
 async def test_proof_step_survives_a_restart(
     person: Chat, services: Services, storage: Storage
 ) -> None:
-    from handlers.conversation.features import build_router
+    from bot.features import build_router
 
     await person.payload("alat:ans:1:d")
     restarted = Chat(build_router(), services, PARTICIPANT)

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 
+from bot.features import domain_services
 from handlers.conversation.messages import Document, Photo
 from handlers.conversation.router import Router
 from handlers.conversation.turn import Services
@@ -34,7 +35,7 @@ def services(storage: Storage, clock: FrozenClock) -> Services:
         zone=ZONE,
         region=load_region(),
         sectors=load_sectors(),
-        evaluations=POLICY,
+        provided=domain_services(evaluations=POLICY),
     )
 
 

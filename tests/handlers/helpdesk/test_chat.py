@@ -9,7 +9,8 @@ import pytest
 from handlers.conversation import texts
 from handlers.conversation.messages import Inbound, Reply
 from handlers.conversation.router import Router
-from handlers.conversation.turn import HelpdeskPolicy, Services
+from handlers.conversation.turn import Services
+from handlers.helpdesk.policy import HelpdeskPolicy
 from handlers.helpdesk.tickets import autoclose
 from storage import Storage
 from storage.outbox import OutboxMessage

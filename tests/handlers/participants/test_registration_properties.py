@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.features import domain_services
 from handlers.conversation.messages import parse_command
 from handlers.conversation.router import Router
 from handlers.conversation.turn import Services
@@ -78,6 +79,7 @@ async def send_at_step(router: Router, step: str, inputs: list[Sent]) -> None:
                 zone=ZONE,
                 region=load_region(),
                 sectors=load_sectors(),
+                provided=domain_services(),
             )
             await check_inputs(Chat(router, services), storage, step, inputs)
         finally:

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from handlers.conversation.features import build_router
+from bot.features import build_router
 from handlers.conversation.messages import Reply
 from handlers.conversation.router import Router
 from handlers.conversation.turn import Services
