@@ -2,8 +2,9 @@
 
 The conversation core (handlers/conversation) names no domain; this module, part of the
 composition root, lists them and hands them over. Adding a domain is a package in handlers/
-with its `features.py`, then one line in FEATURES here (and its sentences in SENTENCES, and
-any object its handlers `need` in `domain_services`, when it has them).
+with its `features.py`, then one line in FEATURES here (and, when it has them, its sentences in
+SENTENCES, its menu buttons' place in MENU_ROWS, and what its handlers `need` in
+`domain_services`).
 """
 
 from __future__ import annotations
@@ -37,6 +38,14 @@ FEATURES: Final = (
     *HELPDESK,
 )
 
+# The main menu keyboard: rows of the features' menu label keys.
+MENU_ROWS: Final = (
+    ("menu.register", "menu.schedule", "menu.equipment"),
+    ("menu.profile", "menu.language", "menu.help"),
+    ("menu.quiz", "menu.certificate"),
+    ("menu.ask",),
+)
+
 # The domains that keep their sentences beside their code; the rest still sit in the core's.
 SENTENCES: Final = (
     texts.Sentences(evaluation_texts.ID, evaluation_texts.EN, evaluation_texts.BUILT_KEYS),
@@ -52,7 +61,7 @@ def install_sentences() -> None:
 def build_router() -> Router:
     """Return the router over every feature, with the domains' sentences installed."""
     install_sentences()
-    return Router(FEATURES)
+    return Router(FEATURES, MENU_ROWS)
 
 
 def domain_services(

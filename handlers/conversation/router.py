@@ -12,7 +12,7 @@ from handlers.conversation.access import refuse_payload, require_officer
 from handlers.conversation.flows import Flow
 from handlers.conversation.messages import Command, Inbound, Outbound, Reply, parse_command
 from handlers.conversation.payloads import BadPayload, Family, Payload, prefix_of
-from handlers.conversation.turn import Services, Turn, main_menu
+from handlers.conversation.turn import MenuRows, Services, Turn, menu_labels
 
 logger = logging.getLogger(__name__)
 
@@ -137,7 +137,8 @@ class _Owners:
 class Router:
     """Dispatch inbound events to features; one transaction per event."""
 
-    def __init__(self, features: Iterable[Feature]) -> None:
+    def __init__(self, features: Iterable[Feature], menu_rows: MenuRows = ()) -> None:
+        """Gather the features' routes; menu_rows lays out their menu labels' keys."""
         self.commands: dict[str, CommandHandler] = {}
         self.flows: dict[str, Flow] = {}
         routes: dict[str, list[ButtonRoute[Any]]] = {}
@@ -148,7 +149,9 @@ class Router:
         self.free_text: list[Taker] = []
         self.replies: list[Taker] = []
         owners = _Owners()
+        claimed: list[str] = []
         for feature in features:
+            claimed.extend(feature.menu)
             for command, handler in feature.commands.items():
                 owners.claim("command", f"/{command}", feature)
                 self.commands[command] = handler
@@ -177,6 +180,11 @@ class Router:
             if feature.replies is not None:
                 self.replies.append(feature.replies)
         self.desks = {prefix: Desk.of(found) for prefix, found in routes.items()}
+        self.menu_rows = lay_out(menu_rows, claimed)
+
+    def main_menu(self, language: str) -> tuple[tuple[str, ...], ...]:
+        """Return the main-menu keyboard labels in a language."""
+        return menu_labels(self.menu_rows, language)
 
     def prefixes(self) -> list[str]:
         """Return every payload prefix the router answers: button families and flows."""
@@ -196,7 +204,9 @@ class Router:
                     # A flow this version no longer has: start the person afresh.
                     await storage.conversations.clear(inbound.channel, inbound.address)
                     conversation = None
-                turn = Turn(inbound, services, contact, conversation, now)
+                turn = Turn(
+                    inbound, services, contact, conversation, now, menu_rows=self.menu_rows
+                )
                 await self._route(turn)
                 return turn.replies
         except Exception:
@@ -328,7 +338,25 @@ class Router:
         if turn.conversation is not None and turn.conversation.flow in self.flows:
             await self._flow(turn).prompt(turn)
         else:
-            turn.replies.append(Reply(turn.t("help"), menu=main_menu(turn.language)))
+            turn.replies.append(Reply(turn.t("help"), menu=turn.main_menu()))
+
+
+def lay_out(rows: MenuRows, claimed: Sequence[str]) -> MenuRows:
+    """Keep the rows' keys some feature claims, then add the keys left over in rows of three.
+
+    So a router over fewer features shows only their buttons, and a new feature's label
+    appears even before anyone places it.
+    """
+    placed: list[tuple[str, ...]] = []
+    seen: set[str] = set()
+    for row in rows:
+        kept = tuple(key for key in dict.fromkeys(row) if key in claimed and key not in seen)
+        seen.update(kept)
+        if kept:
+            placed.append(kept)
+    rest = [key for key in claimed if key not in seen]
+    placed.extend(tuple(rest[start : start + 3]) for start in range(0, len(rest), 3))
+    return tuple(placed)
 
 
 async def _first_taker(takers: list[Taker], turn: Turn) -> bool:

@@ -91,6 +91,8 @@ class Turn:
     replies: list[Outbound] = field(default_factory=list)
     # The sender's officer record, once the router checked it for an officer tool.
     officer: Officer | None = None
+    # The main menu's label keys as the router lays them out.
+    menu_rows: MenuRows = ()
 
     @property
     def storage(self) -> Storage:
@@ -144,7 +146,11 @@ class Turn:
 
     def say_with_menu(self, key: str, **values: object) -> None:
         """Queue a reply that also shows the main menu keyboard."""
-        self.replies.append(Reply(self.t(key, **values), menu=main_menu(self.language)))
+        self.replies.append(Reply(self.t(key, **values), menu=self.main_menu()))
+
+    def main_menu(self) -> tuple[tuple[str, ...], ...]:
+        """Return the main-menu keyboard labels in this person's language."""
+        return menu_labels(self.menu_rows, self.language)
 
     async def participant(self) -> Participant | None:
         """Return the participant behind this contact, if registered."""
@@ -172,14 +178,10 @@ class Turn:
         self.conversation = None
 
 
-MENU_KEYS = (
-    ("menu.register", "menu.schedule", "menu.equipment"),
-    ("menu.profile", "menu.language", "menu.help"),
-    ("menu.quiz", "menu.certificate"),
-    ("menu.ask",),
-)
+# The main menu: rows of label keys, each the key of a feature's menu label.
+MenuRows = tuple[tuple[str, ...], ...]
 
 
-def main_menu(language: str) -> tuple[tuple[str, ...], ...]:
-    """Return the main-menu keyboard labels."""
-    return tuple(tuple(texts.text(language, key) for key in row) for row in MENU_KEYS)
+def menu_labels(rows: MenuRows, language: str) -> tuple[tuple[str, ...], ...]:
+    """Return the main-menu keyboard labels of rows of label keys."""
+    return tuple(tuple(texts.text(language, key) for key in row) for row in rows)

@@ -9,7 +9,7 @@ from handlers.conversation import texts
 from handlers.conversation.messages import Button, Command, Reply
 from handlers.conversation.payloads import Payload
 from handlers.conversation.router import Feature, on
-from handlers.conversation.turn import Turn, main_menu
+from handlers.conversation.turn import Turn
 from handlers.sessions import checkin
 
 LanguageCode = Literal["id", "en"]
@@ -45,7 +45,7 @@ async def show_help(turn: Turn, _arg: str) -> None:
     sender = turn.inbound.sender_id
     if sender and await turn.storage.officers.get(turn.inbound.channel, sender) is not None:
         body += "\n\n" + turn.t("help.officer")
-    turn.replies.append(Reply(body, menu=main_menu(turn.language)))
+    turn.replies.append(Reply(body, menu=turn.main_menu()))
 
 
 async def cancel(turn: Turn, _arg: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from handlers.conversation.messages import Reply
 from handlers.conversation.router import Feature
-from handlers.conversation.turn import Turn, main_menu
+from handlers.conversation.turn import Turn
 from handlers.sessions.calendar import calendar_button, in_calendar
 from handlers.sessions.views import session_when
 from storage.models import EnrolledSession
@@ -39,7 +39,7 @@ async def show(turn: Turn, _arg: str) -> None:
         )
     # The calendar button rides on the list itself, so it is plain which sessions it saves.
     buttons = ((calendar_button(turn.language),),) if any(map(in_calendar, enrolled)) else ()
-    turn.replies.append(Reply("\n\n".join(lines), buttons=buttons, menu=main_menu(turn.language)))
+    turn.replies.append(Reply("\n\n".join(lines), buttons=buttons, menu=turn.main_menu()))
 
 
 def _status_text(turn: Turn, item: EnrolledSession, status: str) -> str:

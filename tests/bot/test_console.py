@@ -11,7 +11,7 @@ from bot.channels.console import DEMO_PHONE, ConsoleChannel
 from bot.demo import seed_demo
 from handlers.conversation import texts
 from handlers.conversation.router import Router
-from handlers.conversation.turn import Services, main_menu
+from handlers.conversation.turn import Services
 from storage import Storage
 from tests.support.chat import GOOD_NIK
 
@@ -51,7 +51,7 @@ async def test_start_shows_the_welcome_and_a_numbered_menu(router: Router, demo:
     assert output.startswith("WUB IKM Bot — demo di konsol.")
     assert "Bot: Selamat datang di layanan WUB IKM" in output
     assert options_after(output, "Selamat datang") == [
-        label for row in main_menu("id") for label in row
+        label for row in router.main_menu("id") for label in row
     ]
     assert output.rstrip().endswith("Sampai jumpa!")
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.app import open_services
-from bot.features import FEATURES, SENTENCES, build_router, domain_services
+from bot.features import FEATURES, MENU_ROWS, SENTENCES, build_router, domain_services
 from bot.settings import Settings
 from handlers.conversation import texts
 from handlers.evaluations.policy import EvaluationPolicy
@@ -49,3 +49,10 @@ def test_every_menu_label_of_every_feature_has_its_sentence() -> None:
         for key in feature.menu:
             assert key in texts.ID and key in texts.EN, key
     assert set(router.menu.values()) <= set(router.commands)
+
+
+def test_the_main_menu_keeps_its_rows() -> None:
+    router = build_router()
+    assert router.menu_rows == MENU_ROWS
+    assert router.main_menu("id")[0] == ("📝 Daftar", "📅 Jadwal saya", "🧰 Alat saya")
+    assert router.main_menu("en")[-1] == ("💬 Ask an officer",)

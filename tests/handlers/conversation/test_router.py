@@ -15,8 +15,8 @@ from bot.features import FEATURES, build_router, domain_services
 from handlers.conversation.flows import Flow
 from handlers.conversation.messages import Inbound, Reply
 from handlers.conversation.payloads import Payload
-from handlers.conversation.router import DuplicateRegistration, Feature, Router, on
-from handlers.conversation.turn import Services, Turn, main_menu
+from handlers.conversation.router import DuplicateRegistration, Feature, Router, lay_out, on
+from handlers.conversation.turn import Services, Turn
 from handlers.participants.regions import load_region, load_sectors
 from handlers.participants.registration import FLOW as REGISTRATION
 from storage import Storage
@@ -94,7 +94,7 @@ async def test_an_officers_plain_text_is_not_understood(chat: Chat, storage: Sto
     await chat.text("halo")
     assert says(chat, "not_understood")
     menus = [reply.menu for reply in chat.last if isinstance(reply, Reply)]
-    assert menus == [main_menu("id")]
+    assert menus == [chat.router.main_menu("id")]
     assert await count(storage, "ticket") == 0
 
 
@@ -342,3 +342,38 @@ def test_a_flow_named_like_another_features_buttons_is_refused() -> None:
 def test_every_feature_registers_without_a_clash() -> None:
     router = build_router()
     assert {"daftar", "sesi", "siaran", "berhenti"} <= set(router.commands)
+
+
+@pytest.mark.parametrize(
+    ("rows", "claimed", "laid_out"),
+    [
+        ((("a", "b"), ("c",)), ["c", "a", "b"], (("a", "b"), ("c",))),
+        # Keys no feature claims drop out, and so does a row left empty.
+        ((("a", "x"), ("y",), ("b",)), ["a", "b"], (("a",), ("b",))),
+        # Keys nobody placed follow in rows of three, in the features' order.
+        ((("a",),), ["a", "b", "c", "d", "e"], (("a",), ("b", "c", "d"), ("e",))),
+        ((), ["a", "b"], (("a", "b"),)),
+        # A key placed twice keeps its first place.
+        ((("a", "a"), ("b", "a")), ["a", "b"], (("a",), ("b",))),
+        ((("a",),), [], ()),
+    ],
+)
+def test_the_menu_shows_what_the_features_claim(
+    rows: tuple[tuple[str, ...], ...], claimed: list[str], laid_out: tuple[tuple[str, ...], ...]
+) -> None:
+    assert lay_out(rows, claimed) == laid_out
+
+
+async def test_a_router_over_some_features_works_with_only_their_buttons(
+    services: Services,
+) -> None:
+    from handlers.participants.features import FEATURES as PARTICIPANTS
+
+    router = Router(PARTICIPANTS, (("menu.register", "menu.schedule"), ("menu.help", "menu.ask")))
+    chat = Chat(router, services)
+    await chat.text("/start")
+    menus = [reply.menu for reply in chat.last if isinstance(reply, Reply) and reply.menu]
+    # Placed where the rows say; the keys they leave out follow in the features' order.
+    assert menus == [(("📝 Daftar",), ("❓ Bantuan",), ("🌐 Bahasa", "👤 Profil saya"))]
+    await chat.text("/jadwal")
+    assert says(chat, "unknown_command")

@@ -6,7 +6,6 @@ import pytest
 
 from handlers.conversation import texts
 from handlers.conversation.messages import Reply
-from handlers.conversation.turn import main_menu
 from storage import Storage
 from tests.support.chat import GOOD_NIK, Chat, add_session, register
 from tests.support.registration import conversation_of, says
@@ -21,7 +20,7 @@ def menu_of(chat: Chat) -> tuple[tuple[str, ...], ...]:
 async def test_start_welcomes_a_new_person_with_the_menu(chat: Chat, storage: Storage) -> None:
     await chat.text("/start")
     assert chat.said == texts.ID["welcome"]
-    assert menu_of(chat) == main_menu("id")
+    assert menu_of(chat) == chat.router.main_menu("id")
     assert await conversation_of(storage, chat) is None
     assert await storage.participants.count_active() == 0
 
@@ -32,7 +31,7 @@ async def test_start_greets_a_registered_person_by_name(chat: Chat, storage: Sto
     await chat.text("/start")
     assert says(chat, "welcome.registered")
     assert "Selamat datang kembali, Siti Aminah!" in chat.said
-    assert menu_of(chat) == main_menu("id")
+    assert menu_of(chat) == chat.router.main_menu("id")
 
 
 @pytest.mark.parametrize("typed", ["/bantuan", "/help", "❓ Bantuan", "❓ Help", "/BANTUAN"])
@@ -41,7 +40,7 @@ async def test_help_lists_the_commands(chat: Chat, typed: str) -> None:
     assert says(chat, "help")
     for command in ("/daftar", "/jadwal", "/profil", "/hapus", "/bahasa", "/batal"):
         assert command in chat.said
-    assert menu_of(chat) == main_menu("id")
+    assert menu_of(chat) == chat.router.main_menu("id")
 
 
 async def test_help_during_a_flow_keeps_the_flow(chat: Chat, storage: Storage) -> None:
@@ -56,7 +55,7 @@ async def test_help_during_a_flow_keeps_the_flow(chat: Chat, storage: Storage) -
 async def test_cancel_with_nothing_to_cancel(chat: Chat) -> None:
     await chat.text("/batal")
     assert says(chat, "nothing_to_cancel")
-    assert menu_of(chat) == main_menu("id")
+    assert menu_of(chat) == chat.router.main_menu("id")
 
 
 async def test_language_switches_to_english_and_back(chat: Chat, storage: Storage) -> None:
@@ -65,7 +64,7 @@ async def test_language_switches_to_english_and_back(chat: Chat, storage: Storag
     assert chat.labels() == ["Bahasa Indonesia", "English"]
     await chat.press("English")
     assert chat.said == texts.EN["language.set"]
-    assert menu_of(chat) == main_menu("en")
+    assert menu_of(chat) == chat.router.main_menu("en")
     contact = await storage.contacts.get("telegram", chat.address)
     assert contact is not None and contact.language == "en"
 
