@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 import common  # noqa: F401 - puts the repository on the import path
 from seed import seed
 
-from bot.features import domain_services
+from bot.features import domain_services, install_sentences
 from handlers.conversation.clock import SystemClock  # noqa: E402
 from handlers.conversation.turn import Services  # noqa: E402
 from handlers.participants.regions import load_region, load_sectors  # noqa: E402
@@ -55,6 +55,7 @@ async def run(
     folder: Path, repeat: int
 ) -> list[tuple[str, tuple[float, float], tuple[float, float]]]:
     """Sign in on the seeded database, and time each request and its baseline."""
+    install_sentences()
     database = folder / "bench.sqlite3"
     storage = await Storage.open(database, datetime.now(UTC))
     services = Services(
