@@ -53,9 +53,10 @@ class Services:
     provided: tuple[object, ...] = ()
 
     def __post_init__(self) -> None:
-        kinds = [type(item) for item in self.provided]
-        if len(kinds) != len(set(kinds)):
-            raise ValueError("two provided services share a type")
+        # `need` answers with the first instance, so no type may have two (a subclass counts).
+        for item in self.provided:
+            if sum(isinstance(other, type(item)) for other in self.provided) > 1:
+                raise ValueError(f"two provided services are a {type(item).__name__}")
 
     def need(self, kind: type[Provided]) -> Provided:
         """Return the provided object of that type; LookupError when none was provided."""

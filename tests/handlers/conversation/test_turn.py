@@ -58,6 +58,13 @@ def test_what_was_not_provided_is_a_clear_error(storage: Storage, clock: FrozenC
         build(storage, clock, Index()).need(Rules)
 
 
-def test_two_services_of_one_type_are_refused(storage: Storage, clock: FrozenClock) -> None:
-    with pytest.raises(ValueError, match="share a type"):
-        build(storage, clock, Rules(), Rules(limit=9))
+@pytest.mark.parametrize(
+    "provided",
+    [(Rules(), Rules(limit=9)), (Rules(), StricterRules()), (StricterRules(), Index(), Rules())],
+    ids=["same type", "a subclass after", "a subclass before"],
+)
+def test_two_services_need_would_confuse_are_refused(
+    storage: Storage, clock: FrozenClock, provided: tuple[object, ...]
+) -> None:
+    with pytest.raises(ValueError, match="two provided services are a Rules"):
+        build(storage, clock, *provided)
