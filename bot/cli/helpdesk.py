@@ -25,7 +25,8 @@ from handlers.helpdesk.faqs import (
 from handlers.helpdesk.policy import HelpdeskPolicy
 from handlers.helpdesk.rules import TicketRefused
 from handlers.helpdesk.tickets import answer, close
-from handlers.spreadsheets.reading import SheetError, validation_reason
+from handlers.spreadsheets.reading import SheetError
+from handlers.spreadsheets.reasons import from_validation, render
 from storage.helpdesk import TICKET_STATUSES
 
 
@@ -81,7 +82,8 @@ def _entry(**values: Any) -> FaqInput:
     try:
         return FaqInput(**values)
     except ValidationError as error:
-        raise CliError(validation_reason(error)) from error
+        reasons = "; ".join(render(why, "en") for why in from_validation(error))
+        raise CliError(reasons) from error
 
 
 async def faq_add(settings: Settings, args: argparse.Namespace) -> int:

@@ -100,7 +100,7 @@ async def upload_form(desk: Desk) -> Response:
 
 
 async def upload(desk: Desk) -> Response:
-    """Import an allocation sheet; report every bad row as `line N: reason`."""
+    """Import an allocation sheet; report each bad row's line and reasons in the reader's words."""
     sheet = desk.upload("sheet")
     suffix = Path(sheet.filename or "").suffix.lower() if sheet is not None else ""
     if sheet is None or suffix not in SHEET_SUFFIXES:
@@ -124,7 +124,11 @@ async def upload(desk: Desk) -> Response:
         parsed = await asyncio.to_thread(_parse, content, suffix)
     except (svc.TableError, svc.SheetError) as error:
         return desk.render(
-            "upload.html", status=422, nav="equipment", result=None, error=str(error)
+            "upload.html",
+            status=422,
+            nav="equipment",
+            result=None,
+            error=svc.render(error, desk.language),
         )
     report = await svc.import_allocations(
         desk.storage, parsed.rows, actor=desk.actor, now=desk.now
@@ -135,7 +139,7 @@ async def upload(desk: Desk) -> Response:
         status=200,
         nav="equipment",
         result=report,
-        bad=[str(row) for row in bad],
+        bad=[svc.render(row, desk.language) for row in bad],
         filename=Path(sheet.filename or "").name[:100],
     )
 

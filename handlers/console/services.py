@@ -27,7 +27,6 @@ from handlers.conversation.timefmt import (
 from handlers.conversation.turn import Services
 from handlers.equipment.bast import bast_filename, load_bast, render_bast
 from handlers.equipment.cases import load_case, resolve_case
-from handlers.equipment.imports import BadRow
 from handlers.equipment.imports import ParsedSheet as ParsedAllocationSheet
 from handlers.equipment.imports import parse_sheet as parse_allocation_sheet
 from handlers.equipment.rules import EquipmentRefused, read_quantity
@@ -84,6 +83,7 @@ from handlers.sessions.service import (
     set_registration,
 )
 from handlers.spreadsheets.reading import SheetError, TableError, TableLimits, read_table
+from handlers.spreadsheets.reasons import BadRow, render
 from handlers.spreadsheets.writing import FORMATS, CellValue, ExportFormat, write_table
 
 __all__ = [
@@ -158,6 +158,7 @@ __all__ = [
     "read_quantity",
     "read_role",
     "read_table",
+    "render",
     "remove_officer",
     "rename_officer",
     "render_bast",

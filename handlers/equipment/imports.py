@@ -1,6 +1,7 @@
-"""Parse an allocation sheet (columns nik, item, qty) into good rows and `line N: reason`s.
+"""Parse an allocation sheet (columns nik, item, qty) into good rows and bad rows.
 
-Line numbers count the header as line 1, as a spreadsheet numbers its rows.
+Line numbers count the header as line 1, as a spreadsheet numbers its rows; a bad row's
+reasons are data (`handlers.spreadsheets.reasons`), written in the reader's language.
 """
 
 from __future__ import annotations
@@ -13,17 +14,18 @@ from pydantic import BaseModel, ConfigDict, field_validator
 from pydantic import ValidationError as PydanticError
 
 from handlers.conversation.textnorm import clean_line
-from handlers.equipment.rules import MAX_ITEM_NAME, EquipmentRefused, read_quantity
-from handlers.participants.validation import ValidationError, normalize_nik
+from handlers.equipment.rules import MAX_ITEM_NAME, MAX_QUANTITY, EquipmentRefused, read_quantity
+from handlers.participants.validation import ValidationError, normalize_nik, rule_reason
 from handlers.spreadsheets.reading import (
     BadCell,
     Cell,
     SheetError,
+    bad_row,
     header_columns,
     is_blank,
     row_values,
-    validation_reason,
 )
+from handlers.spreadsheets.reasons import BadRow, Reason, ReasonError, reason
 from storage.equipment import item_key
 
 COLUMNS: Final = ("nik", "item", "qty")
@@ -45,16 +47,16 @@ class ImportRow(BaseModel):
         try:
             return normalize_nik(value)
         except ValidationError as error:
-            raise ValueError(str(error)) from error
+            raise ReasonError(rule_reason("nik", error)) from error
 
     @field_validator("item", mode="before")
     @classmethod
     def _item(cls, value: str) -> str:
         name = clean_line(value) if len(value) <= MAX_ITEM_NAME * 10 else value
         if not name:
-            raise ValueError("empty")
+            raise ReasonError(reason("value.empty"))
         if len(name) > MAX_ITEM_NAME:
-            raise ValueError(f"longer than {MAX_ITEM_NAME} characters")
+            raise ReasonError(reason("value.too_long", max=MAX_ITEM_NAME))
         return name
 
     @field_validator("qty", mode="before")
@@ -63,18 +65,16 @@ class ImportRow(BaseModel):
         try:
             return read_quantity(value)
         except EquipmentRefused as error:
-            raise ValueError(str(error)) from error
+            raise ReasonError(refusal_reason(error)) from error
 
 
-@dataclass(frozen=True)
-class BadRow:
-    """A row that was not imported, and why."""
-
-    line: int
-    reason: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.reason}"
+def refusal_reason(error: EquipmentRefused) -> Reason:
+    """Return why an allocation row was refused by an equipment rule."""
+    if error.reason == "handed_over":
+        return reason("equipment.handed_over", amount=error.detail)
+    if error.reason == "quantity":
+        return reason("equipment.quantity", max=MAX_QUANTITY)
+    return reason("value.invalid")
 
 
 @dataclass
@@ -90,7 +90,7 @@ def parse_sheet(table: Iterable[list[Cell]]) -> ParsedSheet:
     lines = iter(table)
     header = next(lines, None)
     if header is None or is_blank(header):
-        raise SheetError("line 1: the header row nik,item,qty is missing")
+        raise SheetError(reason("sheet.no_header", columns=",".join(COLUMNS)), line=1)
     columns = header_columns(header, COLUMNS)
     parsed = ParsedSheet()
     first_line: dict[tuple[str, str], int] = {}
@@ -102,7 +102,8 @@ def parse_sheet(table: Iterable[list[Cell]]) -> ParsedSheet:
             continue
         key = (row.nik, item_key(row.item))
         if key in first_line:
-            parsed.bad.append(BadRow(number, f"same nik and item as line {first_line[key]}"))
+            same = reason("equipment.same_row", line=first_line[key])
+            parsed.bad.append(BadRow(number, (same,)))
             continue
         first_line[key] = number
         parsed.rows.append(row)
@@ -114,11 +115,7 @@ def _parse_row(
 ) -> ImportRow | None:
     try:
         values = row_values(cells, columns)
-    except BadCell as error:
-        parsed.bad.append(BadRow(number, str(error)))
-        return None
-    try:
         return ImportRow.model_validate({"line": number, **values})
-    except PydanticError as error:
-        parsed.bad.append(BadRow(number, validation_reason(error)))
+    except (BadCell, PydanticError) as error:
+        parsed.bad.append(bad_row(number, error))
         return None

@@ -62,6 +62,7 @@ class EquipmentRefused(Exception):
             message = f"{message}: {detail}"
         super().__init__(message)
         self.reason = reason
+        self.detail = detail
 
 
 def read_quantity(text: str) -> int:

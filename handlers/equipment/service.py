@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from handlers.conversation.textnorm import clean_line
-from handlers.equipment.imports import BadRow, ImportRow
+from handlers.equipment.imports import ImportRow, refusal_reason
 from handlers.equipment.messages import queue_handover_request
 from handlers.equipment.rules import (
     MAX_ITEM_NAME,
@@ -22,6 +22,7 @@ from handlers.equipment.rules import (
     read_label,
 )
 from handlers.participants.validation import ValidationError, normalize_nik
+from handlers.spreadsheets.reasons import BadRow, reason
 from storage import Storage
 from storage.equipment import ItemNameTaken, item_key
 from storage.models import Allocation, EquipmentItem, Participant
@@ -182,10 +183,10 @@ async def import_allocations(
                 participant = participants[row.nik]
                 item = items.get(item_key(row.item))
                 if participant is None:
-                    report.bad.append(BadRow(row.line, "no participant with this NIK"))
+                    report.bad.append(BadRow(row.line, (reason("equipment.no_participant"),)))
                 elif item is None:
-                    reason = f"unknown item {row.item!r} (known: {known})"
-                    report.bad.append(BadRow(row.line, reason))
+                    unknown = reason("equipment.unknown_item", item=row.item, known=known)
+                    report.bad.append(BadRow(row.line, (unknown,)))
                 else:
                     await _import_row(storage, report, row, participant, item, actor, now)
                 if on_row is not None:
@@ -208,7 +209,7 @@ async def _import_row(
     try:
         allocated = await set_allocation(storage, participant, item, row.qty, actor=actor, now=now)
     except EquipmentRefused as error:
-        report.bad.append(BadRow(row.line, str(error)))
+        report.bad.append(BadRow(row.line, (refusal_reason(error),)))
         return
     kind = allocated.change.kind
     report.new += kind == "new"

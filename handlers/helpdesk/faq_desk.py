@@ -22,6 +22,7 @@ from handlers.conversation.router import Feature, on
 from handlers.conversation.turn import Turn
 from handlers.helpdesk.faqs import FaqInput, describe, import_faqs, read_faq_sheet
 from handlers.spreadsheets.reading import SheetError
+from handlers.spreadsheets.reasons import BadRow, render
 from storage.helpdesk import Faq
 
 # Entries listed in one message; more are listed by the CLI.
@@ -318,7 +319,7 @@ async def _on_sheet(turn: Turn, _data: flows.Data, answer: flows.Answer) -> flow
     try:
         good, problems = _read_sheet(content)
     except SheetError as error:
-        turn.say("faq.import.bad_file", reason=str(error))
+        turn.say("faq.import.bad_file", reason=render(error, turn.language))
         return flows.Stay(ask=False)
     if not good and not problems:
         turn.say("faq.import.empty")
@@ -328,7 +329,7 @@ async def _on_sheet(turn: Turn, _data: flows.Data, answer: flows.Answer) -> flow
     actor = officer_actor(turn.checked_officer())
     counts = f"{result.added} added, {result.changed} changed, {len(problems)} bad"
     await storage.audit.record(actor, "faq.import", counts, turn.now)
-    shown = "\n".join(problems[:MAX_PROBLEMS_SHOWN])
+    shown = "\n".join(render(problem, turn.language) for problem in problems[:MAX_PROBLEMS_SHOWN])
     if len(problems) > MAX_PROBLEMS_SHOWN:
         shown += "\n" + turn.t("faq.import.more", count=len(problems) - MAX_PROBLEMS_SHOWN)
     turn.say(
@@ -342,7 +343,7 @@ async def _on_sheet(turn: Turn, _data: flows.Data, answer: flows.Answer) -> flow
     return flows.End()
 
 
-def _read_sheet(content: bytes) -> tuple[list[tuple[int, FaqInput]], list[str]]:
+def _read_sheet(content: bytes) -> tuple[list[tuple[int, FaqInput]], list[BadRow]]:
     """Read the sent bytes with the CLI's reader (the format told by the content, not a name)."""
     suffix = ".xlsx" if content.startswith(_ZIP_MAGIC) else ".csv"
     with tempfile.TemporaryDirectory() as folder:

@@ -18,18 +18,20 @@ from handlers.spreadsheets.reading import (
     Cell,
     SheetError,
     TableError,
+    bad_row,
     header_columns,
     is_blank,
     read_table,
     row_values,
-    validation_reason,
 )
+from handlers.spreadsheets.reasons import BadRow, ReasonError, reason
 from handlers.spreadsheets.writing import CellValue
 from storage import Storage
 from storage.helpdesk import Faq, TicketRow
 
 COLUMNS: Final = ("question", "answer", "keywords")
 MAX_IMPORT_ROWS: Final = 5000
+MAX_KEYWORDS: Final = 500
 TICKET_COLUMNS: Final = (
     "ticket_id",
     "opened_at",
@@ -62,15 +64,15 @@ class FaqInput(BaseModel):
     def _tidy_keywords(cls, value: str) -> str:
         words = [" ".join(part.split()) for part in value.split(",")]
         tidy = ", ".join(word for word in words if word)
-        if len(tidy) > 500:
-            raise ValueError("keywords are longer than 500 characters")
+        if len(tidy) > MAX_KEYWORDS:
+            raise ReasonError(reason("value.too_long", max=MAX_KEYWORDS))
         return tidy
 
     @field_validator("question", "answer")
     @classmethod
     def _no_control(cls, value: str) -> str:
         if any(ord(char) < 32 and char not in "\n\t" for char in value):
-            raise ValueError("contains control characters")
+            raise ReasonError(reason("value.control_chars"))
         return value
 
 
@@ -81,41 +83,43 @@ class ImportResult:
     added: int = 0
     changed: int = 0
     unchanged: int = 0
-    problems: list[str] = field(default_factory=list)
+    problems: list[BadRow] = field(default_factory=list)
 
 
-def read_faq_sheet(path: Path) -> tuple[list[tuple[int, FaqInput]], list[str]]:
-    """Read a .csv/.xlsx of question, answer, keywords; return good rows and `line N: why`."""
+def read_faq_sheet(path: Path) -> tuple[list[tuple[int, FaqInput]], list[BadRow]]:
+    """Read a .csv/.xlsx of question, answer, keywords; return good rows and bad rows."""
     try:
         rows = read_table(path)
         header = next(rows, None)
     except TableError as error:
-        raise SheetError(str(error)) from error
+        raise SheetError(error.reason, line=error.line, file=error.file) from error
     if header is None:
-        raise SheetError("line 1: the file is empty")
+        raise SheetError(reason("sheet.empty"), line=1)
     columns = header_columns(header, COLUMNS[:2])
     if "keywords" in [str(cell).strip().lower() for cell in header if cell is not None]:
         columns = header_columns(header, COLUMNS)
     good: list[tuple[int, FaqInput]] = []
-    problems: list[str] = []
+    problems: list[BadRow] = []
     for line, cells in enumerate(_bounded(rows), start=2):
         if is_blank(cells):
             continue
         try:
             values = row_values(cells, columns)
             good.append((line, FaqInput(**values)))
-        except BadCell as error:
-            problems.append(f"line {line}: {error}")
-        except PydanticError as error:
-            problems.append(f"line {line}: {validation_reason(error)}")
+        except (BadCell, PydanticError) as error:
+            problems.append(bad_row(line, error))
     return good, problems
 
 
 def _bounded(rows: Iterable[list[Cell]]) -> Iterable[list[Cell]]:
-    for count, row in enumerate(rows):
-        if count >= MAX_IMPORT_ROWS:
-            raise SheetError(f"more than {MAX_IMPORT_ROWS} rows: split the file")
-        yield row
+    """Yield the rows below the header; a file that breaks further down is a SheetError too."""
+    try:
+        for count, row in enumerate(rows):
+            if count >= MAX_IMPORT_ROWS:
+                raise SheetError(reason("sheet.too_many_rows", max=MAX_IMPORT_ROWS))
+            yield row
+    except TableError as error:
+        raise SheetError(error.reason, line=error.line, file=error.file) from error
 
 
 async def import_faqs(

@@ -2,7 +2,8 @@
 
 Columns `nik, full_name, phone, business_name, sector, kecamatan` (the participants export's
 names); each value is checked with the same rules as chat registration. Bad rows are
-reported as `line N: reason`, counting the header as line 1. The whole sheet is checked
+reported as `line N: reason` (reasons as data, `handlers.spreadsheets.reasons`), counting
+the header as line 1. The whole sheet is checked
 before anything is written; the good rows are then stored in short transactions of a few
 hundred rows (so the running bot never waits long for the database); a row whose NIK is
 already stored with the same data changes nothing, so importing a file twice adds nothing
@@ -21,7 +22,6 @@ from typing import Final
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 from pydantic import ValidationError as PydanticError
 
-from handlers.equipment.imports import BadRow
 from handlers.participants.preregistered import unclaimed_ids
 from handlers.participants.validation import (
     KecamatanMatch,
@@ -29,6 +29,7 @@ from handlers.participants.validation import (
     match_kecamatan,
     normalize_nik,
     normalize_phone,
+    rule_reason,
     validate_business_name,
     validate_full_name,
 )
@@ -36,11 +37,12 @@ from handlers.spreadsheets.reading import (
     BadCell,
     Cell,
     SheetError,
+    bad_row,
     header_columns,
     is_blank,
     row_values,
-    validation_reason,
 )
+from handlers.spreadsheets.reasons import BadRow, ReasonError, reason
 from storage import Storage
 from storage.models import NewParticipant, Participant
 
@@ -70,11 +72,11 @@ class Choices:
         return match
 
 
-def _checked(rule: Callable[[str], str], value: str) -> str:
+def _checked(field: str, rule: Callable[[str], str], value: str) -> str:
     try:
         return rule(value)
     except ValidationError as error:
-        raise ValueError(str(error)) from error
+        raise ReasonError(rule_reason(field, error)) from error
 
 
 def _choices(info: ValidationInfo) -> Choices:
@@ -101,22 +103,22 @@ class ImportedParticipant(BaseModel):
     @field_validator("nik", mode="before")
     @classmethod
     def _nik(cls, value: str) -> str:
-        return _checked(normalize_nik, value)
+        return _checked("nik", normalize_nik, value)
 
     @field_validator("full_name", mode="before")
     @classmethod
     def _name(cls, value: str) -> str:
-        return _checked(validate_full_name, value)
+        return _checked("full_name", validate_full_name, value)
 
     @field_validator("phone", mode="before")
     @classmethod
     def _phone(cls, value: str) -> str:
-        return _checked(normalize_phone, value)
+        return _checked("phone", normalize_phone, value)
 
     @field_validator("business_name", mode="before")
     @classmethod
     def _business(cls, value: str) -> str:
-        return _checked(validate_business_name, value)
+        return _checked("business_name", validate_business_name, value)
 
     @field_validator("sector", mode="before")
     @classmethod
@@ -125,7 +127,8 @@ class ImportedParticipant(BaseModel):
         wanted = " ".join(value.split()).casefold()
         found = next((name for name in choices.sectors if name.casefold() == wanted), None)
         if found is None:
-            raise ValueError(f"unknown sector {value!r} (one of: {', '.join(choices.sectors)})")
+            known = ", ".join(choices.sectors)
+            raise ReasonError(reason("participant.unknown_sector", value=value, known=known))
         return found
 
     @field_validator("kecamatan", mode="before")
@@ -134,8 +137,9 @@ class ImportedParticipant(BaseModel):
         match = _choices(info).match_kecamatan(value)
         if match is not None and match.exact:
             return match.name
-        hint = f" (did you mean {match.name}?)" if match is not None else ""
-        raise ValueError(f"unknown kecamatan {value!r}{hint}")
+        if match is not None:
+            raise ReasonError(reason("participant.kecamatan_hint", value=value, hint=match.name))
+        raise ReasonError(reason("participant.unknown_kecamatan", value=value))
 
     def as_new(self) -> NewParticipant:
         """Return the fields to store."""
@@ -155,7 +159,7 @@ def parse_sheet(table: Iterable[list[Cell]], choices: Choices) -> ParsedSheet:
     lines = iter(table)
     header = next(lines, None)
     if header is None or is_blank(header):
-        raise SheetError(f"line 1: the header row {','.join(COLUMNS)} is missing")
+        raise SheetError(reason("sheet.no_header", columns=",".join(COLUMNS)), line=1)
     columns = header_columns(header, COLUMNS)
     parsed = ParsedSheet()
     first_line: dict[str, int] = {}
@@ -166,7 +170,8 @@ def parse_sheet(table: Iterable[list[Cell]], choices: Choices) -> ParsedSheet:
         if row is None:
             continue
         if row.nik in first_line:
-            parsed.bad.append(BadRow(number, f"same nik as line {first_line[row.nik]}"))
+            same = reason("participant.same_nik", line=first_line[row.nik])
+            parsed.bad.append(BadRow(number, (same,)))
             continue
         first_line[row.nik] = number
         parsed.rows.append(row)
@@ -182,15 +187,11 @@ def _parse_row(
 ) -> ImportedParticipant | None:
     try:
         values = row_values(cells, columns)
-    except BadCell as error:
-        parsed.bad.append(BadRow(number, str(error)))
-        return None
-    try:
         return ImportedParticipant.model_validate(
             {"line": number, **values}, context={"choices": choices}
         )
-    except PydanticError as error:
-        parsed.bad.append(BadRow(number, validation_reason(error)))
+    except (BadCell, PydanticError) as error:
+        parsed.bad.append(bad_row(number, error))
         return None
 
 

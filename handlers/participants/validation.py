@@ -17,6 +17,7 @@ from rapidfuzz import fuzz, process
 
 from handlers.conversation.textnorm import clean_line
 from handlers.participants.provinces import province_name
+from handlers.spreadsheets.reasons import Reason, reason
 
 NAME_MIN_LENGTH = 3
 NAME_MAX_LENGTH = 100
@@ -190,6 +191,22 @@ def validate_business_name(text: str) -> str:
     if len(name) > limit:
         raise too_long
     return name
+
+
+# The limit each refusal names in an import report, by field and reason.
+_RULE_LIMITS: dict[str, dict[str, int]] = {
+    "nik.length": {"digits": NIK_LENGTH},
+    "full_name.too_long": {"max": NAME_MAX_LENGTH},
+    "full_name.too_short": {"min": NAME_MIN_LETTERS},
+    "phone.too_long": {"max": PHONE_MAX_LENGTH},
+    "business_name.too_long": {"max": BUSINESS_NAME_MAX_LENGTH},
+}
+
+
+def rule_reason(field: str, error: ValidationError) -> Reason:
+    """Return a refusal of these rules as an import report's reason (`<field>.<reason>`)."""
+    key = f"{field}.{error.reason}"
+    return reason(key, **_RULE_LIMITS.get(key, {}))
 
 
 def mask_nik(nik: str) -> str:

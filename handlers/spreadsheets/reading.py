@@ -18,6 +18,14 @@ from typing import Final
 
 from pydantic import ValidationError as PydanticError
 
+from handlers.spreadsheets.reasons import (
+    BadRow,
+    Reason,
+    SheetProblem,
+    from_validation,
+    reason,
+    render,
+)
 from handlers.spreadsheets.xlsx import EXCEL_MAX_ROWS, XlsxError, XlsxLimits, read_xlsx
 
 CSV_DELIMITERS: Final = (",", ";", "\t")
@@ -26,10 +34,6 @@ CSV_DELIMITERS: Final = (",", ";", "\t")
 EXACT_FLOAT_LIMIT: Final = 2**53
 # Excel keeps 15 significant digits of a number: a whole number below this lost nothing.
 EXCEL_EXACT_DIGITS: Final = 15
-NIK_IS_NUMBER: Final = (
-    "NIK is a number in the sheet — Excel keeps only 15 digits;"
-    " format the NIK column as Text and type it again"
-)
 # How Excel writes a long number it shows in scientific notation ("3.21602E+15"), e.g. in
 # a CSV saved from a sheet whose NIK column holds numbers.
 _SCIENTIFIC = re.compile(r"\s*\d+(?:[.,]\d+)?[eE][+-]?\d+\s*")
@@ -37,7 +41,7 @@ _SCIENTIFIC = re.compile(r"\s*\d+(?:[.,]\d+)?[eE][+-]?\d+\s*")
 Cell = str | int | float | None
 
 
-class TableError(Exception):
+class TableError(SheetProblem):
     """The file cannot be read as a table."""
 
 
@@ -65,7 +69,7 @@ def read_table(path: Path, limits: TableLimits | None = None) -> Iterator[list[C
     limits = limits or TableLimits()
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
-        raise TableError(f"{path.name}: use a .csv or .xlsx file")
+        raise TableError(reason("table.wrong_type"), file=path.name)
     _check_size(path, limits)
     rows = _read_csv(path, limits) if suffix == ".csv" else _read_xlsx(path, limits)
     return _capped(rows, path.name, limits)
@@ -75,28 +79,30 @@ def _check_size(path: Path, limits: TableLimits) -> None:
     try:
         size = path.stat().st_size
     except OSError as error:
-        raise TableError(f"{path.name}: {error.strerror or error}") from error
+        raise _unreadable(path, error) from error
     if size > limits.max_file_bytes:
-        raise TableError(
-            f"{path.name}: {size / 2**20:.0f} MB is more than the"
-            f" {limits.max_file_bytes // 2**20} MB a sheet may have; split the file"
-        )
+        megabytes = f"{size / 2**20:.0f}"
+        why = reason("table.too_large", size=megabytes, max=limits.max_file_bytes // 2**20)
+        raise TableError(why, file=path.name)
+
+
+def _unreadable(path: Path, error: OSError) -> TableError:
+    return TableError(
+        reason("table.unreadable", detail=error.strerror or str(error)), file=path.name
+    )
 
 
 def _capped(rows: Iterator[list[Cell]], name: str, limits: TableLimits) -> Iterator[list[Cell]]:
     filled = 0
     for line, cells in enumerate(rows, start=1):
         if line > EXCEL_MAX_ROWS:
-            raise TableError(f"{name}: more lines than a spreadsheet can have")
+            raise TableError(reason("table.too_many_lines"), file=name)
         if is_blank(cells):
             yield cells
             continue
         filled += 1
         if filled > limits.max_rows + 1:  # the header is not counted
-            raise TableError(
-                f"{name}: more than {limits.max_rows} rows below the header"
-                " (IMPORT_MAX_ROWS); split the file"
-            )
+            raise TableError(reason("table.too_many_rows", max=limits.max_rows), file=name)
         yield cells
 
 
@@ -104,7 +110,7 @@ def _read_csv(path: Path, limits: TableLimits) -> Iterator[list[Cell]]:
     try:
         raw = path.read_bytes()
     except OSError as error:
-        raise TableError(f"{path.name}: {error.strerror or error}") from error
+        raise _unreadable(path, error) from error
     content = _decode(raw)
     del raw
     first = content[: content.find("\n")] if "\n" in content else content
@@ -116,13 +122,13 @@ def _read_csv(path: Path, limits: TableLimits) -> Iterator[list[Cell]]:
         for line, row in enumerate(reader, start=1):  # noqa: B007 - read after the loop
             if len(row) > limits.max_columns:
                 if any(value.strip() for value in row[limits.max_columns :]):
-                    raise TableError(
-                        f"{path.name}: line {line} has more than {limits.max_columns} columns"
-                    )
+                    why = reason("table.too_many_columns", line=line, max=limits.max_columns)
+                    raise TableError(why, file=path.name)
                 del row[limits.max_columns :]
             yield list(row)
     except csv.Error as error:
-        raise TableError(f"{path.name}: line {line + 1}: {error}") from error
+        why = reason("table.csv", detail=str(error))
+        raise TableError(why, line=line + 1, file=path.name) from error
 
 
 def _decode(raw: bytes) -> str:
@@ -152,7 +158,7 @@ def _read_xlsx(path: Path, limits: TableLimits) -> Iterator[list[Cell]]:
             line = number
             yield cells
     except XlsxError as error:
-        raise TableError(f"{path.name}: {error}") from error
+        raise TableError(error.reason, file=path.name) from error
 
 
 def cell_text(value: Cell) -> str:
@@ -176,10 +182,14 @@ def is_blank(row: list[Cell]) -> bool:
 
 
 class BadCell(ValueError):
-    """A cell that cannot be read as text, named by its column."""
+    """A cell that cannot be read as text; `reason` says why (in its column)."""
+
+    def __init__(self, why: Reason) -> None:
+        super().__init__(render(why, "en"))
+        self.reason = why
 
 
-class SheetError(Exception):
+class SheetError(SheetProblem):
     """The sheet as a whole cannot be imported (no header, missing columns)."""
 
 
@@ -188,38 +198,33 @@ def header_columns(header: list[Cell], wanted: tuple[str, ...]) -> dict[str, int
     try:
         names = [cell_text(cell).lstrip("\ufeff").strip().lower() for cell in header]
     except ValueError as error:
-        raise SheetError(f"line 1: {error}") from error
+        raise SheetError(reason("cell.lost_digits"), line=1) from error
     missing = [column for column in wanted if column not in names]
     if missing:
-        raise SheetError(
-            f"line 1: missing column(s) {', '.join(missing)} (need {','.join(wanted)})"
-        )
+        why = reason("sheet.missing_columns", missing=", ".join(missing), columns=",".join(wanted))
+        raise SheetError(why, line=1)
     return {column: names.index(column) for column in wanted}
 
 
 def nik_text(value: Cell) -> str:
     """Return a NIK cell's text; refuse a number, whose last digits Excel may have changed."""
     if isinstance(value, int | float) or (isinstance(value, str) and _SCIENTIFIC.fullmatch(value)):
-        raise BadCell(NIK_IS_NUMBER)
+        raise BadCell(reason("cell.nik_is_number"))
     return cell_text(value)
 
 
 def phone_text(value: Cell) -> str:
     """Return a phone cell's text; a number only when Excel cannot have changed a digit."""
     if isinstance(value, str) and _SCIENTIFIC.fullmatch(value):
-        raise BadCell(f"phone: {_PHONE_IS_NUMBER}")
+        raise BadCell(reason("cell.phone_is_number").at("phone"))
     if isinstance(value, int | float) and not isinstance(value, bool):
         whole = isinstance(value, int) or value.is_integer()
         if not whole or abs(value) >= 10**EXCEL_EXACT_DIGITS:
-            raise BadCell(f"phone: {_PHONE_IS_NUMBER}")
+            raise BadCell(reason("cell.phone_is_number").at("phone"))
         return str(int(value))
     return cell_text(value)
 
 
-_PHONE_IS_NUMBER: Final = (
-    "the phone number is a number in the sheet and may have lost digits;"
-    " format the phone column as Text and type it again"
-)
 # Columns whose cells are read by their own rule rather than by cell_text.
 _COLUMN_TEXT: Final = {"nik": nik_text, "phone": phone_text}
 
@@ -234,14 +239,12 @@ def row_values(cells: list[Cell], columns: dict[str, int]) -> dict[str, str]:
         except BadCell:
             raise
         except ValueError as error:
-            raise BadCell(f"{column}: {error}") from error
+            raise BadCell(reason("cell.lost_digits").at(column)) from error
     return values
 
 
-def validation_reason(error: PydanticError) -> str:
-    """Return a pydantic error as `column: reason; ...`, the way import reports show it."""
-    reasons = []
-    for problem in error.errors():
-        message = str(problem["msg"]).removeprefix("Value error, ")
-        reasons.append(f"{problem['loc'][0]}: {message}")
-    return "; ".join(reasons)
+def bad_row(line: int, error: BadCell | PydanticError) -> BadRow:
+    """Return a row refused by a cell or by its model's validation, with every reason."""
+    if isinstance(error, BadCell):
+        return BadRow(line, (error.reason,))
+    return BadRow(line, from_validation(error))

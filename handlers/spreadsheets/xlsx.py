@@ -20,6 +20,8 @@ from typing import Any, Final, Protocol
 
 from lxml import etree
 
+from handlers.spreadsheets.reasons import Reason, reason, render
+
 MAIN: Final = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 RELATIONSHIPS: Final = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 OFFICE_REL: Final = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -40,7 +42,11 @@ XlsxRow = tuple[int, list[XlsxCell]]
 
 
 class XlsxError(Exception):
-    """The workbook is not one this reader will read; the text says why."""
+    """The workbook is not one this reader will read; `reason` says why."""
+
+    def __init__(self, why: Reason) -> None:
+        super().__init__(render(why, "en"))
+        self.reason = why
 
 
 @dataclass(frozen=True)
@@ -58,9 +64,7 @@ def read_xlsx(path: Path, limits: XlsxLimits) -> Iterator[XlsxRow]:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as error:
-        raise XlsxError(
-            "not a readable .xlsx workbook (not a zip archive: an old .xls, or a renamed file?)"
-        ) from error
+        raise XlsxError(reason("xlsx.not_zip")) from error
     with archive:
         _check_archive(archive, limits)
         try:
@@ -82,7 +86,7 @@ def read_xlsx(path: Path, limits: XlsxLimits) -> Iterator[XlsxRow]:
             NotImplementedError,
             etree.LxmlError,
         ) as error:
-            raise XlsxError(f"not a readable .xlsx workbook ({_reason(error)})") from error
+            raise XlsxError(reason("xlsx.unreadable", detail=_reason(error))) from error
 
 
 def _reason(error: BaseException) -> str:
@@ -93,14 +97,12 @@ def _reason(error: BaseException) -> str:
 def _check_archive(archive: zipfile.ZipFile, limits: XlsxLimits) -> None:
     entries = archive.infolist()
     if len(entries) > limits.max_entries:
-        raise XlsxError(f"holds {len(entries)} parts, more than a workbook has")
+        raise XlsxError(reason("xlsx.too_many_parts", count=len(entries)))
     # zipfile never unpacks more than an entry's declared size, so the sum is a real bound.
     unpacked = sum(entry.file_size for entry in entries)
     if unpacked > limits.max_unpacked_bytes:
-        raise XlsxError(
-            f"unpacks to {unpacked // 2**20} MB, more than {limits.max_unpacked_bytes // 2**20}"
-            " MB: split the sheet or save it as .csv"
-        )
+        size, most = unpacked // 2**20, limits.max_unpacked_bytes // 2**20
+        raise XlsxError(reason("xlsx.too_big_unpacked", size=size, max=most))
 
 
 class _Target(Protocol):
@@ -122,7 +124,7 @@ def _feed(archive: zipfile.ZipFile, part: str, target: _Target) -> Iterator[None
 
 def _read_part(archive: zipfile.ZipFile, name: str) -> Any:
     if archive.getinfo(name).file_size > MAX_SMALL_PART:
-        raise XlsxError(f"its part {name[:60]} is far larger than a workbook's")
+        raise XlsxError(reason("xlsx.part_too_large", part=name[:60]))
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
     )
@@ -136,7 +138,7 @@ def _locate_parts(archive: zipfile.ZipFile) -> tuple[str, str | None]:
     targets = _relationship_targets(archive, workbook_part)
     sheets = workbook.findall(f"{MAIN}sheets/{MAIN}sheet")
     if not sheets:
-        raise XlsxError("the workbook has no sheet")
+        raise XlsxError(reason("xlsx.no_sheet"))
     view = workbook.find(f"{MAIN}bookViews/{MAIN}workbookView")
     active = int(view.get("activeTab", "0")) if view is not None else 0
     shown = sheets[active] if 0 <= active < len(sheets) else sheets[0]
@@ -186,7 +188,7 @@ class _TextTarget:
         self._phonetic = 0
 
     def doctype(self, *_: object) -> None:
-        raise XlsxError("a part declares a DTD, which a workbook never does")
+        raise XlsxError(reason("xlsx.dtd"))
 
     def _start_text(self, tag: str) -> None:
         if tag == _PHONETIC:
@@ -206,7 +208,7 @@ class _TextTarget:
         if self._texts is not None:
             self._chars += len(text)
             if self._chars > EXCEL_MAX_CELL_CHARS:
-                raise XlsxError(f"a cell holds more than {EXCEL_MAX_CELL_CHARS} characters")
+                raise XlsxError(reason("xlsx.cell_too_long", max=EXCEL_MAX_CELL_CHARS))
             self._texts.append(text)
 
     def _take_text(self) -> str:
@@ -240,10 +242,7 @@ class _StringsTarget(_TextTarget):
 
 def _shared_strings(archive: zipfile.ZipFile, part: str, limits: XlsxLimits) -> list[str]:
     if archive.getinfo(part).file_size > limits.max_strings_bytes:
-        raise XlsxError(
-            f"its text table is larger than {limits.max_strings_bytes // 2**20} MB:"
-            " split the sheet or save it as .csv"
-        )
+        raise XlsxError(reason("xlsx.strings_too_large", max=limits.max_strings_bytes // 2**20))
     target = _StringsTarget()
     for _ in _feed(archive, part, target):
         pass
@@ -300,11 +299,11 @@ class _SheetTarget(_TextTarget):
         elif given.isdigit() and len(given) <= 7:
             number = int(given)
         else:
-            raise XlsxError(f"{given[:20]!r} is not a row number")
+            raise XlsxError(reason("xlsx.bad_row_number", value=given[:20]))
         if number <= last:
-            raise XlsxError(f"row {number} comes after row {last}")
+            raise XlsxError(reason("xlsx.rows_out_of_order", number=number, last=last))
         if number > EXCEL_MAX_ROWS:
-            raise XlsxError(f"row {number} is past the last row a sheet can have")
+            raise XlsxError(reason("xlsx.row_past_end", number=number))
         return number
 
     def _cell_column(self, reference: str | None) -> int:
@@ -313,14 +312,14 @@ class _SheetTarget(_TextTarget):
         else:
             match = _REFERENCE.fullmatch(reference.upper())
             if match is None:
-                raise XlsxError(f"{reference[:20]!r} is not a cell reference")
+                raise XlsxError(reason("xlsx.bad_reference", value=reference[:20]))
             column = 0
             for letter in match.group(1):
                 column = column * 26 + ord(letter) - ord("A") + 1
         if column > EXCEL_MAX_COLUMNS:
-            raise XlsxError(f"line {self._row_number}: past the last column a sheet can have")
+            raise XlsxError(reason("xlsx.column_past_end", line=self._row_number))
         if column <= self._column:
-            raise XlsxError(f"line {self._row_number}: cells out of order")
+            raise XlsxError(reason("xlsx.cells_out_of_order", line=self._row_number))
         return column
 
     def _cell_value(self) -> XlsxCell:
@@ -344,16 +343,19 @@ class _SheetTarget(_TextTarget):
         try:
             return float(text)
         except ValueError:
-            raise XlsxError(f"line {self._row_number}: a number cell holds no number") from None
+            raise XlsxError(reason("xlsx.not_a_number", line=self._row_number)) from None
 
     def _add_value(self, value: XlsxCell) -> None:
         row = self._row
         if row is None or value is None or value == "":
             return  # empty cells (Excel writes styled ones far right) are not kept
         if self._column > self._max_columns:
-            raise XlsxError(
-                f"line {self._row_number} has a value in column {self._column},"
-                f" more than the {self._max_columns} columns a sheet may have"
+            why = reason(
+                "xlsx.too_many_columns",
+                line=self._row_number,
+                position=self._column,
+                max=self._max_columns,
             )
+            raise XlsxError(why)
         row.extend([None] * (self._column - 1 - len(row)))
         row.append(value)

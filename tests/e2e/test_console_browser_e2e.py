@@ -206,7 +206,7 @@ def test_the_desk_in_a_browser(
         page.click("#upload")
         desk.check("22-upload-result")
         result = page.inner_text("#result")
-        assert "1 baru" in result and "line 3: unknown item 'Kapal Selam'" in result
+        assert "1 baru" in result and "baris 3: barang 'Kapal Selam' tidak dikenal" in result
 
         # Hand the oven over; the participant reports it damaged; resolve the case.
         desk.visit(f"{base}/console/alat")

@@ -4,6 +4,7 @@ import, the counts and bad lines told back, and bad files refused with the datab
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 
 import pytest
@@ -65,7 +66,9 @@ async def test_a_csv_imports_and_the_officer_reads_counts_and_bad_lines(
     files.files["doc-1"] = GOOD_CSV
     await desk.document("doc-1")
     assert "1 baru, 1 diubah, 0 sama, 2 baris salah" in desk.said
-    assert "line 4:" in desk.said and "line 5:" in desk.said
+    assert "baris 4: kolom question: minimal 3 karakter" in desk.said
+    assert "baris 5: kolom answer: kosong" in desk.said
+    assert "line " not in desk.said
     stored = await entries(storage)
     assert ("Boleh bawa anak?", "Boleh, asal didampingi.", "anak, bawa anak") in stored
     assert ("Kapan jadwal bimtek?", "Lihat /jadwal.", "jadwal") in stored
@@ -102,9 +105,61 @@ async def test_many_bad_lines_are_listed_up_to_a_bound(
     files.files["doc-bad"] = ("question,answer\n" + "x,\n" * 40).encode()
     await desk.document("doc-bad")
     assert "0 baru, 0 diubah, 0 sama, 40 baris salah" in desk.said
-    assert desk.said.count("line ") == MAX_PROBLEMS_SHOWN
+    assert len(re.findall(r"^baris \d+: kolom question: minimal 3 karakter", desk.said, re.M)) == (
+        MAX_PROBLEMS_SHOWN
+    )
     assert f"dan {40 - MAX_PROBLEMS_SHOWN} baris salah lagi" in desk.said
     assert await entries(storage) == before
+
+
+async def test_an_english_reading_officer_reads_the_bad_lines_in_english(
+    desk: Chat, storage: Storage, files: FakeFiles
+) -> None:
+    await storage.contacts.set_language("telegram", OFFICER, "en")
+    files.files["doc-1"] = GOOD_CSV
+    await desk.document("doc-1")
+    assert "line 4: question: at least 3 characters" in desk.said
+    assert "line 5: answer: empty" in desk.said
+    assert "baris" not in desk.said
+
+
+async def test_hostile_cells_are_reported_short_and_change_nothing(
+    desk: Chat, storage: Storage, files: FakeFiles
+) -> None:
+    before = await entries(storage)
+    rows = [
+        "question,answer,keywords",
+        "'; DROP TABLE faq; --,x," + "k" * 10_000,
+        '"' + "🙂" * 600 + '",jawaban,',
+        "Tanya\x01?,Jawab,",
+    ]
+    files.files["doc-h"] = "\n".join(rows).encode()
+    await desk.document("doc-h")
+    said = desk.said
+    assert "baris 2: kolom keywords: lebih dari 500 karakter" in said
+    assert "baris 3: kolom question: lebih dari 500 karakter" in said
+    assert "baris 4: kolom question: berisi karakter kontrol" in said
+    # No typed value is echoed back, and no report line is long.
+    assert "kkkkkkkkkk" not in said and "🙂🙂" not in said
+    assert max(len(line) for line in said.splitlines()) < 200
+    assert await entries(storage) == before
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"pertanyaan,jawaban\nApa?,Itu.\n", "baris 1: kolom question, answer tidak ada"),
+        (b"", "baris 1: berkasnya kosong"),
+        (b"PK\x03\x04 not really a workbook", "bukan buku kerja .xlsx yang bisa dibaca"),
+    ],
+)
+async def test_a_bad_file_is_explained_in_indonesian(
+    desk: Chat, files: FakeFiles, content: bytes, expected: str
+) -> None:
+    files.files["doc"] = content
+    await desk.document("doc")
+    assert expected in desk.said
+    assert "line 1" not in desk.said and "faq.csv" not in desk.said
 
 
 def _huge() -> bytes:
