@@ -31,6 +31,11 @@ ID: Final[dict[str, str]] = {
         "Petugas sedang di luar jam layanan; mereka kembali {when}. Pesan Anda tetap tersimpan."
     ),
     "tanya.empty": "Pesan Anda kosong. Silakan tulis pertanyaan Anda.",
+    "tanya.officer": (
+        "Anda terdaftar sebagai petugas, jadi /tanya tidak membuka tiket. Pertanyaan peserta"
+        " masuk ke /tiket; jawab dengan membalas notifikasinya. Untuk mencoba /tanya sebagai"
+        " peserta, pakai akun yang bukan petugas."
+    ),
     "tanya.closed": (
         "Terima kasih! Tiket #{ticket} kami tutup. Ketik /tanya bila ada pertanyaan lain."
     ),
@@ -217,6 +222,11 @@ EN: Final[dict[str, str]] = {
         "The officers are outside service hours; they are back {when}. Your message is kept."
     ),
     "tanya.empty": "Your message is empty. Please write your question.",
+    "tanya.officer": (
+        "You are registered as an officer, so /tanya opens no ticket. Participants' questions"
+        " arrive in /tiket; answer one by replying to its alert. To try /tanya as a"
+        " participant, use an account that is not an officer."
+    ),
     "tanya.closed": (
         "Thank you! Ticket #{ticket} is closed. Type /tanya if you have another question."
     ),

@@ -144,7 +144,7 @@ async def to_ticket(turn: Turn, incoming: Incoming) -> Received:
 async def ask_command(turn: Turn, arg: str) -> None:
     """/tanya [text]: send the text to the officers, or ask for it."""
     if await is_officer(turn):
-        turn.say("tiket.not_alert")
+        turn.say("tanya.officer")
         return
     text = arg.replace("\x00", "").strip()[:MAX_MESSAGE]
     if text:

@@ -145,6 +145,16 @@ async def test_a_reply_to_a_non_alert_message(desk: Chat, storage: Storage) -> N
     assert await storage.tickets.counts() == {"open": 0, "answered": 0, "closed": 0}
 
 
+@pytest.mark.parametrize("typed", ["/tanya", "/tanya Bagaimana cara daftar?", "/TANYA 😀"])
+async def test_an_officer_asking_is_told_where_questions_go(
+    desk: Chat, storage: Storage, typed: str
+) -> None:
+    await desk.text(typed)
+    assert said(desk, "tanya.officer")
+    assert not said(desk, "tiket.not_alert")
+    assert await storage.tickets.counts() == {"open": 0, "answered": 0, "closed": 0}
+
+
 async def test_a_participant_replying_to_a_bot_message_is_just_asking(
     chat: Chat, desk: Chat, storage: Storage
 ) -> None:
