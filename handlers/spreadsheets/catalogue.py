@@ -45,9 +45,7 @@ ID: Final[dict[str, str]] = {
         "{size} MB, lebih besar dari {max} MB yang boleh untuk satu lembar; pecah berkasnya"
     ),
     "table.too_many_lines": "barisnya lebih banyak daripada yang bisa dimuat lembar kerja",
-    "table.too_many_rows": (
-        "lebih dari {max} baris di bawah judul (IMPORT_MAX_ROWS); pecah berkasnya"
-    ),
+    "table.too_many_rows": "lebih dari {max} baris di bawah judul; pecah berkasnya",
     "table.too_many_columns": "baris {line} punya lebih dari {max} kolom",
     "table.csv": "CSV tidak bisa dibaca ({detail})",
     # An .xlsx workbook this reader refuses
