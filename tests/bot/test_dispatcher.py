@@ -18,7 +18,7 @@ from handlers.conversation.clock import SystemClock
 from handlers.conversation.messages import Button, Reply
 from handlers.conversation.outbox import stored
 from storage import Storage
-from tests.support.clock import FrozenClock
+from tests.support.clock import FrozenClock, simulated_sleep
 
 NOW = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
 OK = Delivery.ok()
@@ -58,24 +58,6 @@ class ScriptedSender:
     def delivered(self) -> Counter[str]:
         """Return how often each text was accepted."""
         return Counter(send.text for send in self.log if send.answer == OK)
-
-
-# Loop turns a simulated sleep lets pass before it moves the clock.
-SETTLE_TURNS = 10
-
-
-def simulated_sleep(clock: FrozenClock) -> Callable[[float], Awaitable[None]]:
-    """Return a sleep that moves the frozen clock instead of waiting."""
-
-    async def sleep(seconds: float) -> None:
-        # Time moves once the work that can run now has run (a send recording its outcome),
-        # as it would in real time; a nap cut short meanwhile moves nothing.
-        for _ in range(SETTLE_TURNS):
-            await asyncio.sleep(0)
-        clock.advance(timedelta(seconds=seconds))
-        await asyncio.sleep(0)
-
-    return sleep
 
 
 def make_dispatcher(

@@ -16,7 +16,7 @@ from handlers.conversation.outbox import stored
 from storage import Storage
 from storage.outbox import OutboxMessage
 from tests.support.chat import NOW
-from tests.support.clock import FrozenClock
+from tests.support.clock import FrozenClock, simulated_sleep
 
 
 class Telegram:
@@ -56,16 +56,12 @@ async def test_whatsapp_rows_keep_their_own_rate_and_record_message_ids(
         )
     telegram, whatsapp = Telegram(clock), WhatsApp(clock)
 
-    async def sleep(seconds: float) -> None:
-        clock.advance(timedelta(seconds=seconds))
-        await asyncio.sleep(0)
-
     dispatcher = Dispatcher(
         storage,
         ChannelRouter({"telegram": telegram, "whatsapp": whatsapp}),
         clock,
         rate_per_second=20,
-        sleep=sleep,
+        sleep=simulated_sleep(clock, settle_turns=0),
         poll_interval=0.05,
         channels={"whatsapp": ChannelLimits(2)},
     )
@@ -122,16 +118,12 @@ async def test_each_claimed_batch_is_prepared_and_a_failure_costs_nothing_but_sp
     await storage.outbox.enqueue("broadcast:1:t0", "telegram", "1", stored(Reply("x")), NOW)
     telegram, whatsapp = Telegram(clock), PreparingWhatsApp(clock, fail)
 
-    async def sleep(seconds: float) -> None:
-        clock.advance(timedelta(seconds=seconds))
-        await asyncio.sleep(0)
-
     dispatcher = Dispatcher(
         storage,
         ChannelRouter({"telegram": telegram, "whatsapp": whatsapp}),
         clock,
         rate_per_second=1000,
-        sleep=sleep,
+        sleep=simulated_sleep(clock, settle_turns=0),
         channels={"whatsapp": ChannelLimits(1000, max_in_flight=3)},
     )
     assert await dispatcher.drain_once() == 6

@@ -26,7 +26,7 @@ from storage import Storage
 from storage.channel_states import ChannelState
 from storage.outbox import OutboxDeadlines
 from tests.support.chat import NOW
-from tests.support.clock import FrozenClock
+from tests.support.clock import FrozenClock, simulated_sleep
 
 REFUSED = Delivery.unreachable("NetworkError: httpx.ConnectError: All connection attempts failed")
 BAD_GATEWAY = Delivery.unreachable("NetworkError: Bad Gateway")
@@ -67,16 +67,6 @@ class Platform:
 
     def delivered(self) -> Counter[str]:
         return Counter(text for _, _, text in self.sends if text)
-
-
-def simulated_sleep(clock: FrozenClock) -> Callable[[float], Awaitable[None]]:
-    async def sleep(seconds: float) -> None:
-        for _ in range(10):  # let a probe or a send that just answered finish first
-            await asyncio.sleep(0)
-        clock.advance(timedelta(seconds=seconds))
-        await asyncio.sleep(0)
-
-    return sleep
 
 
 def dispatcher_for(

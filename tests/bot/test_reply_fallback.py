@@ -31,9 +31,8 @@ from handlers.conversation.messages import Button, Document, Inbound, Outbound, 
 from handlers.conversation.outbox import reply_key
 from handlers.conversation.turn import Services
 from storage.outbox import OutboxMessage
-from tests.bot.test_dispatcher import simulated_sleep
 from tests.bot.test_whatsapp_channel import payload, text
-from tests.support.clock import FrozenClock
+from tests.support.clock import FrozenClock, simulated_sleep
 from tests.support.fake_telegram import ApiCall, FakeTelegram
 from tests.support.whatsapp import PHONE_NUMBER_ID, ScriptedGraph
 
