@@ -156,6 +156,20 @@ def not_a_zip(path: Path) -> Path:
     return path
 
 
+def unknown_compression(path: Path) -> Path:
+    """A real workbook whose entries claim a compression method zipfile cannot unpack (99)."""
+    write_xlsx(path, [["nik", "item", "qty"]])
+    data = bytearray(path.read_bytes())
+    # Patch the method (2 bytes) in every local header and central directory record.
+    for signature, offset in ((b"PK\x03\x04", 8), (b"PK\x01\x02", 10)):
+        start = data.find(signature)
+        while start != -1:
+            data[start + offset : start + offset + 2] = (99).to_bytes(2, "little")
+            start = data.find(signature, start + 4)
+    path.write_bytes(bytes(data))
+    return path
+
+
 def entity_bomb(path: Path) -> Path:
     """A sheet whose DTD expands one entity into gigabytes ("billion laughs")."""
     entities = '<!ENTITY a0 "lol">' + "".join(

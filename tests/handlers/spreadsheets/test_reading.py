@@ -25,6 +25,7 @@ from tests.support.sheets import (
     dimension_bomb,
     entity_bomb,
     not_a_zip,
+    unknown_compression,
     wide_row,
     write_workbook,
     write_xlsx,
@@ -364,3 +365,13 @@ def test_a_huge_shared_text_table_is_refused(tmp_path: Path) -> None:
     path = write_xlsx(tmp_path / "teks.xlsx", [HEADER], strings=["x" * 1000] * 2000)
     limits = TableLimits(max_strings_bytes=2**20)
     assert "text table is larger than 1 MB" in refusal(path, limits)
+
+
+def test_a_workbook_packed_with_an_unknown_compression_method_is_refused(tmp_path: Path) -> None:
+    # zipfile raises NotImplementedError for it; the reader answers with its one line.
+    path = unknown_compression(tmp_path / "alokasi.xlsx")
+    with zipfile.ZipFile(path) as archive, pytest.raises(NotImplementedError):
+        archive.read(archive.namelist()[0])
+    assert refusal(path) == (
+        "alokasi.xlsx: not a readable .xlsx workbook (That compression method is not supported)"
+    )
