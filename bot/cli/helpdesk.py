@@ -26,7 +26,7 @@ from handlers.helpdesk.policy import HelpdeskPolicy
 from handlers.helpdesk.rules import TicketRefused
 from handlers.helpdesk.tickets import answer, close
 from handlers.spreadsheets.reading import SheetError
-from handlers.spreadsheets.reasons import from_validation, render
+from handlers.spreadsheets.reasons import from_validation, render_reasons
 from storage.helpdesk import TICKET_STATUSES
 
 
@@ -82,8 +82,7 @@ def _entry(**values: Any) -> FaqInput:
     try:
         return FaqInput(**values)
     except ValidationError as error:
-        reasons = "; ".join(render(why, "en") for why in from_validation(error))
-        raise CliError(reasons) from error
+        raise CliError(render_reasons(from_validation(error), "en")) from error
 
 
 async def faq_add(settings: Settings, args: argparse.Namespace) -> int:

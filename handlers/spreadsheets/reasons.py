@@ -10,6 +10,7 @@ reason survives pydantic unchanged.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Final
 
@@ -103,13 +104,21 @@ def render(problem: Problem, language: str) -> str:
     if isinstance(problem, Reason):
         return _reason_text(problem, catalogue)
     if isinstance(problem, BadRow):
-        separator = catalogue["where.separator"]
-        text = separator.join(_reason_text(why, catalogue) for why in problem.reasons)
+        text = _reasons_text(problem.reasons, catalogue)
         return catalogue["where.line"].format(line=problem.line, text=text)
     text = _reason_text(problem.reason, catalogue)
     if problem.line is None:
         return text
     return catalogue["where.line"].format(line=problem.line, text=text)
+
+
+def render_reasons(reasons: Iterable[Reason], language: str) -> str:
+    """Return several reasons (a row's, or a value's checks) as one sentence in the language."""
+    return _reasons_text(reasons, CATALOGUES.get(language, ID))
+
+
+def _reasons_text(reasons: Iterable[Reason], catalogue: dict[str, str]) -> str:
+    return catalogue["where.separator"].join(_reason_text(why, catalogue) for why in reasons)
 
 
 def _reason_text(why: Reason, catalogue: dict[str, str]) -> str:
